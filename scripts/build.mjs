@@ -1,0 +1,62 @@
+// Builds the daemon, the technician CLI and the touchscreen UI with esbuild into dist/.
+// Node code is bundled with node_modules left external (native addons and model files stay in place);
+// the UI is one minified browser bundle. `node scripts/build.mjs --ui-only` rebuilds just the UI.
+import { build } from "esbuild";
+import { cp, mkdir, rm, stat, writeFile, chmod } from "node:fs/promises";
+import { gzipSync } from "node:zlib";
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+
+const root = path.resolve(import.meta.dirname, "..");
+const out = path.join(root, "dist");
+const uiOnly = process.argv.includes("--ui-only");
+const pkg = JSON.parse(await readFile(path.join(root, "package.json"), "utf8"));
+
+const nodeCommon = {
+  bundle: true,
+  platform: "node",
+  target: "node20",
+  format: "esm",
+  packages: "external",
+  sourcemap: "linked",
+  define: { __MYNAGUARD_VERSION__: JSON.stringify(pkg.version) },
+  logLevel: "warning",
+};
+
+if (!uiOnly) {
+  await rm(out, { recursive: true, force: true });
+  await build({ ...nodeCommon, entryPoints: { daemon: "src/bin/daemon.ts" }, outdir: out, absWorkingDir: root });
+  await build({
+    ...nodeCommon,
+    entryPoints: { kioskctl: "src/bin/kioskctl.ts" },
+    outdir: out,
+    absWorkingDir: root,
+    banner: { js: "#!/usr/bin/env node" },
+  });
+  await chmod(path.join(out, "kioskctl.js"), 0o755);
+}
+
+const uiOut = path.join(out, "ui");
+await mkdir(uiOut, { recursive: true });
+await build({
+  entryPoints: { app: "ui/src/main.tsx" },
+  outdir: uiOut,
+  absWorkingDir: root,
+  bundle: true,
+  minify: true,
+  platform: "browser",
+  target: ["chrome110"],
+  format: "esm",
+  jsx: "automatic",
+  jsxImportSource: "preact",
+  loader: { ".svg": "text" },
+  logLevel: "warning",
+});
+await cp(path.join(root, "ui/index.html"), path.join(uiOut, "index.html"));
+await cp(path.join(root, "ui/styles.css"), path.join(uiOut, "styles.css"));
+
+const js = await readFile(path.join(uiOut, "app.js"));
+const gz = gzipSync(js).length;
+await writeFile(path.join(uiOut, "bundle-size.json"), JSON.stringify({ bytes: js.length, gzipBytes: gz }) + "\n");
+const size = (await stat(path.join(uiOut, "app.js"))).size;
+console.log(`built dist/ (ui app.js ${(size / 1024).toFixed(1)} KB, ${(gz / 1024).toFixed(1)} KB gzipped)`);

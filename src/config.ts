@@ -1,0 +1,186 @@
+/**
+ * The one configuration schema: types, defaults and validation in one place (zod).
+ *
+ * `loadConfig()` merges, in order: defaults ← JSON file (`--config PATH` or MYNAGUARD_CONFIG) ←
+ * environment (MYNAGUARD_MODE, MYNAGUARD_PORT) ← command-line flags (`--mode`, `--port`), validates the
+ * result, and returns a deeply frozen object or every error with its path. Nothing reads settings from
+ * a global: main.ts passes the values each part needs.
+ */
+import { readFileSync } from "node:fs";
+import { z } from "zod";
+
+const ms = (min: number, max: number) => z.number().int().min(min).max(max);
+
+export const LANGUAGE_CODES = ["ja", "en", "zh", "ko", "vi", "pt"] as const;
+
+export const configSchema = z
+  .object({
+    /** demo: every device simulated (the embedded default). production: real devices only, never a simulator. */
+    mode: z.enum(["demo", "production"]).default("demo"),
+    server: z
+      .object({
+        /** The daemon listens on loopback only: the kiosk browser runs on the same machine. */
+        host: z.enum(["127.0.0.1", "::1", "localhost"]).default("127.0.0.1"),
+        port: z.number().int().min(1).max(65535).default(8080),
+      })
+      .prefault({}),
+    kiosk: z
+      .object({
+        /** unattended: age check, verdict only. attended: reception desk, staff see the chip data. */
+        mode: z.enum(["unattended", "attended"]).default("unattended"),
+        /** Shown on the staff screen and written to the audit; not personal. */
+        id: z.string().min(1).max(64).default("kiosk-1"),
+        defaultLanguage: z.enum(LANGUAGE_CODES).default("ja"),
+        /** Staff screen PIN (4–8 digits). Change it on every installation. */
+        staffPin: z.string().regex(/^\d{4,8}$/, "must be 4 to 8 digits").default("2580"),
+      })
+      .prefault({}),
+    card: z
+      .object({
+        /** PC/SC reader name (substring match); empty = the first reader that appears. */
+        readerName: z.string().default(""),
+        /** Refuse to VERIFY when the card has fewer tries left than this. */
+        minTriesLeft: z.number().int().min(1).max(10).default(3),
+        /** READ BINARY mode: short 256-byte steps, one extended read, or extended when the reader allows. */
+        readMode: z.enum(["short", "extended", "auto"]).default("short"),
+        /** Demo mode only: the virtual card deck (JSON). Empty = the built-in deck. */
+        deckFile: z.string().default(""),
+      })
+      .prefault({}),
+    trust: z
+      .object({
+        /** Extra trusted card-face CA keys (same JSON format as the shipped keys). Refused in production. */
+        extraKeyFiles: z.array(z.string()).default([]),
+      })
+      .prefault({}),
+    camera: z
+      .object({
+        /** Camera for the card face and for the customer; both may name the same device. */
+        document: z.string().default("rpicam:0"),
+        face: z.string().default("rpicam:0"),
+        /** Demo mode: folder or image files the simulated cameras replay (empty = generated for the deck). */
+        simImages: z.string().default(""),
+      })
+      .prefault({}),
+    face: z
+      .object({
+        /** Cosine similarity at or above which the chip photo and the live face are the same person. */
+        matchThreshold: z.number().min(0).max(1).default(0.55),
+        /** Below this similarity the answer is no-match; between the two it is not-sure. */
+        noMatchThreshold: z.number().min(0).max(1).default(0.4),
+        livenessThreshold: z.number().min(0).max(1).default(0.5),
+        minFacePixels: z.number().int().min(16).max(2000).default(80),
+        minSharpness: z.number().min(0).default(0.1),
+      })
+      .prefault({}),
+    policy: z
+      .object({
+        minimumAge: z.number().int().min(0).max(120).default(20),
+        requireGenuineChip: z.boolean().default(true),
+        /** Unattended default true; attended desks may switch it off (staff compare the photo). */
+        requireFaceMatch: z.boolean().default(true),
+        refuseExpired: z.boolean().default(true),
+      })
+      .prefault({}),
+    /** Overrides of the session time budgets (ms), by name; bounds are checked by flow/budgets. */
+    budgets: z.record(z.string(), ms(100, 600_000)).default({}),
+    audit: z
+      .object({
+        path: z.string().default("/var/lib/mynaguard/audit.sqlite"),
+        retentionDays: z.number().int().min(1).max(3650).default(180),
+      })
+      .prefault({}),
+    leds: z
+      .object({
+        /** BCM line offsets of the status LEDs on the main gpiochip. */
+        green: z.number().int().min(0).max(53).default(17),
+        amber: z.number().int().min(0).max(53).default(27),
+        red: z.number().int().min(0).max(53).default(22),
+        /** sysfs root; tests point it at a temporary folder. */
+        sysfsRoot: z.string().default("/sys/class/gpio"),
+      })
+      .prefault({}),
+  })
+  .strict();
+
+export type Config = Readonly<z.infer<typeof configSchema>>;
+
+export type LoadResult = { ok: true; config: Config } | { ok: false; errors: string[] };
+
+export interface ConfigSources {
+  argv?: readonly string[];
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Parsed file contents; when absent, the file named by --config / MYNAGUARD_CONFIG is read. */
+  file?: unknown;
+}
+
+/** Validate a raw object against the schema: every error is reported with its dotted path. */
+export function parseConfig(raw: unknown): LoadResult {
+  const r = configSchema.safeParse(raw);
+  if (!r.success) {
+    return {
+      ok: false,
+      errors: r.error.issues.map((i) => `${i.path.length ? i.path.join(".") : "(root)"}: ${i.message}`),
+    };
+  }
+  return { ok: true, config: deepFreeze(r.data) };
+}
+
+export function loadConfig(sources: ConfigSources = {}): LoadResult {
+  const argv = sources.argv ?? [];
+  const env = sources.env ?? {};
+  const errors: string[] = [];
+  const flags = parseFlags(argv, errors);
+
+  let file: unknown = sources.file ?? {};
+  const filePath = flags.config ?? env["MYNAGUARD_CONFIG"];
+  if (sources.file === undefined && filePath) {
+    try {
+      file = JSON.parse(readFileSync(filePath, "utf8"));
+    } catch (e) {
+      errors.push(`config file ${filePath}: ${(e as Error).message}`);
+      file = {};
+    }
+  }
+  if (typeof file !== "object" || file === null || Array.isArray(file)) {
+    errors.push("config file: must hold a JSON object");
+    file = {};
+  }
+  const merged = structuredClone(file) as Record<string, unknown>;
+  const mode = flags.mode ?? env["MYNAGUARD_MODE"];
+  if (mode !== undefined) merged["mode"] = mode;
+  const port = flags.port ?? env["MYNAGUARD_PORT"];
+  if (port !== undefined) {
+    const server = (merged["server"] ?? {}) as Record<string, unknown>;
+    server["port"] = /^\d+$/.test(port) ? Number(port) : port;
+    merged["server"] = server;
+  }
+  const parsed = parseConfig(merged);
+  if (!parsed.ok) errors.push(...parsed.errors);
+  if (errors.length > 0 || !parsed.ok) return { ok: false, errors };
+  return parsed;
+}
+
+function parseFlags(argv: readonly string[], errors: string[]): { mode?: string; port?: string; config?: string } {
+  const out: { mode?: string; port?: string; config?: string } = {};
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] ?? "";
+    const [name, inline] = a.startsWith("--") ? a.slice(2).split("=", 2) : [undefined, undefined];
+    if (name === "mode" || name === "port" || name === "config") {
+      const v = inline ?? argv[++i];
+      if (v === undefined) errors.push(`--${name}: needs a value`);
+      else out[name] = v;
+    } else {
+      errors.push(`unknown argument: ${a}`);
+    }
+  }
+  return out;
+}
+
+function deepFreeze<T>(o: T): T {
+  if (o && typeof o === "object") {
+    for (const v of Object.values(o)) deepFreeze(v);
+    Object.freeze(o);
+  }
+  return o;
+}

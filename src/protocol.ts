@@ -1,0 +1,129 @@
+/**
+ * Daemon ↔ UI messages over the one WebSocket (`/ws` on 127.0.0.1), and the /healthz body.
+ * Types only: the UI imports this file with `import type`. Owned by the session flow (src/flow/):
+ * every screen is a pure function of the last `ViewMessage`, so the UI keeps no timers or state of
+ * its own beyond the language and what the customer is typing.
+ *
+ * Personal data crosses this socket only in attended mode (`AttendedChipData`), as in-memory values
+ * (data: URLs built in the page from base64, never fetched, never cached).
+ */
+
+export type Lang = "ja" | "en" | "zh" | "ko" | "vi" | "pt";
+export type DeviceHealth = "ok" | "missing" | "error";
+export type KioskMode = "unattended" | "attended";
+export type RunMode = "demo" | "production";
+
+/** GET /healthz */
+export interface Health {
+  mode: RunMode;
+  version: string;
+  devices: { reader: DeviceHealth; camera: DeviceHealth; leds: DeviceHealth };
+  ready: boolean;
+}
+
+/** LED patterns (status light tower: green, amber, red). */
+export type LedPattern = "off" | "ready" | "busy" | "pass" | "fail" | "refer" | "out-of-service";
+
+/** Why a session did not pass; shown to staff and counted in the audit. Never personal. */
+export type ReasonCode =
+  | "under-age"
+  | "card-expired"
+  | "wrong-code"
+  | "card-blocked"
+  | "low-tries"
+  | "not-my-number-card"
+  | "card-removed"
+  | "read-error"
+  | "data-altered"
+  | "clone-suspected"
+  | "unknown-ca"
+  | "could-not-check"
+  | "face-no-match"
+  | "face-not-sure"
+  | "liveness-failed"
+  | "no-face"
+  | "ocr-unsure"
+  | "timeout"
+  | "customer-cancelled"
+  | "device-error";
+
+export type Outcome = "pass" | "fail" | "refer" | "abandoned";
+
+export interface Countdown {
+  /** Wall-clock ms (daemon clock) when the budget of the current state ends. */
+  endsAt: number;
+  totalMs: number;
+}
+
+/** What the customer typed or what OCR proposed, to pre-fill the manual-entry screen. Not secret-typed
+ *  because it is the customer's own input echoed back to their own screen; never logged. */
+export interface EntryPrefill {
+  calendar: "era" | "western";
+  era?: "meiji" | "taisho" | "showa" | "heisei" | "reiwa";
+  birthYear?: string;
+  birthMonth?: string;
+  birthDay?: string;
+  expiryYear?: string;
+  securityCode?: string;
+}
+
+export interface AttendedChipData {
+  photoPngBase64: string | null;
+  namePngBase64: string;
+  addressPngBase64: string;
+  birthDate: string; // YYYY-MM-DD
+  sex: "male" | "female" | "not-known" | "not-applicable";
+  expiry: string; // YYYY-MM-DD
+  age: number;
+  authenticity: string;
+}
+
+export type Screen =
+  | { name: "idle" }
+  | { name: "place-card" }
+  | { name: "capture-card-face" }
+  | { name: "manual-entry"; prefill: EntryPrefill; problem: string | null }
+  | { name: "reading-chip"; progress: number; triesLeft: number | null }
+  | { name: "checking" }
+  | { name: "face-check"; hint: "look" | "closer" | "one-person" | "hold-still" | null }
+  | {
+      name: "result";
+      outcome: Outcome;
+      /** Customer-safe reason (unattended mode hides forgery reasons behind "refer"). */
+      reason: ReasonCode | null;
+      attended: AttendedChipData | null;
+    }
+  | { name: "out-of-service"; devices: Health["devices"] };
+
+export interface DemoCard {
+  id: string;
+  label: string;
+}
+
+export interface DemoPanelState {
+  cards: DemoCard[];
+  placed: string | null;
+  leds: LedPattern;
+}
+
+export interface ViewMessage {
+  type: "view";
+  /** Increases with every message; lets the UI ignore stale ones. */
+  seq: number;
+  screen: Screen;
+  countdown: Countdown | null;
+  kioskMode: KioskMode;
+  defaultLanguage: Lang;
+  /** Present only in demo mode. */
+  demo: DemoPanelState | null;
+}
+
+export type ClientMessage =
+  | { type: "start" }
+  | { type: "cancel" }
+  | { type: "confirm" }
+  | { type: "manual-entry"; entry: EntryPrefill }
+  | { type: "demo-place-card"; cardId: string }
+  | { type: "demo-remove-card" };
+
+export type ServerMessage = ViewMessage;
