@@ -1,0 +1,134 @@
+/**
+ * The daemon's only network surface: loopback HTTP serving the built UI, `GET /healthz`, and one
+ * WebSocket at `/ws` (socket.ts). No session logic lives here: the server relays the flow's views
+ * to screens and the screens' messages to the flow.
+ *
+ * Hardening, because any web page the kiosk browser (or anything else on the machine) opens could
+ * try to reach a loopback port: requests whose Host is not this loopback address are refused (DNS
+ * rebinding), WebSocket upgrades from another Origin are refused, responses are never cached, and a
+ * strict Content-Security-Policy lets the page load only its own script and style.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import type { KioskCore } from "../flow/core";
+import type { Logger } from "../log";
+import { attachSocket, type SocketHub } from "./socket";
+
+export interface ServerDeps {
+  core: KioskCore;
+  /** Folder with the built UI (index.html, app.js, styles.css). */
+  uiDir: string;
+  host: string;
+  port: number;
+  log: Logger;
+}
+
+export interface RunningServer {
+  readonly port: number;
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+const TYPES: Readonly<Record<string, string>> = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".woff2": "font/woff2",
+  ".json": "application/json",
+};
+
+const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  "cache-control": "no-store",
+  "x-content-type-options": "nosniff",
+  "referrer-policy": "no-referrer",
+  "x-frame-options": "DENY",
+  "content-security-policy":
+    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+};
+
+export async function startServer(deps: ServerDeps): Promise<RunningServer> {
+  const log = deps.log.child("server");
+  const uiRoot = path.resolve(deps.uiDir);
+  let hub: SocketHub | null = null;
+
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch((e: unknown) => {
+      log.error("http-error", { message: e instanceof Error ? e.message : String(e) });
+      if (!res.headersSent) send(res, 500, "text/plain; charset=utf-8", "internal error\n");
+      else res.destroy();
+    });
+  });
+
+  const allowedHosts = (port: number) => new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]);
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const port = (server.address() as { port: number }).port;
+    if (!allowedHosts(port).has(req.headers.host ?? "")) {
+      send(res, 421, "text/plain; charset=utf-8", "misdirected request\n");
+      return;
+    }
+    if (req.method !== "GET" && req.method !== "HEAD") {
+      send(res, 405, "text/plain; charset=utf-8", "method not allowed\n", { allow: "GET, HEAD" });
+      return;
+    }
+    const url = new URL(req.url ?? "/", "http://localhost");
+    if (url.pathname === "/healthz") {
+      send(res, 200, "application/json", JSON.stringify(deps.core.health()) + "\n");
+      return;
+    }
+    const rel = url.pathname === "/" ? "index.html" : decodeURIComponent(url.pathname.slice(1));
+    const file = path.resolve(uiRoot, rel);
+    const type = TYPES[path.extname(file)];
+    if (!file.startsWith(uiRoot + path.sep) || type === undefined) {
+      send(res, 404, "text/plain; charset=utf-8", "not found\n");
+      return;
+    }
+    let body: Buffer;
+    try {
+      body = await readFile(file);
+    } catch {
+      send(res, 404, "text/plain; charset=utf-8", "not found\n");
+      return;
+    }
+    send(res, 200, type, body, {}, req.method === "HEAD");
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(deps.port, deps.host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as { port: number }).port;
+  hub = attachSocket({ server, core: deps.core, log, allowedHosts: allowedHosts(port) });
+  const url = `http://${deps.host.includes(":") ? `[${deps.host}]` : deps.host}:${port}`;
+  log.info("listening", { url });
+
+  return {
+    port,
+    url,
+    async close() {
+      await hub?.close();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}
+
+function send(
+  res: ServerResponse,
+  status: number,
+  type: string,
+  body: string | Buffer,
+  extra: Readonly<Record<string, string>> = {},
+  headOnly = false,
+): void {
+  res.writeHead(status, { ...SECURITY_HEADERS, "content-type": type, "content-length": Buffer.byteLength(body), ...extra });
+  res.end(headOnly ? undefined : body);
+}

@@ -1,0 +1,52 @@
+/**
+ * Validation of what the UI sends over the socket. The schema mirrors `ClientMessage` in
+ * src/protocol.ts, and the type assertion below fails to compile when the two drift apart, so a new
+ * message type cannot be forgotten here.
+ */
+import { z } from "zod";
+import type { ClientMessage } from "../protocol";
+
+const digits = (max: number) => z.string().regex(/^\d*$/).max(max);
+
+const entrySchema = z
+  .object({
+    calendar: z.enum(["era", "western"]),
+    era: z.enum(["meiji", "taisho", "showa", "heisei", "reiwa"]).optional(),
+    birthYear: digits(4).optional(),
+    birthMonth: digits(2).optional(),
+    birthDay: digits(2).optional(),
+    expiryYear: digits(4).optional(),
+    securityCode: digits(4).optional(),
+  })
+  .strict();
+
+export const clientMessageSchema = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("start") }).strict(),
+  z.object({ type: z.literal("cancel") }).strict(),
+  z.object({ type: z.literal("confirm") }).strict(),
+  z.object({ type: z.literal("manual-entry"), entry: entrySchema }).strict(),
+  z.object({ type: z.literal("demo-place-card"), cardId: z.string().min(1).max(64) }).strict(),
+  z.object({ type: z.literal("demo-remove-card") }).strict(),
+]);
+
+type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+type StripUndefined<T> = { [K in keyof T]: Exclude<T[K], undefined> };
+// If this line fails to compile, update clientMessageSchema to match ClientMessage in src/protocol.ts.
+const schemaMatchesProtocol: Equal<StripUndefined<z.infer<typeof clientMessageSchema>>, StripUndefined<ClientMessage>> =
+  true as const;
+void schemaMatchesProtocol;
+
+export type ParseResult = { ok: true; message: ClientMessage } | { ok: false; problem: string };
+
+/** Parse one socket frame. Never throws. */
+export function parseClientMessage(raw: string): ParseResult {
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    return { ok: false, problem: "not JSON" };
+  }
+  const r = clientMessageSchema.safeParse(json);
+  if (!r.success) return { ok: false, problem: r.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") };
+  return { ok: true, message: r.data as ClientMessage };
+}

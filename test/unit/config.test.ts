@@ -1,0 +1,67 @@
+import { describe, expect, it } from "vitest";
+import { loadConfig, parseConfig } from "../../src/config";
+
+describe("config", () => {
+  it("defaults to demo mode on loopback port 8080, unattended, age 20", () => {
+    const r = loadConfig({ argv: [], env: {} });
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.config.mode).toBe("demo");
+    expect(r.config.server).toEqual({ host: "127.0.0.1", port: 8080 });
+    expect(r.config.kiosk.mode).toBe("unattended");
+    expect(r.config.policy.minimumAge).toBe(20);
+    expect(r.config.card.minTriesLeft).toBe(3);
+  });
+
+  it("returns a deeply frozen object", () => {
+    const r = loadConfig({ argv: [], env: {} });
+    if (!r.ok) throw new Error(r.errors.join("\n"));
+    expect(Object.isFrozen(r.config)).toBe(true);
+    expect(Object.isFrozen(r.config.policy)).toBe(true);
+    expect(() => {
+      (r.config.policy as { minimumAge: number }).minimumAge = 18;
+    }).toThrow();
+  });
+
+  it("lets flags override the environment, which overrides the file", () => {
+    const r = loadConfig({
+      argv: ["--mode", "production", "--port=9090"],
+      env: { MYNAGUARD_MODE: "demo", MYNAGUARD_PORT: "7070" },
+      file: { server: { port: 6060 }, kiosk: { mode: "attended" } },
+    });
+    if (!r.ok) throw new Error(r.errors.join("\n"));
+    expect(r.config.mode).toBe("production");
+    expect(r.config.server.port).toBe(9090);
+    expect(r.config.kiosk.mode).toBe("attended");
+  });
+
+  it("reports every error with its path, not just the first", () => {
+    const r = parseConfig({
+      mode: "test",
+      server: { port: 70000, host: "0.0.0.0" },
+      policy: { minimumAge: -1 },
+      kiosk: { staffPin: "12" },
+      unknownKey: 1,
+    });
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    const text = r.errors.join("\n");
+    for (const p of ["mode", "server.port", "server.host", "policy.minimumAge", "kiosk.staffPin"]) {
+      expect(text).toContain(`${p}:`);
+    }
+    expect(text).toMatch(/unknownKey/);
+  });
+
+  it("refuses to listen on anything but loopback", () => {
+    const r = parseConfig({ server: { host: "0.0.0.0" } });
+    expect(r.ok).toBe(false);
+  });
+
+  it("rejects unknown command-line arguments and missing values", () => {
+    const r = loadConfig({ argv: ["--bogus", "--mode"], env: {} });
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.errors).toContain("unknown argument: --bogus");
+    expect(r.errors).toContain("--mode: needs a value");
+  });
+});
