@@ -7,6 +7,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   define: { __MYNAGUARD_VERSION__: JSON.stringify("test") },
   test: {
+    reporters: ["default", "./test/summary-reporter.ts"],
     projects: [
       {
         extends: true,

@@ -86,7 +86,8 @@ export const configSchema = z
     budgets: z.record(z.string(), ms(100, 600_000)).default({}),
     audit: z
       .object({
-        path: z.string().default("/var/lib/mynaguard/audit.sqlite"),
+        /** SQLite file. "auto": /var/lib/mynaguard/audit.sqlite in production, in memory in demo mode. */
+        path: z.string().min(1).default("auto"),
         retentionDays: z.number().int().min(1).max(3650).default(180),
       })
       .prefault({}),

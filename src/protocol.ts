@@ -4,6 +4,11 @@
  * every screen is a pure function of the last `ViewMessage`, so the UI keeps no timers or state of
  * its own beyond the language and what the customer is typing.
  *
+ * Changes by the session flow (issue 7), all additive: `reading-chip.cardRemoved` (optional).
+ * The manual-entry screen is also shown while a submitted entry is checked (problem null);
+ * "result" with outcome "refer" carries reason null in unattended mode (the customer is only asked
+ * to see staff); in attended mode `reason` is the staff-facing technical reason.
+ *
  * Personal data crosses this socket only in attended mode (`AttendedChipData`), as in-memory values
  * (data: URLs built in the page from base64, never fetched, never cached).
  */
@@ -83,7 +88,15 @@ export type Screen =
   | { name: "place-card" }
   | { name: "capture-card-face" }
   | { name: "manual-entry"; prefill: EntryPrefill; problem: string | null }
-  | { name: "reading-chip"; progress: number; triesLeft: number | null }
+  | {
+      name: "reading-chip";
+      /** 0–1 */
+      progress: number;
+      triesLeft: number | null;
+      /** Added by the flow (issue 7): true while the card was lifted mid-read and the kiosk waits for
+       *  it to be put back ("put the card back on the reader"; the countdown is that wait). */
+      cardRemoved?: boolean;
+    }
   | { name: "checking" }
   | { name: "face-check"; hint: "look" | "closer" | "one-person" | "hold-still" | null }
   | {
@@ -93,7 +106,41 @@ export type Screen =
       reason: ReasonCode | null;
       attended: AttendedChipData | null;
     }
-  | { name: "out-of-service"; devices: Health["devices"] };
+  | { name: "out-of-service"; devices: Health["devices"] }
+  /** Staff PIN pad (opened by `staff-open`). `lockedUntil`: daemon ms until which logins are refused. */
+  | { name: "staff-login"; problem: StaffLoginProblem | null; lockedUntil: number | null }
+  /** Staff screen after a correct PIN: status and counts only, never personal data. */
+  | { name: "staff"; staff: StaffView };
+
+/** Why a staff login was refused (the daemon rate-limits PIN tries). */
+export type StaffLoginProblem = "wrong-pin" | "locked";
+
+/** Today's sessions by outcome and by reason (from the audit; no personal data). */
+export interface StaffCounts {
+  byOutcome: Record<Outcome, number>;
+  byReason: Partial<Record<ReasonCode, number>>;
+}
+
+export interface StaffView {
+  kioskId: string;
+  version: string;
+  health: Health;
+  today: StaffCounts;
+  /** The LED pattern being shown by an LED test, or null when no test runs. */
+  ledTest: LedPattern | null;
+}
+
+/**
+ * Suggested codes for the manual-entry `problem` (from the card-face plausibility rules). The UI
+ * translates these; any other non-null string is shown as a generic "please check" line.
+ */
+export type EntryProblem =
+  | "birth-date-invalid"
+  | "era-year-invalid"
+  | "birth-in-future"
+  | "expiry-implausible"
+  | "code-not-4-digits"
+  | "incomplete";
 
 export interface DemoCard {
   id: string;
@@ -124,6 +171,15 @@ export type ClientMessage =
   | { type: "confirm" }
   | { type: "manual-entry"; entry: EntryPrefill }
   | { type: "demo-place-card"; cardId: string }
-  | { type: "demo-remove-card" };
+  | { type: "demo-remove-card" }
+  /** Every keystroke on the manual-entry screen: the daemon answers with `problem` (live validation). */
+  | { type: "entry-draft"; entry: EntryPrefill }
+  /** Staff screen: open the PIN pad, try a PIN (rate-limited by the daemon), test LEDs, set the
+   *  customer screen's default language, leave. */
+  | { type: "staff-open" }
+  | { type: "staff-login"; pin: string }
+  | { type: "staff-led-test"; pattern: LedPattern }
+  | { type: "staff-set-language"; lang: Lang }
+  | { type: "staff-close" };
 
 export type ServerMessage = ViewMessage;

@@ -49,15 +49,20 @@ export function formatIsoDate(d: CalendarDate): string {
   return `${String(d.year).padStart(4, "0")}-${String(d.month).padStart(2, "0")}-${String(d.day).padStart(2, "0")}`;
 }
 
-/** The calendar day in Japan at the instant `epochMs`. */
+// One formatter, made once: building an Intl.DateTimeFormat costs tens of microseconds per call.
+// A constant, not state: it never changes after module load.
+const TOKYO = new Intl.DateTimeFormat("en-CA", {
+  timeZone: "Asia/Tokyo",
+  year: "numeric",
+  month: "2-digit",
+  day: "2-digit",
+});
+
+/** The calendar day in Japan at the instant `epochMs`, whatever the system time zone. */
 export function tokyoDate(epochMs: number): CalendarDate {
-  // Japan has used UTC+9 without daylight saving since 1952; Intl confirms it from the tz database.
-  const parts = new Intl.DateTimeFormat("en-CA", {
-    timeZone: "Asia/Tokyo",
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-  }).formatToParts(new Date(epochMs));
+  // Japan has used UTC+9 without daylight saving since 1952; Intl confirms it from the tz database
+  // (and knows the 1948–1951 summer time, which no living customer's session can fall into).
+  const parts = TOKYO.formatToParts(new Date(epochMs));
   const get = (t: string) => Number(parts.find((p) => p.type === t)?.value);
   return { year: get("year"), month: get("month"), day: get("day") };
 }

@@ -4,6 +4,12 @@
  * other codes are documented per command (`kioskctl <command> --help`).
  */
 import { healthCommand } from "./health";
+import { readersCommand } from "./readers";
+import { readCardCommand } from "./read-card";
+import { statsCommand } from "./stats";
+import { rollbackCommand } from "./rollback";
+import { updateCommand } from "./update";
+import { trustCommand } from "./trust";
 
 export interface Command {
   /** One line for `kioskctl --help`. */
@@ -21,6 +27,12 @@ export interface CommandIo {
 
 export const COMMANDS: Readonly<Record<string, Command>> = {
   health: healthCommand,
+  readers: readersCommand,
+  "read-card": readCardCommand,
+  stats: statsCommand,
+  update: updateCommand,
+  rollback: rollbackCommand,
+  trust: trustCommand,
 };
 
 export function helpText(): string {

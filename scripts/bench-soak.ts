@@ -1,0 +1,200 @@
+/**
+ * Soak benchmark: 10,000 simulated sessions back to back through the real runner, every outcome
+ * (pass, fail, refer, abandoned by cancel and by timeout), with the real SQLite audit in a temp file.
+ * Devices answer on a virtual clock, so the wall time measured per session is the flow's own
+ * overhead (machine, runner, views, audit write, purge) without simulated device latency.
+ *
+ * Prints sessions/s, p50/p99/max flow overhead per session, and RSS at start, after the first 1,000
+ * sessions (after GC) and at the end. Targets: RSS growth < 5 % after the first 1,000; p99 < 20 ms.
+ * Usage: npm run bench:soak [-- sessions]
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { CodeB } from "../src/card/secret";
+import { createRunner } from "../src/flow/runner";
+import { DEFAULT_BUDGETS } from "../src/flow/budgets";
+import type { Authenticity, FaceAnswer } from "../src/flow/outcome";
+import type { CardPresence, ChipReadResult, Clock, FlowPorts } from "../src/flow/ports";
+import { createSimLeds } from "../src/leds/sim";
+import { createLogger } from "../src/log";
+import { openSqliteAudit } from "../src/audit/sqlite";
+
+const SESSIONS = Number(process.argv[2] ?? 10_000);
+
+/** A clock whose time moves only when told to; timers fire in order. */
+function manualClock(start: number) {
+  let now = start;
+  let seq = 0;
+  const timers = new Map<number, { at: number; fn: () => void }>();
+  const clock: Clock = {
+    now: () => now,
+    after(ms, fn) {
+      const id = ++seq;
+      timers.set(id, { at: now + ms, fn });
+      return () => timers.delete(id);
+    },
+  };
+  return {
+    clock,
+    pending: () => timers.size,
+    /** Move to the next timer and fire it; false when none is pending. */
+    next(): boolean {
+      let bestId = 0;
+      let best: { at: number; fn: () => void } | undefined;
+      for (const [id, t] of timers) if (!best || t.at < best.at) [bestId, best] = [id, t];
+      if (!best) return false;
+      timers.delete(bestId);
+      now = Math.max(now, best.at);
+      best.fn();
+      return true;
+    },
+  };
+}
+
+type Kind = "pass" | "under-age" | "wrong-code" | "clone" | "face-no-match" | "cancel" | "timeout" | "expired";
+const KINDS: Kind[] = ["pass", "pass", "pass", "under-age", "wrong-code", "clone", "face-no-match", "cancel", "timeout", "expired"];
+
+const ascii = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
+
+async function main() {
+  const dir = mkdtempSync(path.join(tmpdir(), "mynaguard-soak-"));
+  const mc = manualClock(Date.parse("2026-06-01T03:00:00Z"));
+  const log = createLogger({ write: () => {}, level: "warn" });
+  const audit = openSqliteAudit({ path: path.join(dir, "audit.sqlite"), retentionDays: 180, now: mc.clock.now, log });
+  let kind: Kind = "pass";
+  let present = false;
+  let listener: ((e: CardPresence) => void) | null = null;
+  const later = <T>(ms: number, value: () => T, signal: AbortSignal) =>
+    new Promise<T>((resolve, reject) => {
+      const cancel = mc.clock.after(ms, () => resolve(value()));
+      signal.addEventListener("abort", () => {
+        cancel();
+        reject(new Error("aborted"));
+      }, { once: true });
+    });
+
+  // The audit write is part of the flow's overhead; its own share is reported separately.
+  const auditTimes: number[] = [];
+  const timedAudit: FlowPorts["audit"] = {
+    record(r) {
+      const t = performance.now();
+      audit.record(r);
+      auditTimes.push(performance.now() - t);
+    },
+    counts: (since) => audit.counts(since),
+  };
+  const ports: FlowPorts = {
+    card: { present: () => present, subscribe: (l) => ((listener = l), () => (listener = null)) },
+    readCardFront: (signal) =>
+      later(800, () => ({ kind: "sure" as const, codeB: CodeB.fromDigits("87042334123456") as CodeB, prefill: { calendar: "era" as const } }), signal),
+    checkEntry: () => Promise.resolve({ ok: false, problem: "incomplete" }),
+    entryProblem: () => null,
+    readChip: (_c, signal, onProgress) => {
+      onProgress({ progress: 0.2, triesLeft: 5 });
+      return later(1500, (): ChipReadResult => {
+        if (kind === "wrong-code") return { kind: "wrong-code", triesLeft: 4 };
+        return {
+          kind: "ok",
+          triesLeft: 5,
+          evidence: { wipe() {} },
+          chip: {
+            birthDate: ascii(kind === "under-age" ? "20100101" : "19870423"),
+            expiry: ascii(kind === "expired" ? "20200101" : "20341231"),
+            sex: ascii("1"),
+            nameImage: new Uint8Array(4_000).fill(7),
+            addressImage: new Uint8Array(8_000).fill(7),
+            photo: new Uint8Array(20_000).fill(7),
+          },
+        };
+      }, signal);
+    },
+    assessAuthenticity: (_c, _e, signal) => later(200, (): Authenticity => (kind === "clone" ? "clone-suspected" : "genuine"), signal),
+    checkFace: (_p, signal) => later(2000, (): FaceAnswer => (kind === "face-no-match" ? { kind: "no-match" } : { kind: "match" }), signal),
+    photoPng: (_p, signal) => later(50, () => new Uint8Array(10_000), signal),
+    devices: () => ({ reader: "ok", camera: "ok", leds: "ok" }),
+    leds: createSimLeds({ limit: 100 }),
+    audit: timedAudit,
+    demo: null,
+  };
+
+  const runner = createRunner({
+    ports,
+    clock: mc.clock,
+    budgets: DEFAULT_BUDGETS,
+    policy: { minimumAge: 20, requireGenuineChip: true, requireFaceMatch: true, refuseExpired: true, minTriesLeft: 3 },
+    kioskMode: "unattended",
+    runMode: "demo",
+    kioskId: "kiosk-soak",
+    version: "bench",
+    defaultLanguage: "ja",
+    staffPin: "2580",
+    log,
+  });
+  let views = 0;
+  runner.subscribe(() => void views++);
+  runner.start();
+
+  const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
+  const rss = () => {
+    gc();
+    return process.memoryUsage().rss;
+  };
+  const settle = async () => {
+    for (let i = 0; i < 4; i++) await Promise.resolve();
+    await new Promise<void>((r) => setImmediate(r));
+  };
+
+  const overhead: number[] = [];
+  const outcomes: Record<string, number> = {};
+  const rssStart = rss();
+  let rssAt1000 = rssStart;
+  const t0 = performance.now();
+  for (let i = 0; i < SESSIONS; i++) {
+    kind = KINDS[i % KINDS.length] ?? "pass";
+    const start = performance.now();
+    if (kind === "timeout") runner.dispatch({ type: "start" });
+    else {
+      present = true;
+      listener?.("inserted");
+    }
+    await settle();
+    let steps = 0;
+    while (runner.state().kind !== "result") {
+      if (kind === "cancel" && runner.state().kind === "checking") runner.dispatch({ type: "cancel" });
+      else if (!mc.next()) throw new Error(`stuck in ${runner.state().kind}`);
+      await settle();
+      if (++steps > 100) throw new Error("runaway session");
+    }
+    const s = runner.view().screen;
+    if (s.name === "result") outcomes[s.outcome + (s.reason ? `:${s.reason}` : "")] = (outcomes[s.outcome + (s.reason ? `:${s.reason}` : "")] ?? 0) + 1;
+    present = false;
+    listener?.("removed");
+    if (runner.state().kind !== "idle") mc.next();
+    await settle();
+    overhead.push(performance.now() - start);
+    if (i === 999) rssAt1000 = rss();
+  }
+  const total = (performance.now() - t0) / 1000;
+  const rssEnd = rss();
+  runner.stop();
+  const counts = audit.counts(0);
+  audit.close();
+  rmSync(dir, { recursive: true, force: true });
+
+  overhead.sort((a, b) => a - b);
+  const pct = (p: number) => overhead[Math.min(overhead.length - 1, Math.floor((p / 100) * overhead.length))] ?? 0;
+  const mb = (b: number) => (b / 1048576).toFixed(1);
+  const growth = ((rssEnd - rssAt1000) / rssAt1000) * 100;
+  console.log(`sessions            ${SESSIONS} in ${total.toFixed(2)} s = ${(SESSIONS / total).toFixed(0)} sessions/s (${views} views)`);
+  console.log(`flow overhead       p50 ${pct(50).toFixed(2)} ms  p99 ${pct(99).toFixed(2)} ms  max ${pct(100).toFixed(2)} ms  (target p99 < 20 ms)`);
+  console.log(`rss                 start ${mb(rssStart)} MB  after 1000 ${mb(rssAt1000)} MB  end ${mb(rssEnd)} MB  growth after 1000 ${growth.toFixed(2)} % (target < 5 %)`);
+  auditTimes.sort((a, b) => a - b);
+  const apct = (p: number) => auditTimes[Math.min(auditTimes.length - 1, Math.floor((p / 100) * auditTimes.length))] ?? 0;
+  console.log(`audit write         p50 ${apct(50).toFixed(2)} ms  p99 ${apct(99).toFixed(2)} ms  max ${apct(100).toFixed(2)} ms  (SQLite WAL, synchronous=NORMAL)`);
+  console.log(`outcomes (screen)   ${JSON.stringify(outcomes)}`);
+  console.log(`audit               ${JSON.stringify(counts.byOutcome)} ${JSON.stringify(counts.byReason)}`);
+  if (pct(99) >= 20 || growth >= 5) process.exitCode = 1;
+}
+
+await main();

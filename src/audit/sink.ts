@@ -1,0 +1,44 @@
+/**
+ * The audit port: one record per session, with no personal data. What a record may hold is fixed by
+ * this type: time, kiosk, mode, outcome, reason code, per-step durations, the tries-left band, which
+ * checks ran and the software version. No field can carry a name, a date of birth, an image or a code.
+ * Adapter: sqlite.ts (better-sqlite3). Tests use an in-memory array.
+ */
+import type { KioskMode, Outcome, ReasonCode, StaffCounts } from "../protocol";
+import type { TriesBand } from "../flow/outcome";
+
+/** Steps whose durations are recorded (the flow's session states). */
+export type AuditStep =
+  | "place-card"
+  | "capture-card-face"
+  | "manual-entry"
+  | "check-entry"
+  | "reading-chip"
+  | "replace-card"
+  | "checking"
+  | "face-check";
+
+export type AuditCheck = "ocr" | "manual-entry" | "chip" | "authenticity" | "face";
+
+export interface AuditRecord {
+  /** Session start, epoch ms. */
+  startedAt: number;
+  /** Verdict time, epoch ms. */
+  endedAt: number;
+  kioskId: string;
+  mode: KioskMode;
+  outcome: Outcome;
+  reason: ReasonCode | null;
+  /** Time spent in each step, ms (a step entered twice is summed). */
+  durations: Partial<Record<AuditStep, number>>;
+  triesBand: TriesBand;
+  checks: readonly AuditCheck[];
+  version: string;
+}
+
+export interface AuditSink {
+  /** Never throws into the flow: a failing sink logs and reports unhealthy itself. */
+  record(r: AuditRecord): void;
+  /** Sessions since `sinceMs` (epoch ms) by outcome and by reason, for the staff screen. */
+  counts(sinceMs: number): StaffCounts;
+}

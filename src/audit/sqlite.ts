@@ -1,0 +1,155 @@
+/**
+ * The audit in SQLite (better-sqlite3): one row per session, nothing personal, schema versioned with
+ * `PRAGMA user_version`, WAL journal, rows older than `retentionDays` deleted at open and hourly.
+ *
+ * Every field is checked against its closed set before it is written (outcome, reason, steps, band,
+ * checks; kiosk id and version against a short token pattern), so a programming error elsewhere
+ * cannot smuggle free text into the file. Writes are synchronous and small (one INSERT of ~200
+ * bytes); a failed write is logged by event name and reported by `health()`, never thrown into
+ * the flow.
+ */
+import Database from "better-sqlite3";
+import type { Logger } from "../log";
+import type { StaffCounts } from "../protocol";
+import type { AuditCheck, AuditRecord, AuditSink, AuditStep } from "./sink";
+import { OUTCOMES, REASONS, STEPS, CHECKS, BANDS, MODES } from "./vocabulary";
+
+export const SCHEMA_VERSION = 1;
+
+const MIGRATIONS: readonly string[] = [
+  // 0 → 1
+  `CREATE TABLE sessions (
+     id          INTEGER PRIMARY KEY,
+     started_at  INTEGER NOT NULL,           -- epoch ms
+     ended_at    INTEGER NOT NULL,           -- epoch ms
+     kiosk_id    TEXT    NOT NULL,
+     mode        TEXT    NOT NULL,           -- unattended | attended
+     outcome     TEXT    NOT NULL,           -- pass | fail | refer | abandoned
+     reason      TEXT,                       -- ReasonCode, NULL for pass
+     durations   TEXT    NOT NULL,           -- JSON {step: ms}
+     tries_band  TEXT    NOT NULL,           -- unknown | blocked | low | ok
+     checks      TEXT    NOT NULL,           -- comma-separated AuditCheck
+     version     TEXT    NOT NULL
+   );
+   CREATE INDEX sessions_started_at ON sessions (started_at);`,
+];
+
+export interface SqliteAuditDeps {
+  path: string;
+  retentionDays: number;
+  now: () => number;
+  log: Logger;
+}
+
+export interface SqliteAudit extends AuditSink {
+  /** Delete rows older than the retention; returns how many. */
+  prune(): number;
+  health(): "ok" | "error";
+  close(): void;
+}
+
+const TOKEN = /^[A-Za-z0-9._+-]{1,64}$/;
+const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
+
+/** Opens (creating or migrating) the audit database. Throws when the file cannot be used. */
+export function openSqliteAudit(deps: SqliteAuditDeps): SqliteAudit {
+  const db = new Database(deps.path);
+  db.pragma("journal_mode = WAL");
+  db.pragma("synchronous = NORMAL");
+  migrate(db);
+  const insert = db.prepare(
+    `INSERT INTO sessions (started_at, ended_at, kiosk_id, mode, outcome, reason, durations, tries_band, checks, version)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const del = db.prepare(`DELETE FROM sessions WHERE started_at < ?`);
+  let healthy: "ok" | "error" = "ok";
+  let lastPrune = 0;
+
+  const prune = () => {
+    lastPrune = deps.now();
+    return del.run(lastPrune - deps.retentionDays * DAY_MS).changes;
+  };
+  prune();
+
+  return {
+    record(r) {
+      try {
+        const row = checked(r);
+        insert.run(...row);
+        if (deps.now() - lastPrune > HOUR_MS) prune();
+        healthy = "ok";
+      } catch (e) {
+        healthy = "error";
+        deps.log.error("audit.write-failed", { error: e instanceof Error ? e.name : typeof e });
+      }
+    },
+    counts: (sinceMs) => countsSince(db, sinceMs),
+    prune,
+    health: () => healthy,
+    close: () => db.close(),
+  };
+}
+
+function migrate(db: Database.Database): void {
+  const current = db.pragma("user_version", { simple: true }) as number;
+  if (current > SCHEMA_VERSION) throw new Error(`audit schema ${current} is newer than this software (${SCHEMA_VERSION})`);
+  for (let v = current; v < SCHEMA_VERSION; v++) {
+    const sql = MIGRATIONS[v];
+    if (sql === undefined) throw new Error(`no migration from audit schema ${v}`);
+    db.transaction(() => {
+      db.exec(sql);
+      db.pragma(`user_version = ${v + 1}`);
+    })();
+  }
+}
+
+type Row = [number, number, string, string, string, string | null, string, string, string, string];
+
+function checked(r: AuditRecord): Row {
+  const bad = (what: string) => new Error(`audit record: bad ${what}`);
+  if (!Number.isSafeInteger(r.startedAt) || !Number.isSafeInteger(r.endedAt)) throw bad("time");
+  if (!TOKEN.test(r.kioskId)) throw bad("kiosk id");
+  if (!TOKEN.test(r.version)) throw bad("version");
+  if (!MODES.has(r.mode)) throw bad("mode");
+  if (!OUTCOMES.has(r.outcome)) throw bad("outcome");
+  if (r.reason !== null && !REASONS.has(r.reason)) throw bad("reason");
+  if (!BANDS.has(r.triesBand)) throw bad("band");
+  const durations: Partial<Record<AuditStep, number>> = {};
+  for (const [k, v] of Object.entries(r.durations)) {
+    if (!STEPS.has(k as AuditStep) || !Number.isFinite(v) || v < 0) throw bad("duration");
+    durations[k as AuditStep] = Math.round(v);
+  }
+  const checks: AuditCheck[] = [];
+  for (const c of r.checks) {
+    if (!CHECKS.has(c)) throw bad("check");
+    checks.push(c);
+  }
+  return [
+    r.startedAt,
+    r.endedAt,
+    r.kioskId,
+    r.mode,
+    r.outcome,
+    r.reason,
+    JSON.stringify(durations),
+    r.triesBand,
+    checks.join(","),
+    r.version,
+  ];
+}
+
+export function countsSince(db: Database.Database, sinceMs: number): StaffCounts {
+  const out: StaffCounts = { byOutcome: { pass: 0, fail: 0, refer: 0, abandoned: 0 }, byReason: {} };
+  const rows = db
+    .prepare(`SELECT outcome, reason, count(*) AS n FROM sessions WHERE started_at >= ? GROUP BY outcome, reason`)
+    .all(sinceMs) as { outcome: string; reason: string | null; n: number }[];
+  for (const row of rows) {
+    if (OUTCOMES.has(row.outcome as never)) out.byOutcome[row.outcome as keyof StaffCounts["byOutcome"]] += row.n;
+    if (row.reason !== null && REASONS.has(row.reason as never)) {
+      const reason = row.reason as keyof StaffCounts["byReason"];
+      out.byReason[reason] = (out.byReason[reason] ?? 0) + row.n;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,54 @@
+/**
+ * The retry-counter policy: the card's 照合番号B counter (10 tries, reference §1.3) belongs to the
+ * holder, and a kiosk must never be the thing that locks it.
+ *
+ * - Refuse to VERIFY when the card has fewer than `minTriesLeft` tries (config card.minTriesLeft, default 3).
+ * - At most one wrong VERIFY per guard (one guard per customer session).
+ * - Never send a code that the card has already refused (kept as a zeroable CodeB clone, wiped with the guard).
+ * A blocked key (63C0/6984) is not a policy question: it is reported as its own outcome.
+ */
+import type { CodeB } from "../secret";
+
+export interface RetryPolicy {
+  readonly minTriesLeft: number;
+}
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = { minTriesLeft: 3 };
+
+export type PolicyRefusal =
+  | { kind: "low-tries"; triesLeft: number; minimum: number }
+  | { kind: "wrong-code-already-spent" }
+  | { kind: "same-wrong-code" };
+
+export class RetryGuard {
+  readonly policy: RetryPolicy;
+  readonly #wrong: CodeB[] = [];
+
+  constructor(policy: RetryPolicy = DEFAULT_RETRY_POLICY) {
+    this.policy = policy;
+  }
+
+  get wrongAttempts(): number {
+    return this.#wrong.length;
+  }
+
+  /** null = allowed to VERIFY `code` now; else why not. `triesLeft` null = the card did not say. */
+  check(triesLeft: number | null, code: CodeB): PolicyRefusal | null {
+    if (this.#wrong.some((w) => w.equals(code))) return { kind: "same-wrong-code" };
+    if (this.#wrong.length >= 1) return { kind: "wrong-code-already-spent" };
+    if (triesLeft !== null && triesLeft < this.policy.minTriesLeft) {
+      return { kind: "low-tries", triesLeft, minimum: this.policy.minTriesLeft };
+    }
+    return null;
+  }
+
+  recordWrong(code: CodeB): void {
+    this.#wrong.push(code.clone());
+  }
+
+  /** Forget every remembered code (end of session). */
+  wipe(): void {
+    for (const w of this.#wrong) w.wipe();
+    this.#wrong.length = 0;
+  }
+}

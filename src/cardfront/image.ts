@@ -1,0 +1,116 @@
+/**
+ * Grey-scale image primitives for the card-face pipeline. Pure: plain typed arrays, no I/O.
+ * Every buffer created here belongs to the caller, who zeroes it (`wipeGray`) when done.
+ */
+
+export interface Gray {
+  readonly width: number;
+  readonly height: number;
+  readonly data: Uint8Array;
+}
+
+export function wipeGray(g: Gray): void {
+  g.data.fill(0);
+}
+
+/** RGBA → grey (Rec. 601 luma, integer arithmetic). */
+export function rgbaToGray(rgba: Uint8Array, width: number, height: number): Gray {
+  const out = new Uint8Array(width * height);
+  for (let i = 0, j = 0; i < out.length; i++, j += 4) {
+    out[i] = ((rgba[j] ?? 0) * 77 + (rgba[j + 1] ?? 0) * 150 + (rgba[j + 2] ?? 0) * 29) >> 8;
+  }
+  return { width, height, data: out };
+}
+
+/** Box-filter downscale by an integer factor. */
+export function downscale(g: Gray, f: number): Gray {
+  const w = Math.floor(g.width / f);
+  const h = Math.floor(g.height / f);
+  const out = new Uint8Array(w * h);
+  const n = f * f;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      let s = 0;
+      for (let dy = 0; dy < f; dy++) {
+        const row = (y * f + dy) * g.width + x * f;
+        for (let dx = 0; dx < f; dx++) s += g.data[row + dx] ?? 0;
+      }
+      out[y * w + x] = Math.round(s / n);
+    }
+  }
+  return { width: w, height: h, data: out };
+}
+
+export function histogram(data: Uint8Array): Uint32Array {
+  const h = new Uint32Array(256);
+  for (const v of data) h[v] = (h[v] ?? 0) + 1;
+  return h;
+}
+
+/** Otsu's threshold: the level that best separates two classes (value > t is the bright class). */
+export function otsu(data: Uint8Array): number {
+  const h = histogram(data);
+  let sum = 0;
+  for (let i = 0; i < 256; i++) sum += i * (h[i] ?? 0);
+  let sumB = 0;
+  let wB = 0;
+  let best = 0;
+  let t = 127;
+  for (let i = 0; i < 256; i++) {
+    wB += h[i] ?? 0;
+    if (wB === 0) continue;
+    const wF = data.length - wB;
+    if (wF === 0) break;
+    sumB += i * (h[i] ?? 0);
+    const mB = sumB / wB;
+    const mF = (sum - sumB) / wF;
+    const between = wB * wF * (mB - mF) * (mB - mF);
+    if (between > best) {
+      best = between;
+      t = i;
+    }
+  }
+  return t;
+}
+
+/** Stretch the 2nd..98th percentile to 0..255 (evens out low light and glare haze before OCR). */
+export function normalize(g: Gray): Gray {
+  const h = histogram(g.data);
+  const lo = percentile(h, g.data.length, 0.02);
+  const hi = Math.max(lo + 1, percentile(h, g.data.length, 0.98));
+  const out = new Uint8Array(g.data.length);
+  const k = 255 / (hi - lo);
+  for (let i = 0; i < out.length; i++) out[i] = Math.max(0, Math.min(255, Math.round(((g.data[i] ?? 0) - lo) * k)));
+  return { width: g.width, height: g.height, data: out };
+}
+
+function percentile(h: Uint32Array, n: number, p: number): number {
+  let acc = 0;
+  for (let i = 0; i < 256; i++) {
+    acc += h[i] ?? 0;
+    if (acc >= n * p) return i;
+  }
+  return 255;
+}
+
+/** Binary PGM (P5) bytes: an encoding Leptonica (inside tesseract) reads without any codec. */
+export function toPgm(g: Gray): Uint8Array {
+  const header = new TextEncoder().encode(`P5\n${g.width} ${g.height}\n255\n`);
+  const out = new Uint8Array(header.length + g.data.length);
+  out.set(header, 0);
+  out.set(g.data, header.length);
+  return out;
+}
+
+/** Mean grey of a rectangle (clipped to the image). */
+export function meanIn(g: Gray, x0: number, y0: number, w: number, h: number): number {
+  let s = 0;
+  let n = 0;
+  for (let y = Math.max(0, y0); y < Math.min(g.height, y0 + h); y++) {
+    for (let x = Math.max(0, x0); x < Math.min(g.width, x0 + w); x++) {
+      s += g.data[y * g.width + x] ?? 0;
+      n++;
+    }
+  }
+  return n ? s / n : 0;
+}

@@ -1,0 +1,141 @@
+/**
+ * The card-face reader the session flow calls: read frames from the document camera until the three
+ * fields are agreed across frames and plausible, or the time budget runs out.
+ *
+ *   readCardFront({ camera, ocr, clock }, signal, budgetMs)
+ *     → { kind: "sure", fields, code }          code: 照合番号B (CodeB; wipe() it when done)
+ *     | { kind: "unsure", prefill, reasons }    → manual entry, pre-filled with the leading readings
+ *     | { kind: "back-side-up" }                → ask the customer to turn the card; nothing was OCR'd
+ *
+ * Agreement: each field needs 2 agreeing frames (3 when the birth date is Western-printed, because the
+ * birthday rule cannot check those cards, see plausibility.ts) and two more votes than any rival value.
+ * The result is "sure" only when the agreed fields also pass every plausibility rule. The wait is
+ * bounded by `budgetMs` (and `signal`); camera and OCR failures become reasons, never exceptions.
+ */
+import { tokyoDate, type CalendarDate } from "../age/date";
+import { CameraFailure, wipeFrame, type CameraPort } from "../camera/camera";
+import { deriveCodeB } from "../card/mynumber/code-b";
+import type { CodeB } from "../card/secret";
+import type { EntryPrefill } from "../protocol";
+import { birthKey, type BirthField, type CardFields } from "./fields";
+import { readFrame } from "./frame-read";
+import { OcrFailure, type OcrPort } from "./ocr";
+import { checkCard, toPrefill, type Problem } from "./plausibility";
+import { FieldVotes } from "./votes";
+
+export interface Clock {
+  now(): number;
+}
+
+export interface CardFrontDeps {
+  readonly camera: CameraPort;
+  readonly ocr: OcrPort;
+  readonly clock: Clock;
+}
+
+export type UnsureReason =
+  /** The budget ran out ("timeout") or the camera stopped giving frames ("frames-ended") without agreement. */
+  | { kind: "timeout" | "frames-ended"; frames: number }
+  | { kind: "no-card"; detail: "no-card" | "card-not-fully-visible" | "not-card-shaped" }
+  | { kind: "side-unknown" }
+  | { kind: "bad-image" }
+  | { kind: "unreadable"; field: "birth" | "expiry" | "securityCode"; detail: string }
+  | { kind: "disagree"; field: "birth" | "expiry" | "securityCode" }
+  | { kind: "implausible"; problem: Problem }
+  | { kind: "camera"; detail: string }
+  | { kind: "ocr"; detail: string }
+  | { kind: "aborted" };
+
+export type CardFrontResult =
+  | { kind: "sure"; fields: CardFields; code: CodeB; frames: number }
+  | { kind: "unsure"; prefill: EntryPrefill; reasons: UnsureReason[] }
+  | { kind: "back-side-up" };
+
+export const AGREE = { era: 2, western: 3 } as const;
+
+export async function readCardFront(deps: CardFrontDeps, signal: AbortSignal, budgetMs: number): Promise<CardFrontResult> {
+  const today = tokyoDate(deps.clock.now());
+  const budget = new AbortController();
+  const timer = setTimeout(() => budget.abort(), Math.max(0, budgetMs));
+  const stop = AbortSignal.any([signal, budget.signal]);
+  const votes = {
+    birth: new FieldVotes<BirthField>(birthKey),
+    expiry: new FieldVotes<CalendarDate>((d) => `${d.year}/${d.month}/${d.day}`),
+    securityCode: new FieldVotes<string>((s) => s),
+  };
+  const seen = new Map<string, UnsureReason>();
+  const note = (r: UnsureReason) => seen.set(JSON.stringify(r), r);
+  let frames = 0;
+  let lastProblems: Problem[] = [];
+  try {
+    for await (const frame of deps.camera.frames(stop)) {
+      frames++;
+      let reading;
+      try {
+        reading = await readFrame(deps, frame, today, stop);
+      } finally {
+        wipeFrame(frame);
+      }
+      switch (reading.kind) {
+        case "back-side-up":
+          return { kind: "back-side-up" };
+        case "bad-image":
+          note({ kind: "bad-image" });
+          continue;
+        case "no-card":
+          note({ kind: "no-card", detail: reading.reason });
+          continue;
+        case "side-unknown":
+          note({ kind: "side-unknown" });
+          continue;
+        case "front":
+          break;
+      }
+      if (reading.birth.ok) votes.birth.add(reading.birth.value);
+      else note({ kind: "unreadable", field: "birth", detail: reading.birth.reason });
+      if (reading.expiry.ok) votes.expiry.add(reading.expiry.value);
+      else note({ kind: "unreadable", field: "expiry", detail: reading.expiry.reason });
+      if (reading.securityCode.ok) votes.securityCode.add(reading.securityCode.value);
+      else note({ kind: "unreadable", field: "securityCode", detail: reading.securityCode.reason });
+
+      const leadBirth = votes.birth.leading();
+      const need = leadBirth?.calendar === "western" ? AGREE.western : AGREE.era;
+      const birth = votes.birth.agreed(need);
+      const expiry = votes.expiry.agreed(need);
+      const securityCode = votes.securityCode.agreed(need);
+      if (birth && expiry && securityCode) {
+        const fields: CardFields = { birth, expiry, securityCode };
+        lastProblems = checkCard(fields, today);
+        if (lastProblems.length === 0) {
+          const derived = deriveCodeB({ birth, expiryYear: expiry.year, securityCode });
+          if (derived.ok) return { kind: "sure", fields, code: derived.code, frames };
+          lastProblems = [];
+          note({ kind: "ocr", detail: `code-b: ${derived.problems.map((p) => p.kind).join(",")}` });
+        }
+      }
+    }
+  } catch (e) {
+    if (e instanceof CameraFailure) {
+      if (e.error.kind !== "aborted") note({ kind: "camera", detail: e.error.kind });
+    } else if (e instanceof OcrFailure) {
+      if (e.reason !== "aborted") note({ kind: "ocr", detail: e.reason });
+    } else {
+      note({ kind: "camera", detail: "unexpected" });
+    }
+  } finally {
+    clearTimeout(timer);
+  }
+  if (signal.aborted) note({ kind: "aborted" });
+  else note({ kind: budget.signal.aborted ? "timeout" : "frames-ended", frames });
+  for (const p of lastProblems) note({ kind: "implausible", problem: p });
+  for (const f of ["birth", "expiry", "securityCode"] as const) if (votes[f].disagreement) note({ kind: "disagree", field: f });
+  const birth = votes.birth.leading();
+  const expiryYear = votes.expiry.leading()?.year;
+  const securityCode = votes.securityCode.leading();
+  const prefill = toPrefill({
+    ...(birth ? { birth } : {}),
+    ...(expiryYear !== undefined ? { expiryYear } : {}),
+    ...(securityCode !== undefined ? { securityCode } : {}),
+  });
+  return { kind: "unsure", prefill, reasons: [...seen.values()] };
+}

@@ -1,0 +1,401 @@
+/**
+ * `kioskctl read-card --code-b DIGITS [--reader NAME] [--json] [--reveal]`: the kiosk's card read
+ * (readCardFace: tries left, one guarded VERIFY, EF 0002, EF 0004, challenge) on a PC/SC reader, for
+ * a field technician. Personal values print as "[redacted]" unless --reveal; the code never prints.
+ *
+ * The JSON object is a scripting interface (documented in README, section card): keep it additive.
+ * Authenticity is filled by `authenticityOf()` below: one function to change when issue 4 lands.
+ */
+import { createHash, randomBytes } from "node:crypto";
+import { toHex } from "../card/apdu";
+import { CardError, isCardError } from "../card/errors";
+import { formatIsoDate } from "../age/date";
+import { readCardFace, type ReadFaceFailure, type ReadFaceResult } from "../card/mynumber/read-face";
+import { RetryGuard } from "../card/mynumber/retry-policy";
+import type { CardChannel, CardReaderPort } from "../card/reader";
+import { CodeB, REDACTED } from "../card/secret";
+import { openCardReader } from "../main";
+import type { Command, CommandIo } from "./kioskctl";
+import { waitUntil, type OpenReader } from "./readers";
+
+/** Exit codes: each outcome a script may branch on gets its own. */
+export const READ_CARD_EXIT = {
+  ok: 0,
+  error: 1,
+  usage: 2,
+  wrongCode: 3,
+  blocked: 4,
+  refusedLowTries: 5,
+  noCard: 6,
+  noReader: 7,
+  notMyNumberCard: 8,
+} as const;
+
+export type VerifyOutcome = "ok" | "wrong-code" | "blocked" | "refused-low-tries" | "refused-policy" | "not-sent";
+
+export interface AuthenticityJson {
+  result: "not-checked";
+  checks: { certificate: "not-run"; recordSignature: "not-run"; challenge: "not-run"; expiry: "not-run" };
+}
+
+export interface ReadCardJson {
+  outcome: "read" | ReadFaceFailure["kind"];
+  reader: string | null;
+  atr: string | null;
+  readMode: "short" | "extended" | null;
+  triesLeftBefore: number | null;
+  verify: VerifyOutcome;
+  triesLeftAfter: number | null;
+  record?: {
+    birthDate: string;
+    sex: string;
+    expiry: string;
+    photo: { format: string; bytes: number; sha256: string };
+  };
+  authenticity: AuthenticityJson;
+  timings: Record<string, number>;
+  apdus: number;
+  bytesOut: number;
+  bytesIn: number;
+  error?: string;
+}
+
+const USAGE = [
+  "usage: kioskctl read-card --code-b DIGITS [--reader NAME] [--json] [--reveal]",
+  "                          [--min-tries N] [--read-mode short|extended|auto] [--wait MS] [--timeout MS]",
+  "",
+  "Reads the My Number card's card-face application with 照合番号B (14 digits: birth date YYMMDD as",
+  "printed, card expiry year, security code). Checks the tries left first and refuses to VERIFY when",
+  "fewer than --min-tries (default 3) are left: it never spends more than one try.",
+  "--reader NAME  PC/SC reader name substring (default: the first reader)",
+  "--reveal       print birth date, sex, expiry and the photo hash (default \"[redacted]\")",
+  "--read-mode    READ BINARY in 256-byte steps, one extended read, or extended when the reader allows",
+  "--wait MS      how long to wait for the reader and the card (default 3000)",
+  "--timeout MS   budget for the whole read (default 20000)",
+  "--json         one JSON object (see README, section card)",
+  "Exit codes: 0 read, 3 wrong code, 4 blocked, 5 refused (too few tries left), 6 no card, 7 no reader,",
+  "            8 not a My Number card, 1 other error (timeout, transport, malformed), 2 usage.",
+].join("\n");
+
+interface Args {
+  code: CodeB;
+  readerName: string;
+  json: boolean;
+  reveal: boolean;
+  minTries: number;
+  readMode: "short" | "extended" | "auto";
+  waitMs: number;
+  timeoutMs: number;
+}
+
+function parseArgs(args: readonly string[]): Args | string {
+  let digits: string | null = null;
+  const a: Omit<Args, "code"> = {
+    readerName: "",
+    json: false,
+    reveal: false,
+    minTries: 3,
+    readMode: "short",
+    waitMs: 3000,
+    timeoutMs: 20_000,
+  };
+  for (let i = 0; i < args.length; i++) {
+    const k = args[i];
+    const v = args[i + 1];
+    const int = (lo: number, hi: number): number | null =>
+      v !== undefined && /^\d{1,7}$/.test(v) && Number(v) >= lo && Number(v) <= hi ? Number(v) : null;
+    switch (k) {
+      case "--json":
+        a.json = true;
+        continue;
+      case "--reveal":
+        a.reveal = true;
+        continue;
+      case "--code-b":
+        if (v === undefined) return "--code-b needs 14 digits";
+        digits = v;
+        i++;
+        continue;
+      case "--reader":
+        if (v === undefined) return "--reader needs a name";
+        a.readerName = v;
+        i++;
+        continue;
+      case "--read-mode":
+        if (v !== "short" && v !== "extended" && v !== "auto") return "--read-mode is short, extended or auto";
+        a.readMode = v;
+        i++;
+        continue;
+      case "--min-tries": {
+        const n = int(1, 10);
+        if (n === null) return "--min-tries is 1 to 10";
+        a.minTries = n;
+        i++;
+        continue;
+      }
+      case "--wait": {
+        const n = int(0, 600_000);
+        if (n === null) return "--wait is 0 to 600000 ms";
+        a.waitMs = n;
+        i++;
+        continue;
+      }
+      case "--timeout": {
+        const n = int(100, 600_000);
+        if (n === null) return "--timeout is 100 to 600000 ms";
+        a.timeoutMs = n;
+        i++;
+        continue;
+      }
+      case undefined:
+      default:
+        return `unknown argument ${String(k)}`;
+    }
+  }
+  if (digits === null) return "--code-b is required";
+  const code = CodeB.fromDigits(digits);
+  if (!code) return "--code-b must be exactly 14 digits";
+  return { ...a, code };
+}
+
+/** The authenticity block. Issue 4 replaces the body with assessAuthenticity() over `read`. */
+export function authenticityOf(_read: ReadFaceResult): AuthenticityJson {
+  return {
+    result: "not-checked",
+    checks: { certificate: "not-run", recordSignature: "not-run", challenge: "not-run", expiry: "not-run" },
+  };
+}
+
+function verifyOutcome(r: ReadFaceResult): VerifyOutcome {
+  if (r.ok) return "ok";
+  switch (r.failure.kind) {
+    case "wrong-code":
+      return "wrong-code";
+    case "blocked":
+      return "blocked";
+    case "refused-low-tries":
+      return "refused-low-tries";
+    case "refused-policy":
+      return "refused-policy";
+    case "not-my-number-card":
+    case "no-card":
+    case "no-reader":
+    case "timeout":
+    case "aborted":
+    case "malformed":
+    case "status":
+    case "transport":
+      return "not-sent";
+  }
+}
+
+export function exitCodeFor(outcome: ReadCardJson["outcome"]): number {
+  switch (outcome) {
+    case "read":
+      return READ_CARD_EXIT.ok;
+    case "wrong-code":
+      return READ_CARD_EXIT.wrongCode;
+    case "blocked":
+      return READ_CARD_EXIT.blocked;
+    case "refused-low-tries":
+    case "refused-policy":
+      return READ_CARD_EXIT.refusedLowTries;
+    case "no-card":
+      return READ_CARD_EXIT.noCard;
+    case "no-reader":
+      return READ_CARD_EXIT.noReader;
+    case "not-my-number-card":
+      return READ_CARD_EXIT.notMyNumberCard;
+    case "timeout":
+    case "aborted":
+    case "malformed":
+    case "status":
+    case "transport":
+      return READ_CARD_EXIT.error;
+  }
+}
+
+function failureText(f: ReadFaceFailure): string {
+  switch (f.kind) {
+    case "wrong-code":
+      return `wrong 照合番号B: ${f.triesLeft} tries left`;
+    case "blocked":
+      return "照合番号B is blocked (0 tries left): the holder must have it reset at the municipal office";
+    case "refused-low-tries":
+      return `refused: only ${f.triesLeft} tries left (minimum ${f.minimum}); no try was spent`;
+    case "refused-policy":
+      return `refused by the retry policy (${f.reason}); no try was spent`;
+    case "not-my-number-card":
+      return "not a My Number card (no card-face application)";
+    case "no-card":
+      return "no card on the reader (or it was removed during the read)";
+    case "no-reader":
+      return `no reader: ${f.detail}`;
+    case "timeout":
+      return `the card did not answer in time (${f.step})`;
+    case "aborted":
+      return "aborted";
+    case "malformed":
+      return `malformed card data: ${f.what}`;
+    case "status":
+      return `unexpected status ${f.sw.toString(16).toUpperCase().padStart(4, "0")} at ${f.step}`;
+    case "transport":
+      return `transport failure: ${f.detail}`;
+  }
+}
+
+const roundTimings = (t: object): Record<string, number> =>
+  Object.fromEntries(Object.entries(t).map(([k, v]) => [k, Math.round(Number(v) * 10) / 10]));
+
+/** Turn a read into the JSON object (the record's bytes are not kept: the caller purges the read). */
+export function toJson(
+  read: ReadFaceResult,
+  ctx: { reader: string; atr: Uint8Array; readMode: "short" | "extended"; reveal: boolean },
+): ReadCardJson {
+  const show = (v: string): string => (ctx.reveal ? v : REDACTED);
+  const out: ReadCardJson = {
+    outcome: read.ok ? "read" : read.failure.kind,
+    reader: ctx.reader,
+    atr: toHex(ctx.atr).toUpperCase(),
+    readMode: ctx.readMode,
+    triesLeftBefore: read.triesLeftBefore,
+    verify: verifyOutcome(read),
+    triesLeftAfter: read.triesLeftAfter,
+    authenticity: authenticityOf(read),
+    timings: roundTimings(read.timings),
+    apdus: read.stats.apdus,
+    bytesOut: read.stats.bytesOut,
+    bytesIn: read.stats.bytesIn,
+  };
+  if (read.ok) {
+    const r = read.record;
+    out.record = {
+      birthDate: show(formatIsoDate(r.birthDate)),
+      sex: show(r.sex),
+      expiry: show(formatIsoDate(r.expiry)),
+      photo: {
+        format: r.photo.format,
+        bytes: r.photo.bytes.length,
+        sha256: show(createHash("sha256").update(r.photo.bytes).digest("hex")),
+      },
+    };
+  } else {
+    out.error = failureText(read.failure);
+  }
+  return out;
+}
+
+function earlyJson(outcome: "no-card" | "no-reader" | "transport" | "timeout", error: string, reader: string | null): ReadCardJson {
+  return {
+    outcome,
+    reader,
+    atr: null,
+    readMode: null,
+    triesLeftBefore: null,
+    verify: "not-sent",
+    triesLeftAfter: null,
+    authenticity: {
+      result: "not-checked",
+      checks: { certificate: "not-run", recordSignature: "not-run", challenge: "not-run", expiry: "not-run" },
+    },
+    timings: {},
+    apdus: 0,
+    bytesOut: 0,
+    bytesIn: 0,
+    error,
+  };
+}
+
+function humanText(j: ReadCardJson): string {
+  const lines = [
+    `reader          ${j.reader ?? "-"}`,
+    `atr             ${j.atr ?? "-"}`,
+    `tries left      ${j.triesLeftBefore ?? "?"} before, ${j.triesLeftAfter ?? "?"} after`,
+    `verify          ${j.verify}`,
+  ];
+  if (j.record) {
+    lines.push(
+      `birth date      ${j.record.birthDate}`,
+      `sex             ${j.record.sex}`,
+      `expiry          ${j.record.expiry}`,
+      `photo           ${j.record.photo.format}, ${j.record.photo.bytes} bytes, sha256 ${j.record.photo.sha256}`,
+    );
+  }
+  lines.push(`authenticity    ${j.authenticity.result}`);
+  if (j.readMode) lines.push(`read mode       ${j.readMode}, ${j.apdus} APDUs, ${j.bytesOut} bytes out, ${j.bytesIn} bytes in`);
+  if (j.timings["total"] !== undefined) {
+    lines.push(`timings (ms)    ${Object.entries(j.timings).map(([k, v]) => `${k} ${v}`).join(", ")}`);
+  }
+  if (j.error) lines.push(`error           ${j.error}`);
+  return lines.join("\n") + "\n";
+}
+
+async function readOnce(port: CardReaderPort, a: Args): Promise<{ json: ReadCardJson; code: number }> {
+  const early = (o: "no-card" | "no-reader" | "transport" | "timeout", msg: string, reader: string | null) => {
+    const json = earlyJson(o, msg, reader);
+    return { json, code: exitCodeFor(json.outcome) };
+  };
+  if (!(await waitUntil(() => port.status() === "ok", a.waitMs))) {
+    const down = port.status() === "error";
+    return early("no-reader", down ? "PC/SC service (pcscd) not reachable" : a.readerName ? `no reader matching "${a.readerName}"` : "no reader attached", null);
+  }
+  if (!(await waitUntil(() => port.cardPresent() !== null, a.waitMs))) {
+    return early("no-card", "no card on the reader", port.readers().find((n) => n.toLowerCase().includes(a.readerName.toLowerCase())) ?? null);
+  }
+  const budget = new AbortController();
+  const timer = setTimeout(() => budget.abort(), a.timeoutMs);
+  let channel: CardChannel | null = null;
+  const guard = new RetryGuard({ minTriesLeft: a.minTries });
+  const nonce = new Uint8Array(randomBytes(32));
+  try {
+    try {
+      channel = await port.connect(budget.signal);
+    } catch (e) {
+      const p = isCardError(e) ? e.problem : new CardError({ kind: "transport", detail: "connect failed" }).problem;
+      const kind = p.kind === "no-card" || p.kind === "no-reader" || p.kind === "timeout" ? p.kind : "transport";
+      return early(kind, isCardError(e) ? e.message : "connect failed", null);
+    }
+    const readMode = a.readMode === "auto" ? (channel.extendedApdu ? "extended" : "short") : a.readMode;
+    const read = await readCardFace({ transmit: channel, code: a.code, nonce, guard, signal: budget.signal, readMode });
+    const timedOut = !read.ok && read.failure.kind === "aborted" && budget.signal.aborted;
+    const json = toJson(read, { reader: channel.reader, atr: channel.atr, readMode, reveal: a.reveal });
+    if (timedOut) {
+      json.outcome = "timeout";
+      json.error = `the read did not finish within ${a.timeoutMs} ms`;
+    }
+    if (read.ok) read.purge();
+    return { json, code: exitCodeFor(json.outcome) };
+  } finally {
+    clearTimeout(timer);
+    guard.wipe();
+    nonce.fill(0);
+    await channel?.disconnect();
+  }
+}
+
+export function makeReadCardCommand(deps: { openReader: OpenReader }): Command {
+  return {
+    summary: "read the card-face application with 照合番号B (tries left, verify, fields redacted)",
+    usage: USAGE,
+    async run(args, io: CommandIo) {
+      const a = parseArgs(args);
+      if (typeof a === "string") {
+        io.err(`kioskctl read-card: ${a}\n\n${USAGE}\n`);
+        return READ_CARD_EXIT.usage;
+      }
+      const port = await deps.openReader({ readerName: a.readerName });
+      try {
+        const { json, code } = await readOnce(port, a);
+        io.out(a.json ? JSON.stringify(json) + "\n" : humanText(json));
+        return code;
+      } finally {
+        a.code.wipe();
+        await port.close();
+      }
+    },
+  };
+}
+
+export const readCardCommand: Command = makeReadCardCommand({
+  openReader: (o) => openCardReader({ kind: "pcsc", readerName: o.readerName }),
+});

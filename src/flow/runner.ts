@@ -1,0 +1,480 @@
+/**
+ * The runner: implements KioskCore by feeding events into the pure machine (machine.ts) and running
+ * the effects it returns through the ports (ports.ts).
+ *
+ * Ownership, which is what makes "a late answer never acts on the next customer" true:
+ * - Each entered state (each `epoch`) gets one AbortController and one budget timer. Leaving the
+ *   state aborts the controller and cancels the timer; every callback checks that its epoch is
+ *   still the current one before it sends an event, and a late answer that carries personal data
+ *   (a code, a chip record) is wiped on arrival instead.
+ * - The session has its own controller and budget (`session`), started by the machine's
+ *   `start-session` effect and stopped by `end-session` / purge.
+ * - Personal data lives only in the vault (vault.ts), zeroed on the machine's `purge` effect.
+ *
+ * Events are queued: an effect that answers synchronously cannot re-enter `transition`.
+ * `createRunner` does no I/O; `start()` subscribes to the card and looks at the devices.
+ */
+import type { KioskCore } from "./core";
+import type { ClientMessage, Health, KioskMode, Lang, LedPattern, RunMode, ViewMessage } from "../protocol";
+import type { Logger } from "../log";
+import type { AuditStep } from "../audit/sink";
+import { tokyoDate } from "../age/date";
+import type { Budgets } from "./budgets";
+import { INITIAL, budgetOf, transition, type Effect, type Event, type MachineOptions, type State, type StateKind } from "./machine";
+import { chipFacts, chipVerdict, faceVerdict, triesBand, type FlowPolicy } from "./outcome";
+import { chipFailureReason, type Clock, type DeviceStates, type FlowPorts } from "./ports";
+import { createVault } from "./vault";
+import { createStaffDesk, emptyCounts } from "./staff";
+import { ledOf, screenOf } from "./view";
+
+export interface RunnerDeps {
+  ports: FlowPorts;
+  clock: Clock;
+  budgets: Budgets;
+  policy: FlowPolicy;
+  kioskMode: KioskMode;
+  runMode: RunMode;
+  kioskId: string;
+  version: string;
+  defaultLanguage: Lang;
+  /** Staff screen PIN (config kiosk.staffPin). */
+  staffPin: string;
+  log: Logger;
+  /** After every change of state (e.g. systemd STATUS=). Must not throw. */
+  onStateChange?: (kind: StateKind) => void;
+}
+
+export interface FlowRunner extends KioskCore {
+  start(): void;
+  /** Abort everything, purge, unsubscribe. Idempotent. */
+  stop(): void;
+  state(): State;
+}
+
+const STEP_OF: Partial<Record<StateKind, AuditStep>> = {
+  "place-card": "place-card",
+  "capture-card-face": "capture-card-face",
+  "manual-entry": "manual-entry",
+  "check-entry": "check-entry",
+  "reading-chip": "reading-chip",
+  "replace-card": "replace-card",
+  checking: "checking",
+  "face-check": "face-check",
+};
+
+export function devicesHealthy(d: DeviceStates): boolean {
+  // The status lights are reported in health but do not take the kiosk out of service.
+  return d.reader === "ok" && d.camera === "ok";
+}
+
+export function createRunner(deps: RunnerDeps): FlowRunner {
+  const { ports, clock, budgets, log } = deps;
+  const opts: MachineOptions = { kioskMode: deps.kioskMode, requireFaceMatch: deps.policy.requireFaceMatch };
+  const vault = createVault();
+  const listeners = new Set<(v: ViewMessage) => void>();
+
+  let state: State = INITIAL;
+  let started = false;
+  let seq = 0;
+  let view: ViewMessage | null = null;
+  let led: LedPattern | null = null;
+
+  // Owned by the current state (epoch).
+  let stateCtl = new AbortController();
+  let cancelStateTimer: () => void = () => {};
+  let enteredAt = 0;
+  let countdown: ViewMessage["countdown"] = null;
+
+  // Owned by the current session.
+  let sessionId = 0;
+  let sessionCtl: AbortController | null = null;
+  let cancelSessionTimer: () => void = () => {};
+  let sessionStartedAt = 0;
+  let durations: Partial<Record<AuditStep, number>> = {};
+
+  let language: Lang = deps.defaultLanguage;
+  let ledTest: LedPattern | null = null;
+  const staff = createStaffDesk({
+    pin: deps.staffPin,
+    clock,
+    budgetMs: budgets.staff,
+    onChange: () => publish(),
+    onLedTest(pattern) {
+      ledTest = pattern;
+      led = null; // show the flow's own pattern again after a test
+    },
+    view: () => ({ kioskId: deps.kioskId, version: deps.version, health: health(), today: todayCounts() }),
+  });
+
+  function todayCounts() {
+    try {
+      const d = tokyoDate(clock.now());
+      // 00:00 in Japan (UTC+9, no daylight saving) as epoch ms.
+      return ports.audit.counts(Date.UTC(d.year, d.month - 1, d.day) - 9 * 3_600_000);
+    } catch (e) {
+      log.warn("flow.counts-failed", { error: e instanceof Error ? e.name : typeof e });
+      return emptyCounts();
+    }
+  }
+
+  function health(): Health {
+    const devices = ports.devices();
+    return {
+      mode: deps.runMode,
+      version: deps.version,
+      devices,
+      ready: started && state.kind !== "out-of-service" && devicesHealthy(devices),
+    };
+  }
+
+  const queue: Event[] = [];
+  let draining = false;
+  let unsubscribeCard: () => void = () => {};
+
+  function send(event: Event): void {
+    queue.push(event);
+    if (draining) return;
+    draining = true;
+    try {
+      for (let e = queue.shift(); e !== undefined; e = queue.shift()) step(e);
+    } finally {
+      draining = false;
+    }
+  }
+
+  function step(event: Event): void {
+    const prev = state;
+    const next = transition(prev, event, opts);
+    if (next.state === prev && next.effects.length === 0) return;
+    state = next.state;
+    if (state.epoch !== prev.epoch) {
+      leave(prev);
+      enter(state);
+    }
+    for (const effect of next.effects) runEffect(effect, state.epoch);
+    if (staff.overlay() !== null && state.kind !== "idle" && state.kind !== "out-of-service") staff.close();
+    publish();
+    if (state.kind !== prev.kind) {
+      try {
+        deps.onStateChange?.(state.kind);
+      } catch {
+        /* a status hook must not break the flow */
+      }
+    }
+  }
+
+  function leave(prev: State): void {
+    stateCtl.abort();
+    cancelStateTimer();
+    const stepName = STEP_OF[prev.kind];
+    if (stepName) durations[stepName] = (durations[stepName] ?? 0) + (clock.now() - enteredAt);
+  }
+
+  function enter(s: State): void {
+    stateCtl = new AbortController();
+    enteredAt = clock.now();
+    const budget = budgetOf(s, deps.kioskMode);
+    if (budget === null) {
+      cancelStateTimer = () => {};
+      countdown = null;
+      return;
+    }
+    const ms = budgets[budget];
+    const epoch = s.epoch;
+    countdown = { endsAt: enteredAt + ms, totalMs: ms };
+    cancelStateTimer = clock.after(ms, () => {
+      if (state.epoch === epoch) send({ type: "BUDGET_EXPIRED" });
+    });
+  }
+
+  /** Sends `event` only while the state that started the work is still current. */
+  const forEpoch = (epoch: number) => (event: Event) => {
+    if (state.epoch === epoch) send(event);
+  };
+
+  function failed(epoch: number, effect: Effect["type"], e: unknown): void {
+    if (state.epoch !== epoch) return;
+    log.warn("flow.port-failed", { effect, error: e instanceof Error ? e.name : typeof e });
+    send({ type: "FAILED", reason: "device-error" });
+  }
+
+  function runEffect(effect: Effect, epoch: number): void {
+    const signal = stateCtl.signal;
+    const emit = forEpoch(epoch);
+    const current = () => state.epoch === epoch && !signal.aborted;
+    switch (effect.type) {
+      case "start-session": {
+        const id = ++sessionId;
+        sessionCtl = new AbortController();
+        sessionStartedAt = clock.now();
+        durations = {};
+        cancelSessionTimer();
+        cancelSessionTimer = clock.after(budgets.session, () => {
+          if (sessionId === id) send({ type: "SESSION_EXPIRED" });
+        });
+        return;
+      }
+      case "end-session":
+        cancelSessionTimer();
+        cancelSessionTimer = () => {};
+        return;
+      case "read-card-front":
+        ports.readCardFront(signal).then(
+          (r) => {
+            if (!current()) {
+              if (r.kind === "sure") r.codeB.wipe();
+              return;
+            }
+            if (r.kind === "sure") vault.setCodeB(r.codeB);
+            emit({ type: "CARD_FRONT_READ", sure: r.kind === "sure", prefill: r.prefill });
+          },
+          (e: unknown) => failed(epoch, effect.type, e),
+        );
+        return;
+      case "check-entry":
+        ports.checkEntry(effect.entry, tokyoDate(clock.now()), signal).then(
+          (r) => {
+            if (!current()) {
+              if (r.ok) r.codeB.wipe();
+              return;
+            }
+            if (r.ok) vault.setCodeB(r.codeB);
+            emit({ type: "ENTRY_CHECKED", problem: r.ok ? null : r.problem });
+          },
+          (e: unknown) => failed(epoch, effect.type, e),
+        );
+        return;
+      case "read-chip": {
+        const codeB = vault.codeB();
+        if (!codeB) {
+          failed(epoch, effect.type, new Error("no code"));
+          return;
+        }
+        ports
+          .readChip(codeB, signal, (p) => {
+            if (current()) emit({ type: "CHIP_PROGRESS", progress: p.progress, triesLeft: p.triesLeft });
+          })
+          .then(
+            (r) => {
+              if (!current()) {
+                if (r.kind === "ok") vault.wipeLate(r.chip, r.evidence);
+                return;
+              }
+              if (r.kind === "ok") {
+                vault.setChip(r.chip, r.evidence);
+                // The code has done its one job: it is not kept for a second VERIFY.
+                vault.wipeCodeB();
+                emit({ type: "CHIP_READ", failure: null, triesLeft: r.triesLeft });
+              } else {
+                const triesLeft = "triesLeft" in r ? r.triesLeft : r.kind === "blocked" ? 0 : null;
+                emit({ type: "CHIP_READ", failure: chipFailureReason(r), triesLeft });
+              }
+            },
+            (e: unknown) => failed(epoch, effect.type, e),
+          );
+        return;
+      }
+      case "assess-authenticity": {
+        const held = vault.chip();
+        if (!held) {
+          failed(epoch, effect.type, new Error("no chip"));
+          return;
+        }
+        ports.assessAuthenticity(held.chip, held.evidence, signal).then(
+          (auth) => {
+            if (!current()) return;
+            const facts = chipFacts(held.chip.birthDate, held.chip.expiry, tokyoDate(clock.now()));
+            vault.setAssessment(facts.age, auth);
+            emit({ type: "CHECKED", verdict: chipVerdict(facts, auth, deps.policy) });
+          },
+          (e: unknown) => failed(epoch, effect.type, e),
+        );
+        return;
+      }
+      case "check-face": {
+        const held = vault.chip();
+        if (!held) {
+          failed(epoch, effect.type, new Error("no chip"));
+          return;
+        }
+        ports
+          .checkFace(held.chip.photo, signal, (hint) => {
+            if (current()) emit({ type: "FACE_HINT", hint });
+          })
+          .then(
+            (answer) => {
+              if (current()) emit({ type: "FACE_CHECKED", verdict: faceVerdict(answer) });
+            },
+            (e: unknown) => failed(epoch, effect.type, e),
+          );
+        return;
+      }
+      case "prepare-staff-view": {
+        const held = vault.chip();
+        if (!held) return;
+        ports.photoPng(held.chip.photo, signal).then(
+          (png) => {
+            if (!current()) {
+              png?.fill(0);
+              return;
+            }
+            vault.buildAttended(png);
+            publish();
+          },
+          (e: unknown) => {
+            // The staff still see the name, address and dates without the photo.
+            if (!current()) return;
+            log.warn("flow.photo-failed", { error: e instanceof Error ? e.name : typeof e });
+            vault.buildAttended(null);
+            publish();
+          },
+        );
+        return;
+      }
+      case "record-audit":
+        try {
+          ports.audit.record({
+            startedAt: sessionStartedAt,
+            endedAt: clock.now(),
+            kioskId: deps.kioskId,
+            mode: deps.kioskMode,
+            outcome: effect.verdict.outcome,
+            reason: effect.verdict.reason,
+            durations: { ...durations },
+            triesBand: triesBand(effect.facts.triesLeft, deps.policy.minTriesLeft),
+            checks: effect.facts.checks,
+            version: deps.version,
+          });
+        } catch (e) {
+          log.error("flow.audit-failed", { error: e instanceof Error ? e.name : typeof e });
+        }
+        log.info("flow.session", {
+          outcome: effect.verdict.outcome,
+          reason: effect.verdict.reason,
+          ms: clock.now() - sessionStartedAt,
+        });
+        return;
+      case "purge":
+        vault.purge();
+        sessionCtl?.abort();
+        sessionCtl = null;
+        cancelSessionTimer();
+        cancelSessionTimer = () => {};
+        return;
+      case "check-devices":
+        emit({ type: "DEVICES", healthy: devicesHealthy(ports.devices()) });
+        return;
+    }
+  }
+
+  function buildView(): ViewMessage {
+    const attended = deps.kioskMode === "attended" && state.kind === "result" ? vault.attended() : null;
+    return {
+      type: "view",
+      seq: ++seq,
+      screen: staff.screen() ?? screenOf(state, deps.kioskMode, attended, ports.devices()),
+      countdown: staff.countdown() ?? countdown,
+      kioskMode: deps.kioskMode,
+      defaultLanguage: language,
+      demo: ports.demo
+        ? { cards: ports.demo.cards().map((c) => ({ id: c.id, label: c.label })), placed: ports.demo.placed(), leds: ledTest ?? ledOf(state) }
+        : null,
+    };
+  }
+
+  function publish(): void {
+    const pattern = ledTest ?? ledOf(state);
+    if (pattern !== led) {
+      led = pattern;
+      ports.leds.show(pattern);
+    }
+    view = buildView();
+    for (const l of [...listeners]) {
+      try {
+        l(view);
+      } catch (e) {
+        log.warn("flow.listener-failed", { error: e instanceof Error ? e.name : typeof e });
+      }
+    }
+  }
+
+  return {
+    start() {
+      if (started) return;
+      started = true;
+      state = { kind: "idle", epoch: 0, cardOn: ports.card.present() };
+      enter(state);
+      unsubscribeCard = ports.card.subscribe((e) => send({ type: e === "inserted" ? "CARD_INSERTED" : "CARD_REMOVED" }));
+      publish();
+      send({ type: "DEVICES", healthy: devicesHealthy(ports.devices()) });
+    },
+    stop() {
+      if (!started) return;
+      started = false;
+      unsubscribeCard();
+      stateCtl.abort();
+      cancelStateTimer();
+      cancelSessionTimer();
+      sessionCtl?.abort();
+      staff.close();
+      vault.purge();
+      listeners.clear();
+    },
+    state: () => state,
+    view: () => view ?? buildView(),
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    dispatch(message: ClientMessage) {
+      switch (message.type) {
+        case "start":
+          send({ type: "START" });
+          return;
+        case "cancel":
+          send({ type: "CANCEL" });
+          return;
+        case "confirm":
+          send({ type: "CONFIRM" });
+          return;
+        case "manual-entry":
+          send({ type: "ENTRY_SUBMITTED", entry: message.entry });
+          return;
+        case "demo-place-card":
+          if (!ports.demo) return;
+          ports.demo.place(message.cardId);
+          publish();
+          return;
+        case "demo-remove-card":
+          if (!ports.demo) return;
+          ports.demo.remove();
+          publish();
+          return;
+        case "entry-draft":
+          if (state.kind === "manual-entry") {
+            send({ type: "ENTRY_DRAFT", problem: ports.entryProblem(message.entry, tokyoDate(clock.now())) });
+          }
+          return;
+        case "staff-open":
+          if (state.kind === "idle" || state.kind === "out-of-service") staff.open();
+          return;
+        case "staff-login":
+          staff.login(message.pin);
+          return;
+        case "staff-led-test":
+          staff.ledTest(message.pattern);
+          return;
+        case "staff-set-language":
+          if (staff.overlay()?.kind === "staff") {
+            language = message.lang;
+            publish();
+          }
+          return;
+        case "staff-close":
+          staff.close();
+          return;
+      }
+    },
+    health,
+  };
+}

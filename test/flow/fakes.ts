@@ -1,0 +1,247 @@
+/**
+ * Fakes of the flow's ports (src/flow/ports.ts) for scenario tests and the soak benchmark.
+ * Each device answers after a scripted delay on the (fake) clock, or never ("hang": it only settles
+ * when its signal aborts, as the real adapters promise). Everything handed to the flow is recorded
+ * so tests can check that it was zeroed.
+ */
+import { CodeB } from "../../src/card/secret";
+import type { AuditRecord, AuditSink } from "../../src/audit/sink";
+import type { EntryPrefill, StaffCounts } from "../../src/protocol";
+import type { Authenticity, FaceAnswer } from "../../src/flow/outcome";
+import type {
+  CardFrontResult,
+  CardPresence,
+  ChipData,
+  ChipEvidence,
+  ChipReadResult,
+  DeviceStates,
+  EntryCheck,
+  FaceHint,
+  FlowPorts,
+} from "../../src/flow/ports";
+import { createSimLeds, type SimLeds } from "../../src/leds/sim";
+
+export interface PersonSpec {
+  birth: string; // YYYYMMDD
+  expiry: string; // YYYYMMDD
+  sex: "1" | "2" | "0" | "9";
+  /** 14 digits */
+  codeB: string;
+}
+
+export const ADULT: PersonSpec = { birth: "19870423", expiry: "20341231", sex: "2", codeB: "87042334123456" };
+
+type Answer<T> = { after: number; value: T } | "hang" | "throw";
+
+export interface Script {
+  front: Answer<"sure" | "unsure">;
+  entry: Answer<"ok" | "problem">;
+  chip: Answer<ChipReadResult["kind"]>;
+  triesLeft: number;
+  auth: Answer<Authenticity>;
+  face: Answer<FaceAnswer>;
+  photo: Answer<"png" | "none">;
+}
+
+export const HAPPY: Script = {
+  front: { after: 800, value: "sure" },
+  entry: { after: 10, value: "ok" },
+  chip: { after: 1500, value: "ok" },
+  triesLeft: 5,
+  auth: { after: 200, value: "genuine" },
+  face: { after: 2000, value: { kind: "match" } },
+  photo: { after: 50, value: "png" },
+};
+
+const ascii = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
+
+/** Recognisable filler so that a test can find image bytes if they were not zeroed. */
+export function marker(tag: string, length: number): Uint8Array {
+  const out = new Uint8Array(length);
+  const t = ascii(tag);
+  for (let i = 0; i < length; i++) out[i] = t[i % t.length] ?? 0;
+  return out;
+}
+
+export function chipFor(p: PersonSpec): ChipData {
+  return {
+    birthDate: ascii(p.birth),
+    expiry: ascii(p.expiry),
+    sex: ascii(p.sex),
+    nameImage: marker("NAME-IMAGE-", 512),
+    addressImage: marker("ADDRESS-IMAGE-", 512),
+    photo: marker("PHOTO-JP2-", 2048),
+  };
+}
+
+class FakeEvidence implements ChipEvidence {
+  wiped = false;
+  wipe(): void {
+    this.wiped = true;
+  }
+}
+
+export interface FakeWorld {
+  ports: FlowPorts;
+  leds: SimLeds;
+  audit: MemoryAudit;
+  script: Script;
+  person: PersonSpec;
+  devices: DeviceStates;
+  insert(): void;
+  remove(): void;
+  /** Every chip record, code and evidence handed to the flow. */
+  handed: { chips: ChipData[]; codes: CodeB[]; evidence: FakeEvidence[]; pngs: Uint8Array[] };
+  faceHints(hints: (FaceHint | null)[]): void;
+}
+
+export interface MemoryAudit extends AuditSink {
+  records: AuditRecord[];
+}
+
+export function memoryAudit(): MemoryAudit {
+  const records: AuditRecord[] = [];
+  return {
+    records,
+    record(r) {
+      records.push(r);
+    },
+    counts(sinceMs): StaffCounts {
+      const out: StaffCounts = { byOutcome: { pass: 0, fail: 0, refer: 0, abandoned: 0 }, byReason: {} };
+      for (const r of records) {
+        if (r.startedAt < sinceMs) continue;
+        out.byOutcome[r.outcome]++;
+        if (r.reason) out.byReason[r.reason] = (out.byReason[r.reason] ?? 0) + 1;
+      }
+      return out;
+    },
+  };
+}
+
+function answer<T>(a: Answer<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new DOMException("aborted", "AbortError"));
+    };
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    if (signal.aborted) return onAbort();
+    signal.addEventListener("abort", onAbort, { once: true });
+    if (a === "hang") return;
+    if (a === "throw") {
+      timer = setTimeout(() => reject(new Error("device fell off")), 10);
+      return;
+    }
+    timer = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve(a.value);
+    }, a.after);
+  });
+}
+
+export function createFakeWorld(overrides: Partial<Script> = {}, person: PersonSpec = ADULT): FakeWorld {
+  const script: Script = { ...HAPPY, ...overrides };
+  const leds = createSimLeds();
+  const audit = memoryAudit();
+  const listeners = new Set<(e: CardPresence) => void>();
+  let present = false;
+  let hints: (FaceHint | null)[] = [];
+  const devices: DeviceStates = { reader: "ok", camera: "ok", leds: "ok" };
+  const handed: FakeWorld["handed"] = { chips: [], codes: [], evidence: [], pngs: [] };
+  const code = () => {
+    const c = CodeB.fromDigits(person.codeB);
+    if (!c) throw new Error("bad test code");
+    handed.codes.push(c);
+    return c;
+  };
+  const prefill: EntryPrefill = { calendar: "western", birthYear: person.birth.slice(0, 4) };
+
+  const ports: FlowPorts = {
+    card: {
+      present: () => present,
+      subscribe(l) {
+        listeners.add(l);
+        return () => listeners.delete(l);
+      },
+    },
+    async readCardFront(signal): Promise<CardFrontResult> {
+      const v = await answer(script.front, signal);
+      return v === "sure" ? { kind: "sure", codeB: code(), prefill } : { kind: "unsure", prefill };
+    },
+    async checkEntry(_entry, _today, signal): Promise<EntryCheck> {
+      const v = await answer(script.entry, signal);
+      return v === "ok" ? { ok: true, codeB: code() } : { ok: false, problem: "birth-date-invalid" };
+    },
+    entryProblem: (entry) => (entry.birthYear && entry.birthYear.length === 4 ? null : "incomplete"),
+    async readChip(_codeB, signal, onProgress): Promise<ChipReadResult> {
+      onProgress({ progress: 0.1, triesLeft: script.triesLeft });
+      const kind = await answer(script.chip, signal);
+      onProgress({ progress: 1, triesLeft: script.triesLeft });
+      switch (kind) {
+        case "ok": {
+          const chip = chipFor(person);
+          const evidence = new FakeEvidence();
+          handed.chips.push(chip);
+          handed.evidence.push(evidence);
+          return { kind, chip, evidence, triesLeft: script.triesLeft };
+        }
+        case "wrong-code":
+          return { kind, triesLeft: script.triesLeft - 1 };
+        case "refused-low-tries":
+          return { kind, triesLeft: script.triesLeft };
+        case "blocked":
+        case "not-my-number-card":
+        case "no-card":
+          return { kind };
+        case "read-error":
+          return { kind, detail: "6F00" };
+      }
+    },
+    assessAuthenticity: (_chip, _evidence, signal) => answer(script.auth, signal),
+    async checkFace(_photo, signal, onHint) {
+      for (const h of hints) onHint(h);
+      return answer(script.face, signal);
+    },
+    async photoPng(_photo, signal) {
+      const v = await answer(script.photo, signal);
+      if (v === "none") return null;
+      const png = marker("PHOTO-PNG-", 256);
+      handed.pngs.push(png);
+      return png;
+    },
+    devices: () => ({ ...devices }),
+    leds,
+    audit,
+    demo: null,
+  };
+
+  return {
+    ports,
+    leds,
+    audit,
+    script,
+    person,
+    devices,
+    handed,
+    insert() {
+      present = true;
+      for (const l of [...listeners]) l("inserted");
+    },
+    remove() {
+      present = false;
+      for (const l of [...listeners]) l("removed");
+    },
+    faceHints(h) {
+      hints = h;
+    },
+  };
+}
+
+/** True when every byte of every buffer is zero. */
+export function allZero(...buffers: Uint8Array[]): boolean {
+  return buffers.every((b) => b.every((x) => x === 0));
+}
+
+export function chipZeroed(c: ChipData): boolean {
+  return allZero(c.birthDate, c.expiry, c.sex, c.nameImage, c.addressImage, c.photo);
+}

@@ -1,0 +1,77 @@
+import { spawnSync } from "node:child_process";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Health } from "../../../src/protocol";
+import { KIOSKCTL, startDaemon, type DaemonProcess } from "../helpers/daemon";
+
+describe("the daemon in demo mode", () => {
+  let daemon: DaemonProcess;
+  let startedMs = 0;
+
+  beforeAll(async () => {
+    const t0 = Date.now();
+    daemon = await startDaemon({ args: ["--mode", "demo"] });
+    for (;;) {
+      const h = (await (await fetch(`${daemon.url}/healthz`)).json()) as Health;
+      if (h.ready) break;
+      if (Date.now() - t0 > 10_000) throw new Error(`not ready within 10 s: ${JSON.stringify(h)}\n${daemon.output()}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    startedMs = Date.now() - t0;
+  });
+  afterAll(async () => {
+    const code = await daemon.stop();
+    expect(code).toBe(0);
+  });
+
+  it("is ready within 10 s with every device simulated and reports its mode and version", async () => {
+    expect(startedMs).toBeLessThan(10_000);
+    const h = (await (await fetch(`${daemon.url}/healthz`)).json()) as Health;
+    expect(h).toEqual({
+      mode: "demo",
+      version: expect.stringMatching(/^\d+\.\d+\.\d+/) as unknown as string,
+      devices: { reader: "ok", camera: "ok", leds: "ok" },
+      ready: true,
+    });
+  });
+
+  it("serves the idle screen's page at /", async () => {
+    const r = await fetch(`${daemon.url}/`);
+    expect(r.status).toBe(200);
+    expect(await r.text()).toMatch(/<script[^>]+app\.js/);
+  });
+
+  it("answers kioskctl health with exit 0 and the device table", () => {
+    const r = spawnSync(process.execPath, [KIOSKCTL, "health", "--url", daemon.url], { encoding: "utf8" });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/mode\s+demo/);
+    expect(r.stdout).toMatch(/reader\s+ok/);
+    expect(r.stdout).toMatch(/ready\s+yes/);
+  });
+
+  it("answers kioskctl health --json with the /healthz object", () => {
+    const r = spawnSync(process.execPath, [KIOSKCTL, "health", "--json", "--url", daemon.url], { encoding: "utf8" });
+    expect(r.status).toBe(0);
+    expect((JSON.parse(r.stdout) as Health).mode).toBe("demo");
+  });
+});
+
+describe("kioskctl without a daemon", () => {
+  it("prints its help and lists the health command", () => {
+    const r = spawnSync(process.execPath, [KIOSKCTL, "--help"], { encoding: "utf8" });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/usage: kioskctl <command>/);
+    expect(r.stdout).toMatch(/^\s+health\s+/m);
+  });
+
+  it("exits 3 with a clear message when the daemon is not reachable", () => {
+    const r = spawnSync(process.execPath, [KIOSKCTL, "health", "--url", "http://127.0.0.1:9"], { encoding: "utf8" });
+    expect(r.status).toBe(3);
+    expect(r.stderr).toMatch(/daemon not reachable/);
+  });
+
+  it("exits 2 on an unknown command", () => {
+    const r = spawnSync(process.execPath, [KIOSKCTL, "format-card"], { encoding: "utf8" });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/unknown command/);
+  });
+});

@@ -1,0 +1,136 @@
+/**
+ * A stand-in for the daemon's server, for browser tests and the UI benchmark: serves the built UI
+ * (dist/ui) and one WebSocket at /ws that speaks the protocol. Tests push scripted ViewMessages and
+ * read back the ClientMessages the UI sent, so every screen can be walked without the real flow.
+ */
+import { createServer, type Server } from "node:http";
+import { readFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import path from "node:path";
+import type { AddressInfo } from "node:net";
+import { WebSocketServer, type WebSocket } from "ws";
+import type { ClientMessage, ViewMessage } from "../../../src/protocol";
+
+const ROOT = path.resolve(import.meta.dirname, "../../..");
+export const UI_DIR = path.join(ROOT, "dist/ui");
+
+const TYPES: Record<string, string> = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+};
+
+/** Builds the UI bundle if dist/ui is missing (npm test builds it before the browser project runs). */
+export function ensureUiBuilt(): void {
+  if (existsSync(path.join(UI_DIR, "app.js")) && existsSync(path.join(UI_DIR, "index.html"))) return;
+  execFileSync(process.execPath, [path.join(ROOT, "scripts/build.mjs"), "--ui-only"], { cwd: ROOT, stdio: "inherit" });
+}
+
+export type ViewInput = Omit<ViewMessage, "type" | "seq">;
+/** Optional scripted daemon: answers a client message with a new view (or nothing). */
+export type Responder = (message: ClientMessage, current: ViewInput) => ViewInput | null;
+
+export interface Harness {
+  url: string;
+  /** Every ClientMessage received, in order. */
+  received: ClientMessage[];
+  /** Sends a view to every connected page (and to pages that connect later). */
+  push(view: ViewInput): void;
+  respond(responder: Responder | null): void;
+  waitForMessage<T extends ClientMessage["type"]>(type: T, timeoutMs?: number): Promise<Extract<ClientMessage, { type: T }>>;
+  /** Number of HTTP requests served, by path (a kiosk page must not fetch anything else). */
+  requests: string[];
+  close(): Promise<void>;
+}
+
+export async function startHarness(initial: ViewInput): Promise<Harness> {
+  let seq = 0;
+  let current: ViewMessage = { type: "view", seq: ++seq, ...initial };
+  let responder: Responder | null = null;
+  const received: ClientMessage[] = [];
+  const requests: string[] = [];
+  const waiters: { type: string; resolve: (m: ClientMessage) => void }[] = [];
+  const sockets = new Set<WebSocket>();
+
+  const server: Server = createServer((req, res) => {
+    const url = new URL(req.url ?? "/", "http://x");
+    requests.push(url.pathname);
+    const name = url.pathname === "/" ? "index.html" : url.pathname.slice(1);
+    const type = TYPES[path.extname(name)];
+    if (!type || name.includes("..") || name.includes("/")) {
+      res.writeHead(404).end();
+      return;
+    }
+    readFile(path.join(UI_DIR, name)).then(
+      (body) => res.writeHead(200, { "content-type": type, "cache-control": "no-store" }).end(body),
+      () => res.writeHead(404).end(),
+    );
+  });
+  const wss = new WebSocketServer({ noServer: true });
+  server.on("upgrade", (req, socket, head) => {
+    if (req.url !== "/ws") {
+      socket.destroy();
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      sockets.add(ws);
+      ws.on("close", () => sockets.delete(ws));
+      ws.on("message", (data: Buffer) => {
+        const msg = JSON.parse(data.toString("utf8")) as ClientMessage;
+        received.push(msg);
+        for (const w of [...waiters]) {
+          if (w.type === msg.type) {
+            waiters.splice(waiters.indexOf(w), 1);
+            w.resolve(msg);
+          }
+        }
+        const { type: _t, seq: _s, ...cur } = current;
+        const next = responder?.(msg, cur);
+        if (next) push(next);
+      });
+      ws.send(JSON.stringify(current));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.address() as AddressInfo).port;
+
+  function push(view: ViewInput): void {
+    current = { type: "view", seq: ++seq, ...view };
+    const text = JSON.stringify(current);
+    for (const ws of sockets) ws.send(text);
+  }
+
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    received,
+    requests,
+    push,
+    respond(r) {
+      responder = r;
+    },
+    waitForMessage(type, timeoutMs = 5000) {
+      const seen = received.find((m) => m.type === type);
+      if (seen) {
+        received.splice(received.indexOf(seen), 1);
+        return Promise.resolve(seen as never);
+      }
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no ${type} message within ${timeoutMs} ms`)), timeoutMs);
+        waiters.push({
+          type,
+          resolve: (m) => {
+            clearTimeout(timer);
+            received.splice(received.indexOf(m), 1);
+            resolve(m as never);
+          },
+        });
+      });
+    },
+    async close() {
+      for (const ws of sockets) ws.terminate();
+      wss.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

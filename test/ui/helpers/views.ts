@@ -1,0 +1,137 @@
+/**
+ * Scripted views for every screen state, as the daemon would send them. Attended-mode personal data
+ * here is synthetic (generated PNGs, an invented birth date), so tests can look for it afterwards.
+ */
+import { PNG } from "pngjs";
+import type { AttendedChipData, DemoPanelState, Lang, Screen, StaffView } from "../../../src/protocol";
+import type { ViewInput } from "./harness";
+
+export const DEMO: DemoPanelState = {
+  cards: [
+    { id: "adult-1980", label: "成人 1980年生" },
+    { id: "minor-2010", label: "未成年 2010年生" },
+    { id: "expired", label: "期限切れ" },
+    { id: "blocked", label: "ロック済み" },
+    { id: "forged", label: "改ざんカード" },
+    { id: "foreign-resident", label: "外国籍 (西暦)" },
+  ],
+  placed: null,
+  leds: "ready",
+};
+
+export function view(screen: Screen, opts: Partial<ViewInput> = {}): ViewInput {
+  return {
+    screen,
+    countdown: null,
+    kioskMode: "unattended",
+    defaultLanguage: "ja",
+    demo: null,
+    ...opts,
+  };
+}
+
+/** A countdown that ends `seconds` from now (the daemon and the browser share one clock). */
+export function countdown(seconds: number, totalSeconds = 30): ViewInput["countdown"] {
+  return { endsAt: Date.now() + seconds * 1000, totalMs: totalSeconds * 1000 };
+}
+
+/** A greyscale PNG with a deterministic pattern that differs per `seed` (stands in for chip images). */
+export function syntheticPng(width: number, height: number, seed: number): string {
+  const png = new PNG({ width, height });
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = (y * width + x) * 4;
+      const v = ((x * 7 + y * 13 + seed * 31) % 97) < 30 || (x + seed) % 23 < 2 ? 20 : 245;
+      png.data[i] = v;
+      png.data[i + 1] = v;
+      png.data[i + 2] = v;
+      png.data[i + 3] = 255;
+    }
+  }
+  return PNG.sync.write(png).toString("base64");
+}
+
+export function attendedData(): AttendedChipData {
+  return {
+    photoPngBase64: syntheticPng(120, 150, 1),
+    namePngBase64: syntheticPng(420, 60, 2),
+    addressPngBase64: syntheticPng(520, 110, 3),
+    birthDate: "1976-09-23",
+    sex: "female",
+    expiry: "2034-09-23",
+    age: 50,
+    authenticity: "genuine",
+  };
+}
+
+export const STAFF: StaffView = {
+  kioskId: "kiosk-1",
+  version: "0.1.0",
+  health: { mode: "demo", version: "0.1.0", devices: { reader: "ok", camera: "missing", leds: "ok" }, ready: false },
+  today: {
+    byOutcome: { pass: 42, fail: 3, refer: 5, abandoned: 7 },
+    byReason: { "under-age": 2, "wrong-code": 1, timeout: 6, "customer-cancelled": 1, "face-not-sure": 4, "read-error": 1, "card-expired": 1 },
+  },
+  ledTest: "refer",
+};
+
+export interface NamedView {
+  /** File-name friendly id. */
+  id: string;
+  /** The data-screen the page must show. */
+  screen: string;
+  view: ViewInput;
+  /** Tap this test id after the screen shows (e.g. to open the demo drawer). */
+  tap?: string;
+}
+
+/** Every state the UI can show, each as the daemon would send it, in the given default language. */
+export function allStates(lang: Lang): NamedView[] {
+  const v = (screen: Screen, opts: Partial<ViewInput> = {}) => view(screen, { defaultLanguage: lang, ...opts });
+  return [
+    { id: "idle", screen: "idle", view: v({ name: "idle" }) },
+    { id: "idle-demo-drawer", screen: "idle", view: v({ name: "idle" }, { demo: { ...DEMO, placed: "adult-1980", leds: "busy" } }), tap: "demo-toggle" },
+    { id: "place-card", screen: "place-card", view: v({ name: "place-card" }, { countdown: countdown(25) }) },
+    { id: "capture-card-face", screen: "capture-card-face", view: v({ name: "capture-card-face" }, { countdown: countdown(12, 15) }) },
+    {
+      id: "manual-entry",
+      screen: "manual-entry",
+      view: v({ name: "manual-entry", prefill: { calendar: "era", era: "showa" }, problem: null }, { countdown: countdown(58, 60) }),
+    },
+    {
+      id: "manual-entry-problem",
+      screen: "manual-entry",
+      view: v(
+        {
+          name: "manual-entry",
+          prefill: { calendar: "western", birthYear: "1990", birthMonth: "02", birthDay: "30", expiryYear: "2031", securityCode: "12" },
+          problem: "birth-date-invalid",
+        },
+        { countdown: countdown(4, 60) },
+      ),
+    },
+    { id: "reading-chip", screen: "reading-chip", view: v({ name: "reading-chip", progress: 0.45, triesLeft: 9 }, { countdown: countdown(8, 10) }) },
+    { id: "checking", screen: "checking", view: v({ name: "checking" }) },
+    { id: "face-check", screen: "face-check", view: v({ name: "face-check", hint: "closer" }, { countdown: countdown(9, 10) }) },
+    { id: "result-pass", screen: "result", view: v({ name: "result", outcome: "pass", reason: null, attended: null }, { countdown: countdown(5, 5) }) },
+    { id: "result-fail", screen: "result", view: v({ name: "result", outcome: "fail", reason: "under-age", attended: null }) },
+    { id: "result-refer", screen: "result", view: v({ name: "result", outcome: "refer", reason: "face-not-sure", attended: null }) },
+    { id: "result-abandoned", screen: "result", view: v({ name: "result", outcome: "abandoned", reason: "timeout", attended: null }) },
+    {
+      id: "result-attended",
+      screen: "result",
+      view: v({ name: "result", outcome: "pass", reason: null, attended: attendedData() }, { kioskMode: "attended" }),
+    },
+    {
+      id: "result-attended-refer",
+      screen: "result",
+      view: v(
+        { name: "result", outcome: "refer", reason: "face-not-sure", attended: { ...attendedData(), photoPngBase64: null, authenticity: "not-checked" } },
+        { kioskMode: "attended" },
+      ),
+    },
+    { id: "out-of-service", screen: "out-of-service", view: v({ name: "out-of-service", devices: { reader: "missing", camera: "ok", leds: "error" } }) },
+    { id: "staff-login", screen: "staff-login", view: v({ name: "staff-login", problem: "wrong-pin", lockedUntil: null }) },
+    { id: "staff", screen: "staff", view: v({ name: "staff", staff: STAFF }) },
+  ];
+}

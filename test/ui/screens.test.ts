@@ -1,0 +1,71 @@
+/**
+ * Walks every screen state at 800×480, 1024×600 and 1280×800 in Japanese and English (and the other
+ * four languages at the smallest size), through the scripted harness: each screen must fit (nothing
+ * outside the viewport, no clipped text, targets ≥ 48 px) and pass axe-core with no serious or critical
+ * violation. Screenshots go to test-output/screenshots/<size>/<lang>-<state>.png.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser, Page } from "playwright-core";
+import type { Lang } from "../../src/protocol";
+import { axeProblems, launchChromium, layoutProblems, openPage, screenshot, SIZES, waitForScreen, type Size } from "./helpers/browser";
+import { ensureUiBuilt, startHarness, type Harness } from "./helpers/harness";
+import { allStates, view } from "./helpers/views";
+
+let browser: Browser;
+let harness: Harness;
+
+beforeAll(async () => {
+  ensureUiBuilt();
+  harness = await startHarness(view({ name: "idle" }));
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await harness?.close();
+});
+
+const LANG_NAMES: Record<Lang, string> = { ja: "Japanese", en: "English", zh: "Chinese", ko: "Korean", vi: "Vietnamese", pt: "Portuguese" };
+
+async function walk(page: Page, size: Size, lang: Lang, withAxe: boolean): Promise<string[]> {
+  const problems: string[] = [];
+  for (const state of allStates(lang)) {
+    harness.push(state.view);
+    await waitForScreen(page, state.screen);
+    await page.waitForFunction((l) => document.documentElement.lang.startsWith(l), lang);
+    if (state.tap) await page.getByTestId(state.tap).tap();
+    // Attended images are drawn asynchronously onto canvases.
+    await page.waitForFunction(() => Array.from(document.querySelectorAll("canvas")).every((c) => c.dataset["drawn"]));
+    const label = `${size.width}x${size.height} ${lang} ${state.id}`;
+    for (const p of await layoutProblems(page)) problems.push(`${label}: ${p}`);
+    if (withAxe) for (const p of await axeProblems(page)) problems.push(`${label}: ${p}`);
+    await screenshot(page, `${size.width}x${size.height}`, `${lang}-${state.id}`);
+  }
+  return problems;
+}
+
+describe.each(SIZES)("at $width×$height", (size) => {
+  for (const lang of ["ja", "en"] as const) {
+    it(`every screen fits and passes axe-core in ${LANG_NAMES[lang]}`, async () => {
+      const page = await openPage(browser, size, harness.url);
+      try {
+        expect(await walk(page, size, lang, true)).toEqual([]);
+      } finally {
+        await page.context().close();
+      }
+    });
+  }
+});
+
+describe("the other four languages at the smallest size (800×480)", () => {
+  const size = SIZES[0];
+  for (const lang of ["zh", "ko", "vi", "pt"] as const) {
+    it(`every screen fits and passes axe-core in ${LANG_NAMES[lang]}`, async () => {
+      const page = await openPage(browser, size, harness.url);
+      try {
+        expect(await walk(page, size, lang, true)).toEqual([]);
+      } finally {
+        await page.context().close();
+      }
+    });
+  }
+});

@@ -1,0 +1,57 @@
+import type { ClientMessage, DemoPanelState } from "../../../src/protocol";
+import type { T } from "../i18n";
+import { Lamps } from "./Lamps";
+
+interface Props {
+  demo: DemoPanelState;
+  t: T;
+  send: (m: ClientMessage) => void;
+  onClose: () => void;
+}
+
+/**
+ * Demo mode only: an edge drawer over the right of the screen to place or remove one of the deck's
+ * virtual cards and to see the simulated status lights. Closed, it is a single header button.
+ */
+export function DemoPanel({ demo, t, send, onClose }: Props) {
+  const placed = demo.cards.find((c) => c.id === demo.placed);
+  return (
+    <aside class="demo" aria-label={t("demo.title")} data-testid="demo-panel">
+      <div class="demo-head">
+        <h2 class="demo-title">{t("demo.title")}</h2>
+        <button type="button" class="btn btn-quiet demo-close" onClick={onClose}>
+          {t("demo.close")}
+        </button>
+      </div>
+      <p class="demo-placed" data-testid="demo-placed">
+        {placed ? t("demo.placed", { label: placed.label }) : t("demo.none")}
+      </p>
+      <h3 class="demo-sub">{t("demo.cards")}</h3>
+      <div class="demo-cards" data-scrollable="1">
+        {demo.cards.map((c) => (
+          <button
+            type="button"
+            key={c.id}
+            class={c.id === demo.placed ? "btn btn-secondary demo-card demo-card-placed" : "btn btn-secondary demo-card"}
+            aria-pressed={c.id === demo.placed}
+            data-card={c.id}
+            onClick={() => send({ type: "demo-place-card", cardId: c.id })}
+          >
+            {c.label}
+          </button>
+        ))}
+      </div>
+      <button
+        type="button"
+        class="btn btn-secondary demo-remove"
+        disabled={demo.placed === null}
+        onClick={() => send({ type: "demo-remove-card" })}
+        data-testid="demo-remove"
+      >
+        {t("demo.remove")}
+      </button>
+      <h3 class="demo-sub">{t("demo.leds")}</h3>
+      <Lamps pattern={demo.leds} t={t} />
+    </aside>
+  );
+}

@@ -1,0 +1,34 @@
+import type { LedPattern } from "../../../src/protocol";
+import type { T } from "../i18n";
+
+type Lamp = "green" | "amber" | "red";
+
+/** Which lamps each pattern lights (steady; blinking is the LED driver's business). */
+const LIT: Readonly<Record<LedPattern, readonly Lamp[]>> = {
+  off: [],
+  ready: ["green"],
+  busy: ["amber"],
+  pass: ["green"],
+  fail: ["red"],
+  refer: ["amber", "red"],
+  "out-of-service": ["red"],
+};
+
+/** The status light tower as drawn on screen (demo panel, staff LED test): colour plus words. */
+export function Lamps({ pattern, t }: { pattern: LedPattern; t: T }) {
+  const lit = LIT[pattern];
+  return (
+    <div class="lamps" data-pattern={pattern}>
+      {(["green", "amber", "red"] as const).map((lamp) => {
+        const on = lit.includes(lamp);
+        return (
+          <span key={lamp} class={`lamp lamp-${lamp}${on ? " lamp-on" : ""}`} data-lamp={lamp} data-on={on ? "1" : "0"}>
+            <span class="lamp-dot" aria-hidden="true" />
+            {t(`lamp.${lamp}`)} {on ? t("lamp.on") : t("lamp.off")}
+          </span>
+        );
+      })}
+      <span class="lamps-pattern">{t(`led.${pattern}`)}</span>
+    </div>
+  );
+}

@@ -1,0 +1,155 @@
+import { useState } from "preact/hooks";
+import type { EntryPrefill } from "../../../src/protocol";
+import { BigButton } from "../components/BigButton";
+import { DigitPad } from "../components/DigitPad";
+import { Picture } from "../components/Picture";
+import { isMessageKey, type MessageKey } from "../i18n";
+import cardFields from "../assets/card-fields.svg";
+import type { ScreenProps } from "./types";
+
+type Field = "birthYear" | "birthMonth" | "birthDay" | "expiryYear" | "securityCode";
+type Era = NonNullable<EntryPrefill["era"]>;
+
+const FIELDS: readonly Field[] = ["birthYear", "birthMonth", "birthDay", "expiryYear", "securityCode"];
+/** Meiji is left out: anyone born then would be over 110. */
+const ERAS: readonly Era[] = ["taisho", "showa", "heisei", "reiwa"];
+
+function maxLength(field: Field, draft: EntryPrefill): number {
+  if (field === "birthYear") return draft.calendar === "era" ? 2 : 4;
+  if (field === "birthMonth" || field === "birthDay") return 2;
+  return 4;
+}
+
+function where(field: Field): "birth" | "expiry" | "code" {
+  return field === "expiryYear" ? "expiry" : field === "securityCode" ? "code" : "birth";
+}
+
+/**
+ * Typing the printed numbers when the camera could not read them. The customer's keystrokes are the
+ * only state here; each change goes to the daemon as an `entry-draft`, and the daemon's plausibility
+ * rules come back as `problem` (this screen validates nothing itself).
+ */
+export function ManualEntry({ screen, t, send }: ScreenProps<"manual-entry">) {
+  const [draft, setDraft] = useState<EntryPrefill>(() => ({ ...screen.prefill }));
+  const [active, setActive] = useState<Field>(() => FIELDS.find((f) => (screen.prefill[f] ?? "") === "") ?? "birthYear");
+
+  const update = (next: EntryPrefill) => {
+    setDraft(next);
+    send({ type: "entry-draft", entry: next });
+  };
+  const nextField = () => {
+    const i = FIELDS.indexOf(active);
+    setActive(FIELDS[(i + 1) % FIELDS.length] ?? "birthYear");
+  };
+  const onDigit = (d: string) => {
+    const value = draft[active] ?? "";
+    const max = maxLength(active, draft);
+    if (value.length >= max) return;
+    const nextValue = value + d;
+    update({ ...draft, [active]: nextValue });
+    if (nextValue.length === max && active !== "securityCode") nextField();
+  };
+  const onDelete = () => {
+    const value = draft[active] ?? "";
+    update({ ...draft, [active]: value.slice(0, -1) });
+  };
+  const setCalendar = (calendar: EntryPrefill["calendar"]) => {
+    const { era: _era, birthYear: _y, ...rest } = draft;
+    update(calendar === "era" ? { ...rest, calendar, era: draft.era ?? "heisei" } : { ...rest, calendar });
+    setActive("birthYear");
+  };
+  const complete = FIELDS.every((f) => (draft[f] ?? "").length === maxLength(f, draft));
+  const problemKey: MessageKey | null =
+    screen.problem === null
+      ? complete
+        ? "entry.ok"
+        : null
+      : isMessageKey(`entry.problem.${screen.problem}`)
+        ? (`entry.problem.${screen.problem}` as MessageKey)
+        : "entry.problem.other";
+
+  const box = (field: Field, label: string) => {
+    const value = draft[field] ?? "";
+    const max = maxLength(field, draft);
+    return (
+      <button
+        type="button"
+        class={field === active ? "digits digits-active" : "digits"}
+        style={{ "--len": max }}
+        aria-label={label}
+        aria-pressed={field === active}
+        data-field={field}
+        onClick={() => setActive(field)}
+      >
+        {value.padEnd(max, "·")}
+      </button>
+    );
+  };
+
+  return (
+    <section class="screen screen-entry" data-screen="manual-entry" aria-labelledby="entry-title">
+      <h1 id="entry-title" class="entry-title">
+        {t("entry.title")}
+      </h1>
+      <div class="entry">
+        <div class="entry-side">
+          <Picture svg={cardFields} label={t("entry.picture")} class="pic-card" active={where(active)} />
+          <p class="note entry-where">{t(`entry.where.${where(active)}`)}</p>
+          <div class="seg" role="group" aria-label={t("entry.calendar")}>
+            <BigButton pressed={draft.calendar === "era"} onPress={() => setCalendar("era")} testId="cal-era">
+              {t("entry.era")}
+            </BigButton>
+            <BigButton pressed={draft.calendar === "western"} onPress={() => setCalendar("western")} testId="cal-western">
+              {t("entry.western")}
+            </BigButton>
+          </div>
+          {draft.calendar === "era" ? (
+            <div class="eras" role="group" aria-label={t("entry.eraGroup")}>
+              {ERAS.map((e) => (
+                <BigButton key={e} pressed={draft.era === e} onPress={() => update({ ...draft, era: e })} testId={`era-${e}`}>
+                  {t(`era.${e}`)}
+                </BigButton>
+              ))}
+            </div>
+          ) : null}
+        </div>
+        <div class="entry-fields">
+          <div class="field">
+            <span class="field-label">{t("entry.birth")}</span>
+            <div class="field-row">
+              {draft.calendar === "era" && draft.era ? <span class="era-tag">{t(`era.${draft.era}`)}</span> : null}
+              {box("birthYear", `${t("entry.birth")} ${t("entry.year")}`)}
+              <span class="unit">{t("entry.year")}</span>
+              {box("birthMonth", `${t("entry.birth")} ${t("entry.month")}`)}
+              <span class="unit">{t("entry.month")}</span>
+              {box("birthDay", `${t("entry.birth")} ${t("entry.day")}`)}
+              <span class="unit">{t("entry.day")}</span>
+            </div>
+          </div>
+          <div class="field">
+            <span class="field-label">{t("entry.expiry")}</span>
+            <div class="field-row">{box("expiryYear", t("entry.expiry"))}</div>
+          </div>
+          <div class="field">
+            <span class="field-label">{t("entry.code")}</span>
+            <div class="field-row">{box("securityCode", t("entry.code"))}</div>
+          </div>
+          <p class={screen.problem ? "problem problem-bad" : "problem"} role="status" data-problem={screen.problem ?? ""}>
+            {problemKey ? t(problemKey) : ""}
+          </p>
+        </div>
+        <div class="entry-pad">
+          <DigitPad t={t} onDigit={onDigit} onDelete={onDelete} onNext={nextField} />
+          <div class="entry-actions">
+            <BigButton onPress={() => send({ type: "cancel" })} testId="cancel">
+              {t("common.cancel")}
+            </BigButton>
+            <BigButton kind="primary" disabled={!complete || screen.problem !== null} onPress={() => send({ type: "manual-entry", entry: draft })} testId="entry-confirm">
+              {t("entry.confirm")}
+            </BigButton>
+          </div>
+        </div>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,90 @@
+import type { AttendedChipData, Lang } from "../../../src/protocol";
+import { BigButton } from "../components/BigButton";
+import { PngCanvas } from "../components/PngCanvas";
+import { ResultIcon } from "../components/ResultIcon";
+import { isMessageKey, type T } from "../i18n";
+import type { ScreenProps } from "./types";
+
+/** Colour, icon and words together: the verdict reads at a glance and without colour vision. */
+export function Result({ screen, t, send, lang }: ScreenProps<"result"> & { lang: Lang }) {
+  const { outcome, reason, attended } = screen;
+  const done = (
+    <BigButton kind="primary" onPress={() => send({ type: "confirm" })} testId="done">
+      {t("result.done")}
+    </BigButton>
+  );
+  if (attended) {
+    return (
+      <section class={`screen screen-attended outcome-${outcome}`} data-screen="result" data-outcome={outcome} aria-labelledby="result-title">
+        <div class="verdict-row">
+          <div class={`verdict verdict-${outcome}`}>
+            <ResultIcon outcome={outcome} />
+            <h1 id="result-title">{t(`outcome.${outcome}`)}</h1>
+          </div>
+          {reason ? <p class="reason">{t(`reason.${reason}`)}</p> : null}
+          {done}
+        </div>
+        <ChipData data={attended} t={t} lang={lang} />
+      </section>
+    );
+  }
+  return (
+    <section class={`screen screen-center outcome-${outcome}`} data-screen="result" data-outcome={outcome} aria-labelledby="result-title">
+      <div class={`verdict verdict-big verdict-${outcome}`}>
+        <ResultIcon outcome={outcome} />
+        <h1 id="result-title">{t(`outcome.${outcome}`)}</h1>
+      </div>
+      {reason && outcome !== "pass" ? <p class="reason">{t(`reason.${reason}`)}</p> : null}
+      <p class="lead">{t(`result.${outcome}.body`)}</p>
+      {done}
+    </section>
+  );
+}
+
+function ChipData({ data, t, lang }: { data: AttendedChipData; t: T; lang: Lang }) {
+  const authKey = `auth.${data.authenticity}`;
+  const authText = isMessageKey(authKey) ? t(authKey) : data.authenticity;
+  return (
+    <div class="chip" aria-label={t("attended.title")} role="region">
+      <figure class="chip-photo">
+        {data.photoPngBase64 ? (
+          <PngCanvas base64={data.photoPngBase64} label={t("attended.photo")} class="chip-photo-img" />
+        ) : (
+          <div class="chip-nophoto">{t("attended.noPhoto")}</div>
+        )}
+        <figcaption>{t("attended.photo")}</figcaption>
+      </figure>
+      <div class="chip-images">
+        <div class="chip-field">
+          <span class="chip-label">{t("attended.name")}</span>
+          <PngCanvas base64={data.namePngBase64} label={t("attended.name")} class="chip-img chip-name" />
+        </div>
+        <div class="chip-field">
+          <span class="chip-label">{t("attended.address")}</span>
+          <PngCanvas base64={data.addressPngBase64} label={t("attended.address")} class="chip-img chip-address" />
+        </div>
+      </div>
+      <dl class="chip-list">
+        <dt>{t("attended.birthDate")}</dt>
+        <dd>
+          {formatDate(data.birthDate, lang)} <span class="chip-age">({t("attended.age", { n: data.age })})</span>
+        </dd>
+        <dt>{t("attended.sex")}</dt>
+        <dd>{t(`sex.${data.sex}`)}</dd>
+        <dt>{t("attended.expiry")}</dt>
+        <dd>{formatDate(data.expiry, lang)}</dd>
+        <dt>{t("attended.authenticity")}</dt>
+        <dd class={data.authenticity === "genuine" ? "auth-ok" : "auth-bad"}>{authText}</dd>
+      </dl>
+    </div>
+  );
+}
+
+/** ISO date as printed on Japanese cards: era form in Japanese (staff compare it with the card), ISO elsewhere. */
+function formatDate(iso: string, lang: Lang): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
+  if (!m || lang !== "ja") return iso;
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  const era = new Intl.DateTimeFormat("ja-JP-u-ca-japanese", { era: "long", year: "numeric", month: "long", day: "numeric", timeZone: "UTC" });
+  return `${iso} (${era.format(d)})`;
+}
