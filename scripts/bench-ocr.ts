@@ -13,28 +13,18 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { parseIsoDate, tokyoDate, type CalendarDate } from "../src/age/date";
-import { toEraDate } from "../src/age/era";
 import type { CameraPort, Frame } from "../src/camera/camera";
 import { deriveCodeB } from "../src/card/mynumber/code-b";
 import { checkCard } from "../src/cardfront/plausibility";
 import { readFrame } from "../src/cardfront/frame-read";
 import { readCardFront } from "../src/cardfront/read";
 import { createTesseractOcr } from "../src/cardfront/tesseract";
-import type { BirthField } from "../src/cardfront/fields";
 import type { ManifestEntry } from "./cardface/generate";
+import { printedBirth } from "./cardface/truth";
 
 function arg(argv: string[], name: string, def: string): string {
   const i = argv.indexOf(`--${name}`);
   return i >= 0 && argv[i + 1] !== undefined ? (argv[i + 1] as string) : def;
-}
-
-/** The birth field as printed on the card of a manifest person. */
-export function truthBirth(e: ManifestEntry): BirthField {
-  const b = e.person.birth;
-  if (e.person.birthPrinting === "western") return { calendar: "western", year: b.year, month: b.month, day: b.day };
-  const era = toEraDate(b);
-  if (!era) throw new Error("birth before Meiji");
-  return { calendar: "era", era: era.era, eraYear: era.eraYear, month: b.month, day: b.day };
 }
 
 /** A camera that yields the given frames once, then ends (one session of the set). */
@@ -85,7 +75,7 @@ async function main(argv: string[]): Promise<void> {
       continue;
     }
     fronts++;
-    const truth = { birth: truthBirth(first), expiry: first.person.expiry, securityCode: first.person.securityCode };
+    const truth = { birth: printedBirth(first.person), expiry: first.person.expiry, securityCode: first.person.securityCode };
     for (const f of loaded) {
       frames++;
       const t0 = performance.now();

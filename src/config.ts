@@ -64,13 +64,20 @@ export const configSchema = z
       .prefault({}),
     face: z
       .object({
-        /** Cosine similarity at or above which the chip photo and the live face are the same person. */
-        matchThreshold: z.number().min(0).max(1).default(0.55),
-        /** Below this similarity the answer is no-match; between the two it is not-sure. */
-        noMatchThreshold: z.number().min(0).max(1).default(0.4),
-        livenessThreshold: z.number().min(0).max(1).default(0.5),
+        /**
+         * Cosine similarity (Human faceres embeddings) at or above which the chip photo and the live
+         * face are the same person. calibrate:face: impostors ≤ 0.584, cross-photo genuine ≥ 0.70
+         * (tiny evidence, README section "face").
+         */
+        matchThreshold: z.number().min(0).max(1).default(0.65),
+        /** Below this similarity the answer is no-match; between the two it is not-sure (staff). */
+        noMatchThreshold: z.number().min(0).max(1).default(0.5),
+        /** min(antispoof, liveness) below this → not-sure. Genuine photos scored 0.29–0.82: set on site. */
+        livenessThreshold: z.number().min(0).max(1).default(0.25),
+        /** Shorter side of the live face box, pixels. */
         minFacePixels: z.number().int().min(16).max(2000).default(80),
-        minSharpness: z.number().min(0).default(0.1),
+        /** src/face/quality.ts sharpness; sharp faces 0.32–1.3, a σ = 6 px blur 0.11. */
+        minSharpness: z.number().min(0).default(0.2),
       })
       .prefault({}),
     policy: z
@@ -102,7 +109,17 @@ export const configSchema = z
       })
       .prefault({}),
   })
-  .strict();
+  .strict()
+  // Production trusts only the pinned J-LIS key (issue 4); extra trust files are for demo and tests.
+  .superRefine((c, ctx) => {
+    if (c.mode === "production" && c.trust.extraKeyFiles.length > 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["trust", "extraKeyFiles"],
+        message: "refused in production mode: only the pinned J-LIS key is trusted",
+      });
+    }
+  });
 
 export type Config = Readonly<z.infer<typeof configSchema>>;
 

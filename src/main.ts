@@ -1,11 +1,385 @@
 /**
- * The composition root: the one place that picks real or simulated adapters (see README "How the
- * pieces talk"). Owned by the lead; the exported factories below are what other entry points
- * (kioskctl) use to reach adapters without importing them.
+ * The composition root. It is the only module that knows which device adapters exist: it opens each
+ * device once — real ones in production, simulators in demo — and wires them, through the glue in
+ * src/compose/, into the session flow, the server, the audit, the status lights and systemd.
+ *
+ * Production never falls back to a simulator: a reader, camera, face engine or light tower that
+ * cannot be opened is reported "missing"/"error" in /healthz, and the flow shows out-of-service.
+ *
+ * `kioskctl` commands that need a device reach it through the factories exported at the end of this
+ * file, so the choice of adapter stays here.
  */
-import { openPcscReader } from "./card/pcsc";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import type { Config } from "./config";
+import type { Logger } from "./log";
+import type { DeviceHealth, Health } from "./protocol";
+import { createSystemdNotifier, type SystemdNotifier } from "./systemd";
 import type { CardReaderPort } from "./card/reader";
-import { openSimReader, type SimReaderCard } from "./card/sim/reader";
+import { openPcscReader } from "./card/pcsc";
+import { openSimReader, type SimReader, type SimReaderCard } from "./card/sim/reader";
+import { loadDeck, type Deck } from "./card/sim/deck";
+import type { SimulatedCard } from "./card/sim/card";
+import { parseKeyTable } from "./card/mynumber/ca-keys";
+import { buildTrustStore, type TrustStore } from "./card/mynumber/trust";
+import { parseCameraSpec, type CameraPort, type CameraStatus } from "./camera/camera";
+import { openRpicamCamera } from "./camera/rpicam";
+import { openSimCamera, openSimDocumentCamera, SIM_ASSETS_DIR, type SimDocumentCamera } from "./camera/sim";
+import type { OcrPort } from "./cardfront/ocr";
+import { createTesseractOcr } from "./cardfront/tesseract";
+import type { FaceEngine } from "./face/engine";
+import { createHumanEngine } from "./face/human";
+import { createSimFaceEngine, type SimFaceEngine } from "./face/sim";
+import { createJp2Decoder, type Jp2Decoder } from "./face/jp2";
+import type { LedPort } from "./leds/leds";
+import { openOnoffLeds } from "./leds/onoff";
+import { createSimLeds } from "./leds/sim";
+import type { AuditSink } from "./audit/sink";
+import { openSqliteAudit, type SqliteAudit } from "./audit/sqlite";
+import { resolveBudgets } from "./flow/budgets";
+import { systemClock, type DemoDeckPort, type DeviceStates, type FlowPorts } from "./flow/ports";
+import { createRunner, devicesHealthy, type FlowRunner } from "./flow/runner";
+import { createChipGlue } from "./compose/chip";
+import { createFrontGlue } from "./compose/front";
+import { createFaceGlue } from "./compose/face";
+import { startServer, type RunningServer } from "./server/http";
+
+/** Package root: dist/ when built (dist/daemon.js), src/ under tests. */
+const PACKAGE_ROOT = path.resolve(import.meta.dirname, "..");
+
+export interface DaemonDeps {
+  config: Config;
+  log: Logger;
+  env: Readonly<Record<string, string | undefined>>;
+  /** Built UI folder; default dist/ui next to the daemon. */
+  uiDir?: string;
+}
+
+export interface Daemon {
+  readonly url: string;
+  readonly port: number;
+  readonly core: FlowRunner;
+  health(): Health;
+  /** Orderly shutdown: STOPPING=1, flow stopped and purged, devices and audit closed. */
+  stop(): Promise<void>;
+}
+
+/** Every device the daemon owns, opened once. `null` = not there (production only). */
+interface Devices {
+  reader: CardReaderPort | null;
+  documentCamera: CameraPort | null;
+  faceCamera: CameraPort | null;
+  faceEngine: FaceEngine | null;
+  leds: LedPort;
+  ledsHealth: () => DeviceHealth;
+  demo: DemoDeckPort | null;
+  close(): Promise<void>;
+}
+
+export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
+  const { config, log } = deps;
+  const systemd = createSystemdNotifier({ env: deps.env, pid: process.pid, log: log.child("systemd") });
+
+  const budgets = resolveBudgets(config.budgets);
+  if (!budgets.ok) throw new ConfigError(budgets.errors);
+  const trust = openTrustStore(config, config.mode === "demo" ? loadDeck() : null);
+
+  const devices = config.mode === "demo" ? await openDemoDevices(config, log) : await openProductionDevices(config, log);
+  const audit = openAudit(config, log);
+
+  let ocr: Promise<OcrPort> | null = null;
+  let decoder: Promise<Jp2Decoder> | null = null;
+  const lazyOcr = () => (ocr ??= createTesseractOcr());
+  const lazyDecoder = () => (decoder ??= createJp2Decoder());
+
+  const deviceStates = (): DeviceStates => ({
+    reader: devices.reader?.status() ?? "missing",
+    camera: cameraHealth(devices),
+    leds: devices.ledsHealth(),
+  });
+
+  const chip = createChipGlue({
+    reader: devices.reader,
+    trust,
+    minTriesLeft: config.card.minTriesLeft,
+    readMode: config.card.readMode,
+    now: () => Date.now(),
+    log,
+  });
+  const front = devices.documentCamera
+    ? createFrontGlue({ camera: devices.documentCamera, ocr: lazyOcr, budgetMs: budgets.budgets.captureCardFace, now: () => Date.now(), log })
+    : null;
+  const face = devices.faceCamera
+    ? createFaceGlue({
+        camera: devices.faceCamera,
+        engine: devices.faceEngine,
+        decoder: lazyDecoder,
+        thresholds: config.face,
+        budgetMs: budgets.budgets.faceCheck,
+        clock: systemClock,
+        log,
+      })
+    : null;
+
+  const ports: FlowPorts = {
+    card: chip.card,
+    readChip: (code, signal, onProgress) => chip.readChip(code, signal, onProgress),
+    assessAuthenticity: (_chip, evidence) => chip.assessAuthenticity(evidence),
+    readCardFront: (signal) => (front ? front.readCardFront(signal) : Promise.reject(new Error("no document camera"))),
+    checkEntry: (entry, today) =>
+      front ? front.checkEntry(entry, today) : Promise.reject(new Error("no document camera")),
+    checkFace: (photo, signal, onHint) =>
+      face ? face.checkFace(photo, signal, onHint) : Promise.reject(new Error("no face camera")),
+    photoPng: (photo) => (face ? face.photoPng(photo) : Promise.resolve(null)),
+    devices: deviceStates,
+    leds: devices.leds,
+    audit,
+    demo: devices.demo,
+    endSession: () => chip.endSession(),
+  };
+
+  const core = createRunner({
+    ports,
+    clock: systemClock,
+    budgets: budgets.budgets,
+    policy: { ...config.policy, minTriesLeft: config.card.minTriesLeft },
+    kioskMode: config.kiosk.mode,
+    runMode: config.mode,
+    kioskId: config.kiosk.id,
+    version: __MYNAGUARD_VERSION__,
+    defaultLanguage: config.kiosk.defaultLanguage,
+    staffPin: config.kiosk.staffPin,
+    log,
+    onStateChange: (kind) => systemd.status(`state: ${kind}`),
+  });
+  core.start();
+  const unwatch = watchDevices(devices, () => core.devicesChanged());
+
+  let server: RunningServer;
+  try {
+    server = await startServer({
+      core,
+      uiDir: deps.uiDir ?? path.join(import.meta.dirname, "ui"),
+      host: config.server.host,
+      port: config.server.port,
+      log,
+    });
+  } catch (e) {
+    core.stop();
+    await devices.close();
+    audit.close();
+    throw e;
+  }
+
+  const health = (): Health => ({ ...core.health(), devices: deviceStates() });
+  systemd.ready(devicesHealthy(deviceStates()) ? "ready" : "out of service: hardware missing");
+  systemd.startWatchdog(() => devicesHealthy(deviceStates()));
+  log.info("daemon-started", { mode: config.mode, kioskMode: config.kiosk.mode, url: server.url });
+
+  let stopping: Promise<void> | null = null;
+  return {
+    url: server.url,
+    port: server.port,
+    core,
+    health,
+    stop: () =>
+      (stopping ??= (async () => {
+        await systemd.stopping("stopping");
+        unwatch();
+        core.stop();
+        await server.close();
+        await devices.close();
+        audit.close();
+        log.info("daemon-stopped", {});
+      })()),
+  };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly errors: readonly string[]) {
+    super(`invalid configuration:\n${errors.join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+function cameraHealth(d: Devices): DeviceHealth {
+  const states: CameraStatus[] = [d.documentCamera?.status() ?? "missing", d.faceCamera?.status() ?? "missing"];
+  if (!d.faceEngine) states.push("error");
+  if (states.includes("error")) return "error";
+  if (states.includes("missing")) return "missing";
+  return "ok";
+}
+
+/** Tell the flow when a reader appears or disappears, so out-of-service follows the hardware. */
+function watchDevices(devices: Devices, changed: () => void): () => void {
+  if (!devices.reader) return () => {};
+  return devices.reader.subscribe((e) => {
+    if (e.kind === "reader-attached" || e.kind === "reader-detached" || e.kind === "service-lost" || e.kind === "service-restored") {
+      changed();
+    }
+  });
+}
+
+function openTrustStore(config: Config, deck: Deck | null): TrustStore {
+  const extra = deck ? parseKeyTable({ keys: deck.trustKeys() }, "demo-deck") : null;
+  if (extra && !extra.ok) throw new ConfigError(extra.errors);
+  const r = buildTrustStore({
+    mode: config.mode,
+    extraKeyFiles: config.trust.extraKeyFiles,
+    ...(extra ? { extraAnchors: extra.anchors } : {}),
+  });
+  if (!r.ok) throw new ConfigError(r.errors);
+  return r.store;
+}
+
+function openAudit(config: Config, log: Logger): SqliteAudit {
+  const file =
+    config.audit.path === "auto" ? (config.mode === "production" ? "/var/lib/mynaguard/audit.sqlite" : ":memory:") : config.audit.path;
+  return openSqliteAudit({ path: file, retentionDays: config.audit.retentionDays, now: () => Date.now(), log: log.child("audit") });
+}
+
+async function openProductionDevices(config: Config, log: Logger): Promise<Devices> {
+  const reader = await openPcscReader({
+    readerName: config.card.readerName,
+    log: (line) => log.child("pcsc").info("pcsc", { line }),
+  }).catch((e: unknown) => {
+    log.error("reader-unavailable", { message: e instanceof Error ? e.message : String(e) });
+    return null;
+  });
+  const openCamera = async (spec: string, role: "document" | "face"): Promise<CameraPort | null> => {
+    const s = parseCameraSpec(spec);
+    switch (s.kind) {
+      case "rpicam":
+        return openRpicamCamera({ role, index: s.index }).catch((e: unknown) => {
+          log.error("camera-unavailable", { role, message: e instanceof Error ? e.message : String(e) });
+          return null;
+        });
+      case "v4l2":
+      case "sim":
+      case "none":
+      case "invalid":
+        // Production never simulates; V4L2 is not wired yet (README, card face section).
+        log.error("camera-unavailable", { role, reason: `spec ${s.kind} is not usable in production` });
+        return null;
+    }
+  };
+  const documentCamera = await openCamera(config.camera.document, "document");
+  const faceCamera = config.camera.face === config.camera.document && documentCamera
+    ? await openCamera(config.camera.face, "face")
+    : await openCamera(config.camera.face, "face");
+  const faceEngine = await createHumanEngine().catch((e: unknown) => {
+    log.error("face-engine-unavailable", { message: e instanceof Error ? e.message : String(e) });
+    return null;
+  });
+  let ledsHealth: () => DeviceHealth;
+  let leds: LedPort;
+  try {
+    const real = await openOnoffLeds({
+      sysfsRoot: config.leds.sysfsRoot,
+      lines: { green: config.leds.green, amber: config.leds.amber, red: config.leds.red },
+      log: log.child("leds"),
+    });
+    leds = real;
+    ledsHealth = () => real.health();
+  } catch (e) {
+    log.error("leds-unavailable", { message: e instanceof Error ? e.message : String(e) });
+    leds = missingLeds();
+    ledsHealth = () => "missing";
+  }
+  return {
+    reader,
+    documentCamera,
+    faceCamera,
+    faceEngine,
+    leds,
+    ledsHealth,
+    demo: null,
+    async close() {
+      await reader?.close();
+      await documentCamera?.close();
+      if (faceCamera !== documentCamera) await faceCamera?.close();
+      await faceEngine?.close();
+      await leds.close();
+    },
+  };
+}
+
+/** A light tower that is not there: shows nothing, reports "missing". Not a simulator. */
+function missingLeds(): LedPort {
+  let current: Parameters<LedPort["show"]>[0] = "off";
+  return {
+    show: (p) => {
+      current = p;
+    },
+    current: () => current,
+    health: () => "missing",
+    close: () => Promise.resolve(),
+  };
+}
+
+async function openDemoDevices(config: Config, log: Logger): Promise<Devices> {
+  const deck = config.card.deckFile ? loadDeck(JSON.parse(readFileSync(config.card.deckFile, "utf8"))) : loadDeck();
+  const reader: SimReader = await openSimReader({});
+  const documentCamera: SimDocumentCamera = await openSimDocumentCamera({
+    assetsDir: config.camera.simImages || path.join(PACKAGE_ROOT, SIM_ASSETS_DIR),
+  });
+  const faceCamera = await openSimCamera({ role: "face", images: [demoFaceFrame()] });
+  const faceEngine: SimFaceEngine = createSimFaceEngine("holder");
+  const leds = createSimLeds();
+  // One simulated card per deck entry for the daemon's lifetime, so its retry counter persists
+  // between placements like a real card's.
+  const cards = new Map<string, SimulatedCard>();
+  let placed: string | null = null;
+  const demo: DemoDeckPort = {
+    cards: () => deck.cards.map((c) => ({ id: c.id, label: c.label })),
+    placed: () => placed,
+    place(cardId) {
+      const entry = deck.cards.find((c) => c.id === cardId);
+      if (!entry) return;
+      let card = cards.get(cardId);
+      if (!card) cards.set(cardId, (card = entry.makeCard()));
+      if (placed !== null) reader.remove();
+      placed = cardId;
+      documentCamera.place(cardId);
+      faceEngine.followCard(entry);
+      reader.place(card);
+    },
+    remove() {
+      if (placed === null) return;
+      placed = null;
+      reader.remove();
+      documentCamera.place(null);
+      faceEngine.followCard(null);
+    },
+  };
+  log.info("demo-devices", { cards: deck.cards.length });
+  return {
+    reader,
+    documentCamera,
+    faceCamera,
+    faceEngine,
+    leds,
+    ledsHealth: () => leds.health(),
+    demo,
+    async close() {
+      await reader.close();
+      await documentCamera.close();
+      await faceCamera.close();
+      await faceEngine.close();
+      await leds.close();
+    },
+  };
+}
+
+/** A plain grey frame for the simulated face camera (the simulated engine decides who is there). */
+function demoFaceFrame() {
+  const width = 320;
+  const height = 240;
+  return { format: "gray" as const, width, height, data: new Uint8Array(width * height).fill(128) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Factories for kioskctl (src/cli/*) and scripts: the CLI reaches adapters only through these.
 
 /**
  * Open the card reader port. `pcsc` is the real reader (pcscd); `sim` the in-process virtual reader
@@ -29,5 +403,17 @@ export function openCardReader(choice: CardReaderChoice): Promise<CardReaderPort
         ...(choice.name !== undefined ? { name: choice.name } : {}),
         ...(choice.card ? { card: choice.card } : {}),
       });
+  }
+}
+
+/** Open a face engine: the real one (Human on WASM) or the simulator (tests). */
+export type FaceEngineChoice = { kind: "human" } | { kind: "sim"; scene?: Parameters<typeof createSimFaceEngine>[0] };
+
+export function openFaceEngine(choice: FaceEngineChoice): Promise<FaceEngine> {
+  switch (choice.kind) {
+    case "human":
+      return createHumanEngine();
+    case "sim":
+      return Promise.resolve(createSimFaceEngine(choice.scene ?? "holder"));
   }
 }

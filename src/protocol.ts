@@ -131,16 +131,23 @@ export interface StaffView {
 }
 
 /**
- * Suggested codes for the manual-entry `problem` (from the card-face plausibility rules). The UI
- * translates these; any other non-null string is shown as a generic "please check" line.
+ * The manual-entry `problem` as the UI reads it: a card-face plausibility code (src/cardfront/
+ * plausibility.ts `ProblemCode`), alone or as "field:code" (e.g. "birth:not-in-era"). The UI
+ * translates the code; any other non-null string is shown as a generic "please check" line.
  */
 export type EntryProblem =
-  | "birth-date-invalid"
-  | "era-year-invalid"
-  | "birth-in-future"
-  | "expiry-implausible"
-  | "code-not-4-digits"
-  | "incomplete";
+  | "missing"
+  | "not-a-number"
+  | "out-of-range"
+  | "not-in-era"
+  | "not-a-date"
+  | "in-future"
+  | "too-old"
+  | "not-birthday"
+  | "too-far-ahead"
+  | "long-past"
+  | "before-fifth-birthday"
+  | "not-4-digits";
 
 export interface DemoCard {
   id: string;

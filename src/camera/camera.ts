@@ -94,3 +94,20 @@ export function parseCameraSpec(spec: string): CameraSpec | { kind: "invalid"; d
 export function throwIfAborted(signal: AbortSignal): void {
   if (signal.aborted) throw new CameraFailure({ kind: "aborted" });
 }
+
+/** A port for a camera that is not there (spec "none", v4l2 not built, sim refused in production):
+ *  status "missing"; still/frames reject with kind "missing". Never a simulator. */
+export function missingCamera(role: CameraRole, detail: string): CameraPort {
+  const fail = () => new CameraFailure({ kind: "missing", detail });
+  return {
+    role,
+    status: () => "missing",
+    still: () => Promise.reject(fail()),
+    // eslint-disable-next-line require-yield
+    frames: async function* () {
+      await Promise.resolve();
+      throw fail();
+    },
+    close: () => Promise.resolve(),
+  };
+}

@@ -195,10 +195,12 @@ export class Card {
   /**
    * Read the current EF up to the end of its outer TLV (the FF filler is not read).
    * short: READ BINARY in steps of at most 256 bytes with 15-bit offsets.
-   * extended: one READ BINARY with extended Le 65536 for the whole file (more only if the card stops early).
+   * extended: one READ BINARY with extended Le 65536 for the whole file (more only if the card stops early);
+   *   a 6700 answer to that first read switches this file to short steps.
    * End of file: 6B00, or 6282 with the last bytes, both handled; a file that ends before its TLV is malformed.
    */
-  async readTlvEf(mode: ReadMode, signal: AbortSignal, step: string, onBytes?: (read: number, total: number) => void): Promise<Uint8Array> {
+  async readTlvEf(requested: ReadMode, signal: AbortSignal, step: string, onBytes?: (read: number, total: number) => void): Promise<Uint8Array> {
+    let mode = requested;
     const parts: Uint8Array[] = [];
     let have = 0;
     let total: number | null = null;
@@ -213,6 +215,11 @@ export class Card {
           { extended: mode === "extended" },
         );
         const c = classifySw(r.sw);
+        if (mode === "extended" && total === null && r.sw === 0x6700) {
+          // The reader or card refused the extended Le after all: read this file in short steps.
+          mode = "short";
+          continue;
+        }
         if (c.kind === "past-end") throw new CardError({ kind: "malformed", what: `${step}: file ends at ${have} bytes, inside its TLV` });
         if (c.kind !== "ok" && c.kind !== "end-of-file-short") throw new CardError(problemForSw(r.sw, step));
         if (r.data.length === 0) throw new CardError({ kind: "malformed", what: `${step}: empty READ BINARY answer at ${have}` });

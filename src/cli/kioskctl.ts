@@ -4,12 +4,14 @@
  * other codes are documented per command (`kioskctl <command> --help`).
  */
 import { healthCommand } from "./health";
+import { ocrCardCommand } from "./ocr-card";
 import { readersCommand } from "./readers";
 import { readCardCommand } from "./read-card";
 import { statsCommand } from "./stats";
 import { rollbackCommand } from "./rollback";
 import { updateCommand } from "./update";
 import { trustCommand } from "./trust";
+import { faceCompareCommand } from "./face-compare";
 
 export interface Command {
   /** One line for `kioskctl --help`. */
@@ -27,12 +29,14 @@ export interface CommandIo {
 
 export const COMMANDS: Readonly<Record<string, Command>> = {
   health: healthCommand,
+  "ocr-card": ocrCardCommand,
   readers: readersCommand,
   "read-card": readCardCommand,
   stats: statsCommand,
   update: updateCommand,
   rollback: rollbackCommand,
   trust: trustCommand,
+  "face-compare": faceCompareCommand,
 };
 
 export function helpText(): string {

@@ -12,6 +12,16 @@ import { CardError, isCardError } from "../card/errors";
 import { formatIsoDate } from "../age/date";
 import { readCardFace, type ReadFaceFailure, type ReadFaceResult } from "../card/mynumber/read-face";
 import { RetryGuard } from "../card/mynumber/retry-policy";
+import {
+  assessAuthenticity,
+  printedExpiryFromCodeB,
+  type AuthenticityChecks,
+  type AuthenticityReason,
+  type AuthenticityResultKind,
+} from "../card/mynumber/authenticity";
+import { buildTrustStore, type TrustStore } from "../card/mynumber/trust";
+import { loadConfig } from "../config";
+import { tokyoDate } from "../age/date";
 import type { CardChannel, CardReaderPort } from "../card/reader";
 import { CodeB, REDACTED } from "../card/secret";
 import { openCardReader } from "../main";
@@ -33,9 +43,11 @@ export const READ_CARD_EXIT = {
 
 export type VerifyOutcome = "ok" | "wrong-code" | "blocked" | "refused-low-tries" | "refused-policy" | "not-sent";
 
+/** `result` is one of assessAuthenticity's six answers, or "not-checked" when no record was read. */
 export interface AuthenticityJson {
-  result: "not-checked";
-  checks: { certificate: "not-run"; recordSignature: "not-run"; challenge: "not-run"; expiry: "not-run" };
+  result: AuthenticityResultKind | "not-checked";
+  checks: AuthenticityChecks;
+  reason?: AuthenticityReason;
 }
 
 export interface ReadCardJson {
@@ -63,6 +75,7 @@ export interface ReadCardJson {
 const USAGE = [
   "usage: kioskctl read-card --code-b DIGITS [--reader NAME] [--json] [--reveal]",
   "                          [--min-tries N] [--read-mode short|extended|auto] [--wait MS] [--timeout MS]",
+  "                          [--trust-file PATH]...",
   "",
   "Reads the My Number card's card-face application with 照合番号B (14 digits: birth date YYMMDD as",
   "printed, card expiry year, security code). Checks the tries left first and refuses to VERIFY when",
@@ -72,6 +85,7 @@ const USAGE = [
   "--read-mode    READ BINARY in 256-byte steps, one extended read, or extended when the reader allows",
   "--wait MS      how long to wait for the reader and the card (default 3000)",
   "--timeout MS   budget for the whole read (default 20000)",
+  "--trust-file P extra card-face CA keys (JSON, as `kioskctl trust`); refused in production mode",
   "--json         one JSON object (see README, section card)",
   "Exit codes: 0 read, 3 wrong code, 4 blocked, 5 refused (too few tries left), 6 no card, 7 no reader,",
   "            8 not a My Number card, 1 other error (timeout, transport, malformed), 2 usage.",
@@ -86,6 +100,7 @@ interface Args {
   readMode: "short" | "extended" | "auto";
   waitMs: number;
   timeoutMs: number;
+  trustFiles: string[];
 }
 
 function parseArgs(args: readonly string[]): Args | string {
@@ -98,6 +113,7 @@ function parseArgs(args: readonly string[]): Args | string {
     readMode: "short",
     waitMs: 3000,
     timeoutMs: 20_000,
+    trustFiles: [],
   };
   for (let i = 0; i < args.length; i++) {
     const k = args[i];
@@ -119,6 +135,11 @@ function parseArgs(args: readonly string[]): Args | string {
       case "--reader":
         if (v === undefined) return "--reader needs a name";
         a.readerName = v;
+        i++;
+        continue;
+      case "--trust-file":
+        if (v === undefined) return "--trust-file needs a path";
+        a.trustFiles.push(v);
         i++;
         continue;
       case "--read-mode":
@@ -158,12 +179,31 @@ function parseArgs(args: readonly string[]): Args | string {
   return { ...a, code };
 }
 
-/** The authenticity block. Issue 4 replaces the body with assessAuthenticity() over `read`. */
-export function authenticityOf(_read: ReadFaceResult): AuthenticityJson {
-  return {
-    result: "not-checked",
-    checks: { certificate: "not-run", recordSignature: "not-run", challenge: "not-run", expiry: "not-run" },
-  };
+/** Context of the authenticity check: the trust store, today in Tokyo, what the face shows. */
+export interface AuthenticityContext {
+  trust: TrustStore;
+  now: number;
+  code: CodeB;
+}
+
+/** The authenticity block: assessAuthenticity() over a successful read; "not-checked" otherwise. */
+export function authenticityOf(read: ReadFaceResult, ctx: AuthenticityContext | null): AuthenticityJson {
+  if (!read.ok || ctx === null) {
+    return {
+      result: "not-checked",
+      checks: { certificate: "not-run", recordSignature: "not-run", challenge: "not-run", expiry: "not-run" },
+    };
+  }
+  const a = assessAuthenticity({
+    face: read.record,
+    cvc: read.cvc,
+    nonce: read.nonce,
+    challengeSignature: read.signature,
+    printedExpiry: printedExpiryFromCodeB(ctx.code),
+    today: tokyoDate(ctx.now),
+    trust: ctx.trust,
+  });
+  return { result: a.result, checks: a.checks, reason: a.reason };
 }
 
 function verifyOutcome(r: ReadFaceResult): VerifyOutcome {
@@ -250,7 +290,7 @@ const roundTimings = (t: object): Record<string, number> =>
 /** Turn a read into the JSON object (the record's bytes are not kept: the caller purges the read). */
 export function toJson(
   read: ReadFaceResult,
-  ctx: { reader: string; atr: Uint8Array; readMode: "short" | "extended"; reveal: boolean },
+  ctx: { reader: string; atr: Uint8Array; readMode: "short" | "extended"; reveal: boolean; auth?: AuthenticityContext },
 ): ReadCardJson {
   const show = (v: string): string => (ctx.reveal ? v : REDACTED);
   const out: ReadCardJson = {
@@ -261,7 +301,7 @@ export function toJson(
     triesLeftBefore: read.triesLeftBefore,
     verify: verifyOutcome(read),
     triesLeftAfter: read.triesLeftAfter,
-    authenticity: authenticityOf(read),
+    authenticity: authenticityOf(read, ctx.auth ?? null),
     timings: roundTimings(read.timings),
     apdus: read.stats.apdus,
     bytesOut: read.stats.bytesOut,
@@ -321,7 +361,7 @@ function humanText(j: ReadCardJson): string {
       `photo           ${j.record.photo.format}, ${j.record.photo.bytes} bytes, sha256 ${j.record.photo.sha256}`,
     );
   }
-  lines.push(`authenticity    ${j.authenticity.result}`);
+  lines.push(`authenticity    ${j.authenticity.result}${j.authenticity.reason ? ` (${j.authenticity.reason})` : ""}`);
   if (j.readMode) lines.push(`read mode       ${j.readMode}, ${j.apdus} APDUs, ${j.bytesOut} bytes out, ${j.bytesIn} bytes in`);
   if (j.timings["total"] !== undefined) {
     lines.push(`timings (ms)    ${Object.entries(j.timings).map(([k, v]) => `${k} ${v}`).join(", ")}`);
@@ -330,7 +370,7 @@ function humanText(j: ReadCardJson): string {
   return lines.join("\n") + "\n";
 }
 
-async function readOnce(port: CardReaderPort, a: Args): Promise<{ json: ReadCardJson; code: number }> {
+async function readOnce(port: CardReaderPort, a: Args, trust: TrustStore): Promise<{ json: ReadCardJson; code: number }> {
   const early = (o: "no-card" | "no-reader" | "transport" | "timeout", msg: string, reader: string | null) => {
     const json = earlyJson(o, msg, reader);
     return { json, code: exitCodeFor(json.outcome) };
@@ -358,7 +398,8 @@ async function readOnce(port: CardReaderPort, a: Args): Promise<{ json: ReadCard
     const readMode = a.readMode === "auto" ? (channel.extendedApdu ? "extended" : "short") : a.readMode;
     const read = await readCardFace({ transmit: channel, code: a.code, nonce, guard, signal: budget.signal, readMode });
     const timedOut = !read.ok && read.failure.kind === "aborted" && budget.signal.aborted;
-    const json = toJson(read, { reader: channel.reader, atr: channel.atr, readMode, reveal: a.reveal });
+    const auth = { trust, now: Date.now(), code: a.code };
+    const json = toJson(read, { reader: channel.reader, atr: channel.atr, readMode, reveal: a.reveal, auth });
     if (timedOut) {
       json.outcome = "timeout";
       json.error = `the read did not finish within ${a.timeoutMs} ms`;
@@ -383,9 +424,17 @@ export function makeReadCardCommand(deps: { openReader: OpenReader }): Command {
         io.err(`kioskctl read-card: ${a}\n\n${USAGE}\n`);
         return READ_CARD_EXIT.usage;
       }
+      // Extra trust keys (--trust-file) only outside production: buildTrustStore enforces it.
+      const cfg = loadConfig({ env: io.env });
+      const trust = buildTrustStore({ mode: cfg.ok ? cfg.config.mode : "production", extraKeyFiles: a.trustFiles });
+      if (!trust.ok) {
+        a.code.wipe();
+        io.err(`kioskctl read-card: ${trust.errors.join("\n  ")}\n`);
+        return READ_CARD_EXIT.usage;
+      }
       const port = await deps.openReader({ readerName: a.readerName });
       try {
-        const { json, code } = await readOnce(port, a);
+        const { json, code } = await readOnce(port, a, trust.store);
         io.out(a.json ? JSON.stringify(json) + "\n" : humanText(json));
         return code;
       } finally {

@@ -117,6 +117,7 @@ export function cosineSimilarity(a: ArrayLike<number>, b: ArrayLike<number>): nu
     na += x * x;
     nb += y * y;
   }
-  if (na === 0 || nb === 0) return 0;
-  return dot / Math.sqrt(na * nb);
+  const s = dot / (Math.sqrt(na) * Math.sqrt(nb));
+  // Zero vectors (and denormal underflow) give NaN or ±Infinity: no evidence either way.
+  return Number.isFinite(s) ? Math.max(-1, Math.min(1, s)) : 0;
 }

@@ -93,8 +93,9 @@ export interface FlowPorts {
   readCardFront(signal: AbortSignal): Promise<CardFrontResult>;
   /** Plausibility checks and 照合番号B derivation from what the customer typed. */
   checkEntry(entry: EntryPrefill, today: CalendarDate, signal: AbortSignal): Promise<EntryCheck>;
-  /** Live validation of what is being typed (no code is derived): a problem code, or null. */
-  entryProblem(entry: EntryPrefill, today: CalendarDate): string | null;
+  /** Live validation of what is being typed (no code is derived): a problem as "field:code"
+   *  (see protocol EntryProblem), or null. Without it, `entry-draft` messages are ignored. */
+  entryProblem?: (entry: EntryPrefill, today: CalendarDate) => string | null;
   readChip(codeB: CodeB, signal: AbortSignal, onProgress: (p: ChipProgress) => void): Promise<ChipReadResult>;
   assessAuthenticity(chip: ChipData, evidence: ChipEvidence, signal: AbortSignal): Promise<Authenticity>;
   checkFace(photo: Uint8Array, signal: AbortSignal, onHint: (hint: FaceHint | null) => void): Promise<FaceAnswer>;
@@ -105,6 +106,8 @@ export interface FlowPorts {
   audit: AuditSink;
   /** Demo mode only: the virtual card deck behind the demo panel. */
   demo: DemoDeckPort | null;
+  /** Called after every purge (e.g. the card layer forgets the session's retry guard). Must not throw. */
+  endSession?: () => void;
 }
 
 export interface DemoDeckPort {

@@ -46,6 +46,9 @@ export interface RunnerDeps {
 
 export interface FlowRunner extends KioskCore {
   start(): void;
+  /** A device appeared, vanished or failed: idle ↔ out-of-service now, and a running session that
+   *  lost a device ends as "refer / device-error". */
+  devicesChanged(): void;
   /** Abort everything, purge, unsubscribe. Idempotent. */
   stop(): void;
   state(): State;
@@ -356,6 +359,11 @@ export function createRunner(deps: RunnerDeps): FlowRunner {
         return;
       case "purge":
         vault.purge();
+        try {
+          ports.endSession?.();
+        } catch (e) {
+          log.warn("flow.session-ended-failed", { error: e instanceof Error ? e.name : typeof e });
+        }
         sessionCtl?.abort();
         sessionCtl = null;
         cancelSessionTimer();
@@ -421,6 +429,11 @@ export function createRunner(deps: RunnerDeps): FlowRunner {
       listeners.clear();
     },
     state: () => state,
+    devicesChanged() {
+      if (!started) return;
+      send({ type: "DEVICES", healthy: devicesHealthy(ports.devices()) });
+      if (state.kind === "out-of-service") publish(); // which device, on the screen
+    },
     view: () => view ?? buildView(),
     subscribe(listener) {
       listeners.add(listener);
@@ -451,7 +464,7 @@ export function createRunner(deps: RunnerDeps): FlowRunner {
           publish();
           return;
         case "entry-draft":
-          if (state.kind === "manual-entry") {
+          if (state.kind === "manual-entry" && ports.entryProblem) {
             send({ type: "ENTRY_DRAFT", problem: ports.entryProblem(message.entry, tokyoDate(clock.now())) });
           }
           return;

@@ -49,3 +49,13 @@ export function lightsFor(pattern: LedPattern): Readonly<Record<LedColour, Light
       return { green: "off", amber: "off", red: { blinkMs: 500 } };
   }
 }
+
+/** The port when no lights could be opened (production only): shows nothing, reports "missing". */
+export function missingLeds(): LedPort {
+  return {
+    show: () => {},
+    current: () => "off",
+    health: () => "missing",
+    close: () => Promise.resolve(),
+  };
+}

@@ -191,6 +191,30 @@ describe("card removal and devices at other moments", () => {
     expect(k.last().screen).toMatchObject({ name: "result", outcome: "pass" });
   });
 
+  it("goes out of service at once when the reader is unplugged while idle, and back when it returns", () => {
+    k = startKiosk();
+    k.world.devices.reader = "missing";
+    k.runner.devicesChanged();
+    expect(k.last().screen).toMatchObject({ name: "out-of-service", devices: { reader: "missing" } });
+    expect(k.runner.health().ready).toBe(false);
+    k.world.devices.reader = "ok";
+    k.runner.devicesChanged();
+    expect(k.last().screen.name).toBe("idle");
+  });
+
+  it("refers a session whose reader vanishes mid-read as a device error, then shows out of service", async () => {
+    k = startKiosk();
+    k.world.insert();
+    await k.advance(800 + 500);
+    k.world.devices.reader = "error";
+    k.runner.devicesChanged();
+    expect(k.last().screen).toMatchObject({ name: "result", outcome: "refer", reason: null });
+    expect(k.world.audit.records[0]).toMatchObject({ outcome: "refer", reason: "device-error" });
+    expect(k.world.handed.codes.every((c) => c.wiped)).toBe(true);
+    await k.advance(8_000);
+    expect(k.last().screen.name).toBe("out-of-service");
+  });
+
   it("refers the session as a device error when the camera disappears mid-session (reported by the device check)", async () => {
     k = startKiosk({ script: { front: { after: 100, value: "unsure" } } });
     k.world.insert();

@@ -105,7 +105,7 @@ describe("manual entry", () => {
     // The daemon's plausibility rules are scripted here: month 13 is a problem.
     harness.respond((m, cur) => {
       if (m.type !== "entry-draft" || cur.screen.name !== "manual-entry") return null;
-      const problem = m.entry.birthMonth === "13" ? "birth-date-invalid" : null;
+      const problem = m.entry.birthMonth === "13" ? "birthMonth:out-of-range" : null;
       return { ...cur, screen: { ...cur.screen, problem } };
     });
     const press = async (keys: string) => {
@@ -116,8 +116,8 @@ describe("manual entry", () => {
     expect(draft.entry).toEqual({ calendar: "era", era: "showa", birthYear: "5" });
     expect(await page.locator(".digits-active").getAttribute("data-field")).toBe("birthMonth");
     await press("13");
-    await page.waitForSelector('[data-problem="birth-date-invalid"]');
-    expect(await page.locator(".problem").textContent()).toContain("生年月日が正しくないようです");
+    await page.waitForSelector('[data-problem="birthMonth:out-of-range"]');
+    expect(await page.locator(".problem").textContent()).toBe("範囲外の数字があります。ご確認ください。");
     expect(await page.getByTestId("entry-confirm").isDisabled()).toBe(true);
     await page.locator(`[data-field="birthMonth"]`).tap();
     await press("delete");
@@ -131,6 +131,7 @@ describe("manual entry", () => {
     harness.received.length = 0;
     await page.getByTestId("entry-confirm").tap();
     const sent = await harness.waitForMessage("manual-entry");
+    expect(await page.getByTestId("entry-confirm").isDisabled()).toBe(true);
     expect(sent.entry).toEqual({
       calendar: "era",
       era: "showa",

@@ -38,6 +38,7 @@ import { concatBytes } from "../apdu";
 import { compareDates, isValidDate, type CalendarDate } from "../../age/date";
 import { parseCvc, type RawPublicKey } from "./cvc";
 import { rsaPublicKey, verifyPkcs1v15Sha256, type RsaPublicKey } from "./rsa";
+import type { CodeB } from "../secret";
 import type { TrustStore } from "./trust";
 
 export const AUTHENTICITY_RESULTS = [
@@ -134,6 +135,17 @@ export interface AuthenticityInput {
 }
 
 export const NONCE_LENGTH = 32;
+
+/**
+ * The printed expiry year inside 照合番号B (digits 7–10, reference §3.2): what the customer or the
+ * OCR read off the face. Null when the code is not 14 digits.
+ */
+export function printedExpiryFromCodeB(code: CodeB): PrintedExpiry | null {
+  return code.useBytes((b) => {
+    if (b.length !== 14 || !b.every((c) => c >= 0x30 && c <= 0x39)) return null;
+    return { year: Number(String.fromCharCode(...b.subarray(6, 10))) };
+  });
+}
 
 const sha256 = (data: Uint8Array): Uint8Array => new Uint8Array(createHash("sha256").update(data).digest());
 

@@ -33,8 +33,13 @@ export interface ReadFaceDeps {
   /** The session's retry guard (one per customer session; carries "one wrong VERIFY" across calls). */
   readonly guard: RetryGuard;
   readonly signal: AbortSignal;
-  /** short (default): 256-byte READ BINARY steps; extended: one read. Use extended only when the reader passes extended APDUs. */
-  readonly readMode?: ReadMode;
+  /**
+   * short (default): 256-byte READ BINARY steps. extended: one extended READ BINARY per file, unless
+   * `extendedApdu` is false. auto: extended exactly when `extendedApdu` is true (config card.readMode).
+   */
+  readonly readMode?: ReadMode | "auto";
+  /** Whether the reader passes extended APDUs (CardChannel.extendedApdu); undefined = not known. */
+  readonly extendedApdu?: boolean;
   readonly onProgress?: (fraction: number) => void;
   readonly trace?: (t: ApduTrace) => void;
   readonly apduTimeoutMs?: number;
@@ -73,6 +78,8 @@ export type ReadFaceFailure =
   | { kind: "transport"; detail: string };
 
 interface Common {
+  /** The READ BINARY mode used. */
+  readMode: ReadMode;
   /** Tries left before the VERIFY (null when the card did not say: not reached, or it answered 9000). */
   triesLeftBefore: number | null;
   /** Tries left after: unchanged when refused, max when verified, the card's count after a wrong code. */
@@ -97,6 +104,17 @@ export type ReadFaceResult =
     })
   | (Common & { ok: false; failure: ReadFaceFailure });
 
+export function chooseReadMode(requested: ReadMode | "auto", extendedApdu: boolean | undefined): ReadMode {
+  switch (requested) {
+    case "short":
+      return "short";
+    case "extended":
+      return extendedApdu === false ? "short" : "extended";
+    case "auto":
+      return extendedApdu === true ? "extended" : "short";
+  }
+}
+
 /** Assumed when the card answers the empty VERIFY with 9000 (already verified): its documented maximum. */
 const CODE_B_MAX_TRIES = 10;
 
@@ -111,7 +129,7 @@ export async function readCardFace(deps: ReadFaceDeps): Promise<ReadFaceResult> 
     ...(deps.now ? { now: deps.now } : {}),
   });
   const signal = deps.signal;
-  const mode = deps.readMode ?? "short";
+  const mode = chooseReadMode(deps.readMode ?? "short", deps.extendedApdu);
   const progress = (f: number) => {
     try {
       deps.onProgress?.(Math.max(0, Math.min(1, f)));
@@ -127,6 +145,7 @@ export async function readCardFace(deps: ReadFaceDeps): Promise<ReadFaceResult> 
   const common = (): Common => {
     timings.total = now() - start;
     return {
+      readMode: mode,
       triesLeftBefore,
       triesLeftAfter,
       verifySent,

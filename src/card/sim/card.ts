@@ -34,6 +34,8 @@ import { NO_LATENCY, transferMs, type LatencyModel } from "./latency";
 export interface SimClock {
   /** Resolve after `ms`; reject (any error) when `signal` aborts. */
   sleep(ms: number, signal: AbortSignal): Promise<void>;
+  /** Milliseconds on a monotonic clock; when given, an exchange's second wait absorbs the first wait's overshoot. */
+  now?(): number;
 }
 
 /** A scripted misbehaviour at a given command index (0 = the first command after insert or creation). */
@@ -63,6 +65,7 @@ interface KeyState {
 }
 
 export const realClock: SimClock = {
+  now: () => performance.now(),
   sleep: (ms, signal) =>
     new Promise<void>((resolve, reject) => {
       if (signal.aborted) {
@@ -82,6 +85,9 @@ export const realClock: SimClock = {
       signal.addEventListener("abort", onAbort, { once: true });
     }),
 };
+
+/** Commands kept by `received()`. */
+const MAX_LOG = 4096;
 
 const sameBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
 
@@ -176,6 +182,8 @@ export class SimulatedCard implements Transmit {
     const index = this.#commandIndex++;
     const entry = { index, bytes: command, sw: null as number | null };
     this.#log.push(entry);
+    // Bounded: a demo daemon runs for days; tests look at far fewer.
+    if (this.#log.length > MAX_LOG) this.#log.splice(0, this.#log.length - MAX_LOG);
     const fault = this.#faults.find((f) => f.at === index);
     const removal = this.#removal.signal;
     const both = AbortSignal.any([signal, removal]);
@@ -192,7 +200,9 @@ export class SimulatedCard implements Transmit {
     }
     const m = this.#latency;
     const signs = command[1] === 0x2a;
-    await wait(m.perApduMs / 2 + transferMs(command.length, m));
+    const t0 = this.#clock.now?.() ?? 0;
+    const firstMs = m.perApduMs / 2 + transferMs(command.length, m);
+    await wait(firstMs);
     if (fault?.kind === "hang") {
       // Never answers: only the caller's signal or a removal ends the wait.
       await new Promise<void>((_, reject) => {
@@ -206,7 +216,8 @@ export class SimulatedCard implements Transmit {
       this.remove();
       throw new CardError({ kind: "no-card" });
     }
-    await wait(m.perApduMs / 2 + transferMs(answer.length, m) + (signs ? m.signMs : 0));
+    const elapsed = this.#clock.now ? this.#clock.now() - t0 : firstMs;
+    await wait(Math.max(0, firstMs + m.perApduMs / 2 + transferMs(answer.length, m) + (signs ? m.signMs : 0) - elapsed));
     if (!this.#present) throw new CardError({ kind: "no-card" });
     entry.sw = answer.length >= 2 ? ((answer[answer.length - 2] ?? 0) << 8) | (answer[answer.length - 1] ?? 0) : null;
     return answer;

@@ -166,8 +166,15 @@ export function loadDeck(source: unknown = bundledDeck): Deck {
             codeB: e.codeB,
           }
         : null;
-    const profile = (options: ProfileOptions = {}): CardProfile =>
+    // The unvaried profile is built once (RSA signing takes milliseconds); cards copy what they change.
+    let plain: CardProfile | null = null;
+    const build = (options: ProfileOptions): CardProfile =>
       input ? buildCardProfile(input, { codeBTriesLeft: e.triesLeft, ...options }) : buildForeignCardProfile(e.label);
+    const profile = (options: ProfileOptions = {}): CardProfile => {
+      if (Object.keys(options).length > 0) return build(options);
+      plain ??= build({});
+      return plain;
+    };
     return {
       id: e.id,
       label: e.label,

@@ -51,14 +51,14 @@ function codeB(): CodeB {
 const wait = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const audit: AuditRecord[] = [];
 let present = false;
-let cardListener: ((e: "inserted" | "removed") => void) | null = null;
+const card: { listener: ((e: "inserted" | "removed") => void) | null } = { listener: null };
 
 const ports: FlowPorts = {
   card: {
     present: () => present,
     subscribe(l) {
-      cardListener = l;
-      return () => (cardListener = null);
+      card.listener = l;
+      return () => (card.listener = null);
     },
   },
   readCardFront: async () => {
@@ -127,7 +127,7 @@ const until = async (pred: () => boolean) => {
 };
 
 present = true;
-cardListener?.("inserted");
+card.listener?.("inserted");
 if (outcome === "abandoned") {
   await until(() => runner.state().kind === "face-check");
   runner.dispatch({ type: "cancel" });
@@ -140,7 +140,7 @@ if (mode === "attended") {
 }
 // The customer takes the card: purge, idle.
 present = false;
-cardListener?.("removed");
+card.listener?.("removed");
 await until(() => runner.state().kind === "idle");
 await wait(20);
 (globalThis as { gc?: () => void }).gc?.();

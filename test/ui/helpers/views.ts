@@ -105,12 +105,17 @@ export function allStates(lang: Lang): NamedView[] {
         {
           name: "manual-entry",
           prefill: { calendar: "western", birthYear: "1990", birthMonth: "02", birthDay: "30", expiryYear: "2031", securityCode: "12" },
-          problem: "birth-date-invalid",
+          problem: "birth:not-a-date",
         },
         { countdown: countdown(4, 60) },
       ),
     },
     { id: "reading-chip", screen: "reading-chip", view: v({ name: "reading-chip", progress: 0.45, triesLeft: 9 }, { countdown: countdown(8, 10) }) },
+    {
+      id: "reading-chip-removed",
+      screen: "reading-chip",
+      view: v({ name: "reading-chip", progress: 0.3, triesLeft: null, cardRemoved: true }, { countdown: countdown(7, 10) }),
+    },
     { id: "checking", screen: "checking", view: v({ name: "checking" }) },
     { id: "face-check", screen: "face-check", view: v({ name: "face-check", hint: "closer" }, { countdown: countdown(9, 10) }) },
     { id: "result-pass", screen: "result", view: v({ name: "result", outcome: "pass", reason: null, attended: null }, { countdown: countdown(5, 5) }) },

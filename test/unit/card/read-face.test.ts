@@ -1,7 +1,7 @@
 import { createPublicKey, publicDecrypt, constants, createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { CodeB } from "../../../src/card/secret";
-import { readCardFace, type ReadFaceDeps } from "../../../src/card/mynumber/read-face";
+import { chooseReadMode, readCardFace, type ReadFaceDeps } from "../../../src/card/mynumber/read-face";
 import { RetryGuard } from "../../../src/card/mynumber/retry-policy";
 import { loadDeck } from "../../../src/card/sim/deck";
 import { nonceDigestInfo } from "../../../src/card/mynumber/digest";
@@ -147,5 +147,26 @@ describe("readCardFace over the simulated card", () => {
     const views = [r.record.raw, r.record.photo.bytes, r.record.namePng, r.record.addressPng, r.record.spans.birthSexKey, r.cvc, r.signature, r.nonce];
     r.purge();
     for (const v of views) expect(v.every((b) => b === 0)).toBe(true);
+  });
+
+  it("uses extended reads only when asked and the reader passes them", () => {
+    expect(chooseReadMode("short", true)).toBe("short");
+    expect(chooseReadMode("extended", undefined)).toBe("extended");
+    expect(chooseReadMode("extended", false)).toBe("short");
+    expect(chooseReadMode("auto", true)).toBe("extended");
+    expect(chooseReadMode("auto", undefined)).toBe("short");
+  });
+
+  it("falls back to 256-byte steps when the extended READ BINARY is refused with 6700", async () => {
+    const entry = deck.card("senior");
+    const card = entry.makeCard();
+    const refusing = {
+      transmit: (cmd: Uint8Array, signal: AbortSignal) =>
+        cmd[1] === 0xb0 && cmd.length === 7 ? Promise.resolve(Uint8Array.of(0x67, 0x00)) : card.transmit(cmd, signal),
+    };
+    const r = await readCardFace(deps(card, entry.codeB, { transmit: refusing, readMode: "extended" }));
+    expect(r.ok).toBe(true);
+    expect(r.readMode).toBe("extended");
+    expect(card.received().filter((c) => c.bytes[1] === 0xb0).every((c) => c.bytes.length === 5)).toBe(true);
   });
 });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { fromHex, toHex } from "../../../src/card/apdu";
 import { CardError } from "../../../src/card/errors";
-import { SimulatedCard, type SimClock } from "../../../src/card/sim/card";
+import type { SimulatedCard} from "../../../src/card/sim/card";
+import { type SimClock } from "../../../src/card/sim/card";
 import { loadDeck } from "../../../src/card/sim/deck";
 import { exchangeMs, floorMs, LATENCY_106K, LATENCY_424K } from "../../../src/card/sim/latency";
 

@@ -20,6 +20,12 @@ function maxLength(field: Field, draft: EntryPrefill): number {
   return 4;
 }
 
+/** The daemon's problem is a plausibility code, alone or as "field:code" (see EntryProblem). */
+function problemMessage(problem: string): MessageKey {
+  const key = `entry.problem.${problem.slice(problem.lastIndexOf(":") + 1)}`;
+  return isMessageKey(key) ? key : "entry.problem.other";
+}
+
 function where(field: Field): "birth" | "expiry" | "code" {
   return field === "expiryYear" ? "expiry" : field === "securityCode" ? "code" : "birth";
 }
@@ -33,8 +39,11 @@ export function ManualEntry({ screen, t, send }: ScreenProps<"manual-entry">) {
   const [draft, setDraft] = useState<EntryPrefill>(() => ({ ...screen.prefill }));
   const [active, setActive] = useState<Field>(() => FIELDS.find((f) => (screen.prefill[f] ?? "") === "") ?? "birthYear");
 
+  // After "check", the daemon keeps this screen (problem null) while it checks; one tap is enough.
+  const [submitted, setSubmitted] = useState(false);
   const update = (next: EntryPrefill) => {
     setDraft(next);
+    setSubmitted(false);
     send({ type: "entry-draft", entry: next });
   };
   const nextField = () => {
@@ -59,14 +68,7 @@ export function ManualEntry({ screen, t, send }: ScreenProps<"manual-entry">) {
     setActive("birthYear");
   };
   const complete = FIELDS.every((f) => (draft[f] ?? "").length === maxLength(f, draft));
-  const problemKey: MessageKey | null =
-    screen.problem === null
-      ? complete
-        ? "entry.ok"
-        : null
-      : isMessageKey(`entry.problem.${screen.problem}`)
-        ? (`entry.problem.${screen.problem}` as MessageKey)
-        : "entry.problem.other";
+  const problemKey: MessageKey | null = screen.problem === null ? (complete ? "entry.ok" : null) : problemMessage(screen.problem);
 
   const box = (field: Field, label: string) => {
     const value = draft[field] ?? "";
@@ -144,7 +146,11 @@ export function ManualEntry({ screen, t, send }: ScreenProps<"manual-entry">) {
             <BigButton onPress={() => send({ type: "cancel" })} testId="cancel">
               {t("common.cancel")}
             </BigButton>
-            <BigButton kind="primary" disabled={!complete || screen.problem !== null} onPress={() => send({ type: "manual-entry", entry: draft })} testId="entry-confirm">
+            <BigButton kind="primary" disabled={!complete || screen.problem !== null || submitted}
+              onPress={() => {
+                setSubmitted(true);
+                send({ type: "manual-entry", entry: draft });
+              }} testId="entry-confirm">
               {t("entry.confirm")}
             </BigButton>
           </div>

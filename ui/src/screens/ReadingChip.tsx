@@ -10,8 +10,8 @@ export function ReadingChip({ screen, t }: ScreenProps<"reading-chip">) {
         <Picture svg={cardOnReader} label={t("place.picture")} class="pic-main pic-busy" />
         <div class="stack">
           <h1 id="reading-title">{t("reading.title")}</h1>
-          <p class="lead strong" role="status">
-            {t("reading.keep")}
+          <p class={screen.cardRemoved ? "lead strong warn" : "lead strong"} role="status" data-card-removed={screen.cardRemoved ? "1" : "0"}>
+            {screen.cardRemoved ? t("reading.putBack") : t("reading.keep")}
           </p>
           <ProgressBar value={screen.progress} label={t("reading.progress")} />
           {screen.triesLeft !== null ? <p class="note">{t("reading.tries", { n: screen.triesLeft })}</p> : null}

@@ -80,11 +80,14 @@ function ChipData({ data, t, lang }: { data: AttendedChipData; t: T; lang: Lang 
   );
 }
 
-/** ISO date as printed on Japanese cards: era form in Japanese (staff compare it with the card), ISO elsewhere. */
+/**
+ * ISO date, plus the era form in Japanese (staff compare it with the card). No RegExp here on purpose:
+ * V8 keeps the last RegExp subject alive (RegExp.input), which would keep a birth date in the heap.
+ */
 function formatDate(iso: string, lang: Lang): string {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
-  if (!m || lang !== "ja") return iso;
-  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  const [y, m, d] = iso.split("-").map(Number);
+  if (lang !== "ja" || y === undefined || m === undefined || d === undefined || !(y > 0 && m > 0 && d > 0)) return iso;
+  const date = new Date(Date.UTC(y, m - 1, d));
   const era = new Intl.DateTimeFormat("ja-JP-u-ca-japanese", { era: "long", year: "numeric", month: "long", day: "numeric", timeZone: "UTC" });
-  return `${iso} (${era.format(d)})`;
+  return `${iso} (${era.format(date)})`;
 }

@@ -1,0 +1,153 @@
+/**
+ * Face benchmark: `npm run bench:face [-- --comparisons 1000] [--decodes 200] [--frames 20] [--json]`
+ *
+ * Prints
+ *  - chip photo decode time (test/fixtures/faces/chip-a.jp2, 180×224 grey JPEG 2000), warm;
+ *  - detect + embed time per live frame (live-a.jpg 480×640 colour: detection, mesh, embedding,
+ *    antispoof, liveness) and the extra grey-embedding pass on the chosen frame;
+ *  - peak RSS and heap;
+ *  - RSS after N full comparisons (decode chip, analyse chip, analyse frame, grey pass, compare),
+ *    against the RSS after a warm-up of 20, and the growth in per cent; live tfjs tensors before/after.
+ * Targets (issue 6): decode ≤ 20 ms, detect+embed ≤ 250 ms per frame, RSS growth ≤ 10 % after warm-up.
+ */
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { DEFAULT_CAPTURE } from "../src/face/capture";
+import { decodeImageFile } from "../src/face/decode-image";
+import { purgeFaces } from "../src/face/engine";
+import { createHumanEngine } from "../src/face/human";
+import { createJp2Decoder } from "../src/face/jp2";
+import { greyEmbedding } from "../src/face/sides";
+import { compareStill } from "../src/face/still";
+
+const root = path.resolve(import.meta.dirname, "../..");
+const fix = (f: string) => new Uint8Array(readFileSync(path.join(root, "test/fixtures/faces", f)));
+const args = process.argv.slice(2);
+const flag = (name: string, dflt: number) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? Number(args[i + 1]) : dflt;
+};
+const comparisons = flag("comparisons", 1000);
+const decodes = flag("decodes", 200);
+const frames = flag("frames", 20);
+const json = args.includes("--json");
+const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
+const thresholds = { matchThreshold: 0.65, noMatchThreshold: 0.5, livenessThreshold: 0.5, minFacePixels: 80, minSharpness: 0.25 };
+
+let peakRss = 0;
+let peakHeap = 0;
+const sample = () => {
+  const m = process.memoryUsage();
+  peakRss = Math.max(peakRss, m.rss);
+  peakHeap = Math.max(peakHeap, m.heapUsed);
+  return m.rss;
+};
+const mib = (b: number) => Math.round((b / 1048576) * 10) / 10;
+function stats(xs: number[]) {
+  const s = [...xs].sort((a, b) => a - b);
+  const q = (p: number) => s[Math.min(s.length - 1, Math.floor(p * s.length))] ?? NaN;
+  const r = (x: number) => Math.round(x * 10) / 10;
+  return { n: s.length, mean: r(s.reduce((a, b) => a + b, 0) / (s.length || 1)), p50: r(q(0.5)), p95: r(q(0.95)), max: r(s[s.length - 1] ?? NaN) };
+}
+
+const chip = fix("chip-a.jp2");
+const liveFile = fix("live-a.jpg");
+const t0 = performance.now();
+const engine = await createHumanEngine();
+const loadMs = performance.now() - t0;
+const decoder = await createJp2Decoder();
+
+// 1. Decode.
+for (let i = 0; i < 10; i++) await decoder.decode(chip);
+const decodeMs: number[] = [];
+for (let i = 0; i < decodes; i++) {
+  const t = performance.now();
+  const r = await decoder.decode(chip);
+  decodeMs.push(performance.now() - t);
+  if (r.ok) r.image.data.fill(0);
+  sample();
+}
+
+// 2. Detect + embed per live frame.
+const live = decodeImageFile(liveFile);
+if (!live.ok) throw new Error("fixture live-a.jpg unreadable");
+for (let i = 0; i < 3; i++) purgeFaces(await engine.analyse(live.image, "live"));
+const frameMs: number[] = [];
+const greyMs: number[] = [];
+for (let i = 0; i < frames; i++) {
+  let t = performance.now();
+  const a = await engine.analyse(live.image, "live");
+  frameMs.push(performance.now() - t);
+  const face = a.faces[0];
+  if (face) {
+    t = performance.now();
+    const g = await greyEmbedding(engine, live.image, face);
+    greyMs.push(performance.now() - t);
+    g.embedding.fill(0);
+  }
+  purgeFaces(a);
+  sample();
+}
+
+// 3. RSS over many full comparisons.
+const warmup = Math.min(20, comparisons);
+const compareMs: number[] = [];
+let rssAfterWarmup = 0;
+const tensorsBefore = engine.tensors();
+let decisions: Record<string, number> = {};
+for (let i = 0; i < comparisons; i++) {
+  const t = performance.now();
+  const r = await compareStill({ engine, decoder, thresholds }, chip, liveFile);
+  compareMs.push(performance.now() - t);
+  decisions = { ...decisions, [r.result.decision]: (decisions[r.result.decision] ?? 0) + 1 };
+  if (i + 1 === warmup) {
+    gc();
+    rssAfterWarmup = sample();
+  }
+  if (i % 50 === 0) sample();
+}
+gc();
+const rssEnd = sample();
+const growthPct = rssAfterWarmup ? Math.round(((rssEnd - rssAfterWarmup) / rssAfterWarmup) * 1000) / 10 : 0;
+
+const report = {
+  machine: `${process.arch}, node ${process.version}`,
+  engineLoadMs: Math.round(loadMs),
+  decodeMs: stats(decodeMs),
+  detectEmbedPerFrameMs: stats(frameMs),
+  greyEmbeddingPassMs: stats(greyMs),
+  comparisons: { n: comparisons, decisions, ms: stats(compareMs) },
+  captureDefaults: DEFAULT_CAPTURE,
+  memory: {
+    peakRssMiB: mib(peakRss),
+    peakHeapMiB: mib(peakHeap),
+    rssAfterWarmupMiB: mib(rssAfterWarmup),
+    rssAfterAllMiB: mib(rssEnd),
+    rssGrowthPct: growthPct,
+    tfTensorsBefore: tensorsBefore,
+    tfTensorsAfter: engine.tensors(),
+    jp2HeapMiB: mib(decoder.heapBytes()),
+  },
+  targets: {
+    decodeP95Le20ms: (stats(decodeMs).p95 ?? Infinity) <= 20,
+    frameP50Le250ms: (stats(frameMs).p50 ?? Infinity) <= 250,
+    rssGrowthLe10pct: growthPct <= 10,
+  },
+};
+if (json) console.log(JSON.stringify(report, null, 2));
+else {
+  const d = report.decodeMs;
+  const f = report.detectEmbedPerFrameMs;
+  const g = report.greyEmbeddingPassMs;
+  const c = report.comparisons.ms;
+  console.log(`machine ${report.machine}; engine load ${report.engineLoadMs} ms`);
+  console.log(`chip decode (180×224 JPEG 2000)   n=${d.n} mean ${d.mean} ms, p50 ${d.p50}, p95 ${d.p95}, max ${d.max}   target ≤ 20 ms`);
+  console.log(`detect+embed per live frame (480×640) n=${f.n} mean ${f.mean} ms, p50 ${f.p50}, p95 ${f.p95}, max ${f.max}   target ≤ 250 ms`);
+  console.log(`grey embedding pass (best frame)  n=${g.n} mean ${g.mean} ms, p50 ${g.p50}, p95 ${g.p95}`);
+  console.log(`full comparison (chip + frame + grey pass) n=${c.n} mean ${c.mean} ms, p95 ${c.p95}; decisions ${JSON.stringify(report.comparisons.decisions)}`);
+  const m = report.memory;
+  console.log(`peak RSS ${m.peakRssMiB} MiB, peak heap ${m.peakHeapMiB} MiB, OpenJPEG heap ${m.jp2HeapMiB} MiB`);
+  console.log(`RSS after ${warmup} comparisons ${m.rssAfterWarmupMiB} MiB → after ${comparisons}: ${m.rssAfterAllMiB} MiB (${m.rssGrowthPct >= 0 ? "+" : ""}${m.rssGrowthPct} %), target ≤ +10 %; tf tensors ${m.tfTensorsBefore} → ${m.tfTensorsAfter}`);
+  console.log(`targets: ${JSON.stringify(report.targets)}`);
+}
+await engine.close();

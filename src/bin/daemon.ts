@@ -1,0 +1,41 @@
+/**
+ * The daemon's entry point (systemd ExecStart, `npm run demo`): parse config, start, stop on
+ * SIGTERM/SIGINT. Exit codes: 0 clean stop, 78 invalid configuration (EX_CONFIG), 1 failed to start.
+ */
+import { loadConfig } from "../config";
+import { createLogger } from "../log";
+import { ConfigError, startDaemon } from "../main";
+
+const log = createLogger({ write: (line) => process.stderr.write(line) });
+
+const loaded = loadConfig({ argv: process.argv.slice(2), env: process.env });
+if (!loaded.ok) {
+  for (const error of loaded.errors) log.error("config-invalid", { error });
+  process.exit(78);
+}
+
+try {
+  const daemon = await startDaemon({ config: loaded.config, log, env: process.env });
+  process.stdout.write(`mynaguard ${__MYNAGUARD_VERSION__} (${loaded.config.mode}) on ${daemon.url}\n`);
+  let signals = 0;
+  const shutdown = (signal: string) => {
+    if (++signals > 1) process.exit(1);
+    log.info("signal", { signal });
+    daemon.stop().then(
+      () => process.exit(0),
+      (e: unknown) => {
+        log.error("stop-failed", { message: e instanceof Error ? e.message : String(e) });
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+  process.on("SIGINT", () => shutdown("SIGINT"));
+} catch (e) {
+  if (e instanceof ConfigError) {
+    for (const error of e.errors) log.error("config-invalid", { error });
+    process.exit(78);
+  }
+  log.error("start-failed", { message: e instanceof Error ? e.message : String(e) });
+  process.exit(1);
+}

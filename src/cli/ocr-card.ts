@@ -1,0 +1,169 @@
+/**
+ * `kioskctl ocr-card IMAGE... [--json] [--reveal] [--session]`: run the card-face pipeline on photos
+ * (JPEG/PNG) it has never seen, to measure it in the field. Per image: the side seen, each field read
+ * or why not, and whether that frame alone is "sure" (all three fields read and plausible). With
+ * `--session` the images are also fed, in order, as the frames of one session to readCardFront (the
+ * kiosk's multi-frame rule) and the overall answer is printed. Values print as "[redacted]" unless
+ * `--reveal`; the derived 照合番号B never prints.
+ *
+ * Exit codes: 0 every image (or the session) sure, 1 some not sure, 2 usage, 3 an image unreadable,
+ * 4 the OCR engine failed to start.
+ */
+import { readFile } from "node:fs/promises";
+import { formatIsoDate, tokyoDate } from "../age/date";
+import type { CameraPort, Frame } from "../camera/camera";
+import { encodedSize } from "../camera/image-size";
+import { REDACTED } from "../card/secret";
+import type { BirthField } from "../cardfront/fields";
+import { readFrame, type FrameReading } from "../cardfront/frame-read";
+import type { OcrPort } from "../cardfront/ocr";
+import { checkCard } from "../cardfront/plausibility";
+import { readCardFront, type CardFrontResult } from "../cardfront/read";
+import { createTesseractOcr } from "../cardfront/tesseract";
+import type { Command } from "./kioskctl";
+
+export interface OcrCardImageJson {
+  image: string;
+  side: "front" | "back" | "unknown" | "no-card" | "bad-image";
+  fields: { birth: string | null; expiry: string | null; securityCode: string | null };
+  sure: boolean;
+  reasons: string[];
+  ms: number;
+}
+
+export interface OcrCardJson {
+  images: OcrCardImageJson[];
+  session?: { result: CardFrontResult["kind"]; reasons: string[] };
+}
+
+function birthText(b: BirthField): string {
+  return b.calendar === "era" ? `${b.era} ${b.eraYear}-${b.month}-${b.day}` : `${b.year}-${b.month}-${b.day}`;
+}
+
+export function describe(image: string, r: FrameReading, reveal: boolean, today: ReturnType<typeof tokyoDate>, ms: number): OcrCardImageJson {
+  const show = (v: string) => (reveal ? v : REDACTED);
+  const base = { image, fields: { birth: null, expiry: null, securityCode: null }, ms: Math.round(ms) };
+  switch (r.kind) {
+    case "bad-image":
+      return { ...base, side: "bad-image", sure: false, reasons: ["bad-image"] };
+    case "no-card":
+      return { ...base, side: "no-card", sure: false, reasons: [r.reason] };
+    case "side-unknown":
+      return { ...base, side: "unknown", sure: false, reasons: ["side-unknown"] };
+    case "back-side-up":
+      return { ...base, side: "back", sure: false, reasons: ["back-side-up (not read)"] };
+    case "front": {
+      const reasons: string[] = [];
+      if (!r.birth.ok) reasons.push(`birth: ${r.birth.reason}`);
+      if (!r.expiry.ok) reasons.push(`expiry: ${r.expiry.reason}`);
+      if (!r.securityCode.ok) reasons.push(`securityCode: ${r.securityCode.reason}`);
+      if (r.birth.ok && r.expiry.ok && r.securityCode.ok) {
+        for (const p of checkCard({ birth: r.birth.value, expiry: r.expiry.value, securityCode: r.securityCode.value }, today)) reasons.push(`${p.field}: ${p.code}`);
+      }
+      return {
+        ...base,
+        side: "front",
+        fields: {
+          birth: r.birth.ok ? show(birthText(r.birth.value)) : null,
+          expiry: r.expiry.ok ? show(formatIsoDate(r.expiry.value)) : null,
+          securityCode: r.securityCode.ok ? show(r.securityCode.value) : null,
+        },
+        sure: reasons.length === 0,
+        reasons,
+      };
+    }
+  }
+}
+
+function listCamera(frames: Frame[]): CameraPort {
+  return {
+    role: "document",
+    status: () => "ok",
+    still: () => Promise.reject(new Error("not used")),
+    async *frames(signal: AbortSignal) {
+      for (const f of frames) {
+        if (signal.aborted) return;
+        yield { ...f, data: f.data.slice() };
+        await Promise.resolve();
+      }
+    },
+    close: () => Promise.resolve(),
+  };
+}
+
+export const ocrCardCommand: Command = {
+  summary: "read birth date, expiry and security code from card-face photos (redacted unless --reveal)",
+  usage: [
+    "usage: kioskctl ocr-card IMAGE... [--json] [--reveal] [--session]",
+    "",
+    "Runs the card-face pipeline (find card, refuse a back side, rectify, OCR, plausibility) on each",
+    "JPEG/PNG and prints per image the fields read, whether that frame is sure, and why not.",
+    "--session  also treat the images as consecutive frames of one session (needs agreeing frames).",
+    "--reveal   print the values instead of [redacted]. The 照合番号B itself never prints.",
+    "Exit codes: 0 all sure, 1 some not sure, 2 usage, 3 an image unreadable, 4 OCR engine failed.",
+  ].join("\n"),
+  async run(args, io) {
+    const files: string[] = [];
+    let json = false, reveal = false, session = false;
+    for (const a of args) {
+      if (a === "--json") json = true;
+      else if (a === "--reveal") reveal = true;
+      else if (a === "--session") session = true;
+      else if (a.startsWith("--")) {
+        io.err(`kioskctl ocr-card: unknown option ${a}\n`);
+        return 2;
+      } else files.push(a);
+    }
+    if (files.length === 0) {
+      io.err("kioskctl ocr-card: give at least one image\n");
+      return 2;
+    }
+    const frames: Frame[] = [];
+    for (const f of files) {
+      try {
+        const data = new Uint8Array(await readFile(f));
+        const size = encodedSize(data);
+        if (!size) throw new Error("not a JPEG or PNG");
+        frames.push({ width: size.width, height: size.height, format: size.format, data, capturedAt: Date.now() });
+      } catch (e) {
+        io.err(`kioskctl ocr-card: ${f}: ${(e as Error).message}\n`);
+        return 3;
+      }
+    }
+    let ocr: OcrPort;
+    try {
+      ocr = await createTesseractOcr();
+    } catch {
+      io.err("kioskctl ocr-card: the OCR engine did not start (are @tesseract.js-data/jpn and /eng installed?)\n");
+      return 4;
+    }
+    const today = tokyoDate(Date.now());
+    const signal = AbortSignal.timeout(60_000 + 5_000 * files.length);
+    const out: OcrCardJson = { images: [] };
+    try {
+      for (const [i, f] of frames.entries()) {
+        const t0 = performance.now();
+        const r = await readFrame({ ocr }, { ...f, data: f.data.slice() }, today, signal);
+        out.images.push(describe(files[i] ?? "", r, reveal, today, performance.now() - t0));
+      }
+      if (session) {
+        const r = await readCardFront({ camera: listCamera(frames), ocr, clock: { now: () => Date.now() } }, signal, 60_000);
+        if (r.kind === "sure") r.code.wipe();
+        out.session = { result: r.kind, reasons: r.kind === "unsure" ? r.reasons.map((x) => JSON.stringify(x)) : [] };
+      }
+    } finally {
+      for (const f of frames) f.data.fill(0);
+      await ocr.close();
+    }
+    if (json) io.out(JSON.stringify(out) + "\n");
+    else {
+      for (const im of out.images) {
+        io.out(`${im.image}: ${im.side} ${im.sure ? "SURE" : "not sure"}${im.reasons.length ? ` (${im.reasons.join("; ")})` : ""} ${im.ms} ms\n`);
+        io.out(`  birth ${im.fields.birth ?? "-"}  expiry ${im.fields.expiry ?? "-"}  code ${im.fields.securityCode ?? "-"}\n`);
+      }
+      if (out.session) io.out(`session: ${out.session.result}${out.session.reasons.length ? ` (${out.session.reasons.join("; ")})` : ""}\n`);
+    }
+    const allSure = out.session ? out.session.result === "sure" : out.images.every((im) => im.sure);
+    return allSure ? 0 : 1;
+  },
+};

@@ -1,0 +1,78 @@
+/**
+ * The six catalogues: the same keys as Japanese, no empty text, the same {placeholders}, and a
+ * message for every reason code, outcome, LED pattern, device, sex and screen hint in the protocol.
+ */
+import { describe, expect, it } from "vitest";
+import type { Authenticity } from "../../src/flow/outcome";
+import type { DeviceHealth, EntryProblem, LedPattern, Outcome, ReasonCode, Screen } from "../../src/protocol";
+import { catalogues, isMessageKey, LANG_NAMES, LANGS, translator } from "../../ui/src/i18n";
+import { ja } from "../../ui/src/i18n/ja";
+
+// Records typed by the protocol's unions: adding a code to protocol.ts without a message fails to compile here.
+const REASONS: Record<ReasonCode, true> = {
+  "under-age": true, "card-expired": true, "wrong-code": true, "card-blocked": true, "low-tries": true,
+  "not-my-number-card": true, "card-removed": true, "read-error": true, "data-altered": true,
+  "clone-suspected": true, "unknown-ca": true, "could-not-check": true, "face-no-match": true,
+  "face-not-sure": true, "liveness-failed": true, "no-face": true, "ocr-unsure": true, timeout: true,
+  "customer-cancelled": true, "device-error": true,
+};
+const OUTCOMES: Record<Outcome, true> = { pass: true, fail: true, refer: true, abandoned: true };
+const LEDS: Record<LedPattern, true> = { off: true, ready: true, busy: true, pass: true, fail: true, refer: true, "out-of-service": true };
+const HEALTH: Record<DeviceHealth, true> = { ok: true, missing: true, error: true };
+type Hint = NonNullable<Extract<Screen, { name: "face-check" }>["hint"]>;
+const HINTS: Record<Hint, true> = { look: true, closer: true, "one-person": true, "hold-still": true };
+
+const AUTH: Record<Authenticity | "not-checked", true> = {
+  genuine: true, "data-altered": true, "clone-suspected": true, "unknown-ca": true, expired: true, "could-not-check": true, "not-checked": true,
+};
+const ENTRY_PROBLEMS: Record<EntryProblem, true> = {
+  missing: true, "not-a-number": true, "out-of-range": true, "not-in-era": true, "not-a-date": true, "in-future": true,
+  "too-old": true, "not-birthday": true, "too-far-ahead": true, "long-past": true, "before-fifth-birthday": true, "not-4-digits": true,
+};
+
+const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+
+describe("message catalogues", () => {
+  it("cover the six languages, Japanese first", () => {
+    expect(LANGS).toEqual(["ja", "en", "zh", "ko", "vi", "pt"]);
+    expect(Object.keys(LANG_NAMES)).toEqual([...LANGS]);
+  });
+
+  for (const lang of LANGS) {
+    it(`${lang} has exactly the Japanese keys, no empty text and the same placeholders`, () => {
+      const cat = catalogues[lang];
+      expect(Object.keys(cat).sort()).toEqual(Object.keys(ja).sort());
+      for (const [key, text] of Object.entries(cat)) {
+        expect(text.trim(), `${lang} ${key}`).not.toBe("");
+        expect(placeholders(text), `${lang} ${key}`).toEqual(placeholders(ja[key as keyof typeof ja]));
+      }
+    });
+  }
+
+  it("have a message for every reason, outcome, light pattern, device state, face hint, authenticity answer and entry problem", () => {
+    const keys = [
+      ...Object.keys(REASONS).map((r) => `reason.${r}`),
+      ...Object.keys(OUTCOMES).flatMap((o) => [`outcome.${o}`, `result.${o}.body`]),
+      ...Object.keys(LEDS).map((p) => `led.${p}`),
+      ...Object.keys(HEALTH).map((h) => `health.${h}`),
+      ...Object.keys(HINTS).map((h) => `face.hint.${h}`),
+      ...Object.keys(AUTH).map((a) => `auth.${a}`),
+      ...Object.keys(ENTRY_PROBLEMS).map((p) => `entry.problem.${p}`),
+    ];
+    expect(keys.filter((k) => !isMessageKey(k))).toEqual([]);
+  });
+
+  it("fill placeholders and leave unknown ones visible", () => {
+    expect(translator("ja")("countdown.seconds", { n: 7 })).toBe("残り 7 秒");
+    expect(translator("en")("countdown.seconds", { n: 7 })).toBe("7 s left");
+    expect(translator("ko")("staff.kiosk", { id: "k1" })).toBe("단말 k1 · 버전 {v}");
+  });
+
+  it("translate the customer-facing verdicts into something other than Japanese", () => {
+    for (const lang of LANGS.filter((l) => l !== "ja")) {
+      const t = translator(lang);
+      expect(t("outcome.pass"), lang).not.toBe(ja["outcome.pass"]);
+      expect(t("place.body"), lang).not.toBe(ja["place.body"]);
+    }
+  });
+});

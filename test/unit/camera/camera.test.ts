@@ -1,0 +1,81 @@
+import jpeg from "jpeg-js";
+import { PNG } from "pngjs";
+import { describe, expect, it } from "vitest";
+import { CameraFailure, missingCamera, parseCameraSpec, wipeFrame } from "../../../src/camera/camera";
+import { encodedSize } from "../../../src/camera/image-size";
+import { MjpegSplitter } from "../../../src/camera/rpicam";
+import { listedCameras } from "../../../src/camera/rpicam";
+
+function tinyJpeg(width: number, height: number): Uint8Array {
+  const data = Buffer.alloc(width * height * 4, 200);
+  return new Uint8Array(jpeg.encode({ data, width, height }, 80).data);
+}
+
+describe("camera specs", () => {
+  it("parses rpicam, v4l2, sim and none specs", () => {
+    expect(parseCameraSpec("rpicam:0")).toEqual({ kind: "rpicam", index: 0 });
+    expect(parseCameraSpec("rpicam")).toEqual({ kind: "rpicam", index: 0 });
+    expect(parseCameraSpec("v4l2:/dev/video2")).toEqual({ kind: "v4l2", device: "/dev/video2" });
+    expect(parseCameraSpec("sim:/srv/cards")).toEqual({ kind: "sim", source: "/srv/cards" });
+    expect(parseCameraSpec("none")).toEqual({ kind: "none" });
+  });
+
+  it("rejects malformed specs with a reason", () => {
+    expect(parseCameraSpec("rpicam:x").kind).toBe("invalid");
+    expect(parseCameraSpec("v4l2:/etc/passwd").kind).toBe("invalid");
+    expect(parseCameraSpec("webcam").kind).toBe("invalid");
+  });
+});
+
+describe("frames and missing cameras", () => {
+  it("wipeFrame zeroes the pixels", () => {
+    const f = { width: 2, height: 1, format: "gray" as const, data: new Uint8Array([7, 9]), capturedAt: 0 };
+    wipeFrame(f);
+    expect([...f.data]).toEqual([0, 0]);
+  });
+
+  it("a missing camera says missing and rejects captures with a typed failure", async () => {
+    const cam = missingCamera("face", "no camera configured");
+    expect(cam.status()).toBe("missing");
+    await expect(cam.still(new AbortController().signal)).rejects.toBeInstanceOf(CameraFailure);
+    const it = cam.frames(new AbortController().signal)[Symbol.asyncIterator]();
+    await expect(it.next()).rejects.toMatchObject({ error: { kind: "missing" } });
+  });
+});
+
+describe("encodedSize", () => {
+  it("reads the size of a JPEG and a PNG from their headers", () => {
+    expect(encodedSize(tinyJpeg(33, 17))).toEqual({ format: "jpeg", width: 33, height: 17 });
+    const png = new PNG({ width: 5, height: 9 });
+    expect(encodedSize(new Uint8Array(PNG.sync.write(png)))).toEqual({ format: "png", width: 5, height: 9 });
+  });
+
+  it("returns null for other bytes and truncated headers", () => {
+    expect(encodedSize(new TextEncoder().encode("hello world, not an image"))).toBeNull();
+    expect(encodedSize(tinyJpeg(8, 8).slice(0, 6))).toBeNull();
+  });
+});
+
+describe("MjpegSplitter", () => {
+  it("splits a stream into whole JPEGs however the chunks fall", () => {
+    const a = tinyJpeg(8, 8);
+    const b = tinyJpeg(16, 4);
+    const stream = new Uint8Array([...a, ...b, ...a.slice(0, 10)]);
+    const s = new MjpegSplitter();
+    const out: Uint8Array[] = [];
+    for (let i = 0; i < stream.length; i += 7) out.push(...s.push(stream.slice(i, i + 7)));
+    expect(out.map((f) => encodedSize(f))).toEqual([
+      { format: "jpeg", width: 8, height: 8 },
+      { format: "jpeg", width: 16, height: 4 },
+    ]);
+    expect(out[0]).toEqual(a);
+  });
+});
+
+describe("listedCameras", () => {
+  it("reads camera indices from rpicam-still --list-cameras", () => {
+    const out = "Available cameras\n-----------------\n0 : imx708 [4608x2592 10-bit RGGB] (/base/soc/i2c0mux/i2c@1/imx708@1a)\n    Modes: 'SRGGB10_CSI2P' : 1536x864\n1 : ov5647 [2592x1944] (/base/x)\n";
+    expect(listedCameras(out)).toEqual([0, 1]);
+    expect(listedCameras("No cameras available!\n")).toEqual([]);
+  });
+});
