@@ -57,6 +57,9 @@ export function openSqliteAudit(deps: SqliteAuditDeps): SqliteAudit {
   const db = new Database(deps.path);
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = NORMAL");
+  // Insert-mostly, read for counts: 512 KB of page cache instead of SQLite's default 2 MB, so the
+  // audit's share of RSS stops growing early (measured with npm run bench:soak).
+  db.pragma("cache_size = -512");
   migrate(db);
   const insert = db.prepare(
     `INSERT INTO sessions (started_at, ended_at, kiosk_id, mode, outcome, reason, durations, tries_band, checks, version)

@@ -168,11 +168,11 @@ describe("demo panel", () => {
     await page.getByTestId("demo-toggle").waitFor();
     expect(await page.getByTestId("demo-panel").count()).toBe(0);
     await page.getByTestId("demo-toggle").tap();
-    await page.locator('[data-card="minor-2010"]').tap();
-    expect(await harness.waitForMessage("demo-place-card")).toEqual({ type: "demo-place-card", cardId: "minor-2010" });
-    harness.push(view({ name: "reading-chip", progress: 0.2, triesLeft: null }, { demo: { ...DEMO, placed: "minor-2010", leds: "busy" } }));
+    await page.locator('[data-card="minor-18"]').tap();
+    expect(await harness.waitForMessage("demo-place-card")).toEqual({ type: "demo-place-card", cardId: "minor-18" });
+    harness.push(view({ name: "reading-chip", progress: 0.2, triesLeft: null }, { demo: { ...DEMO, placed: "minor-18", leds: "busy" } }));
     await waitForScreen(page, "reading-chip");
-    expect(await page.getByTestId("demo-placed").textContent()).toBe("置いてあります: 未成年 2010年生");
+    expect(await page.getByTestId("demo-placed").textContent()).toBe("置いてあります: 平成20年生, 18 years old (under 20), man");
     expect(await page.locator('[data-lamp="amber"]').getAttribute("data-on")).toBe("1");
     expect(await page.locator('[data-lamp="green"]').getAttribute("data-on")).toBe("0");
     await page.getByTestId("demo-remove").tap();

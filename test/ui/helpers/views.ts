@@ -6,14 +6,21 @@ import { PNG } from "pngjs";
 import type { AttendedChipData, DemoPanelState, Lang, Screen, StaffView } from "../../../src/protocol";
 import type { ViewInput } from "./harness";
 
+/** The built-in deck's cards as the demo panel lists them (long labels on purpose). */
 export const DEMO: DemoPanelState = {
   cards: [
-    { id: "adult-1980", label: "成人 1980年生" },
-    { id: "minor-2010", label: "未成年 2010年生" },
-    { id: "expired", label: "期限切れ" },
-    { id: "blocked", label: "ロック済み" },
-    { id: "forged", label: "改ざんカード" },
-    { id: "foreign-resident", label: "外国籍 (西暦)" },
+    { id: "showa-64", label: "昭和64年1月7日生 (last day of Shōwa), adult woman" },
+    { id: "heisei-1", label: "平成元年1月8日生 (first day of Heisei), adult man" },
+    { id: "heisei-31", label: "平成31年4月30日生 (last day of Heisei), child" },
+    { id: "reiwa-1", label: "令和元年5月1日生 (first day of Reiwa), child" },
+    { id: "leap-day", label: "平成12年2月29日生 (29 February), adult woman" },
+    { id: "foreign", label: "Foreign resident, birth date printed in the Western calendar, adult man" },
+    { id: "minor-18", label: "平成20年生, 18 years old (under 20), man" },
+    { id: "senior", label: "昭和25年生, senior woman" },
+    { id: "not-holder", label: "Adult man whose card is presented by someone else (the face does not match)" },
+    { id: "two-tries", label: "Adult woman, 照合番号B at 2 tries left (the kiosk must refuse)" },
+    { id: "blocked", label: "Adult man, 照合番号B blocked (0 tries left)" },
+    { id: "not-my-number", label: "A contactless card that is not a My Number card (券面AP answers 6A82)" },
   ],
   placed: null,
   leds: "ready",
@@ -90,7 +97,7 @@ export function allStates(lang: Lang): NamedView[] {
   const v = (screen: Screen, opts: Partial<ViewInput> = {}) => view(screen, { defaultLanguage: lang, ...opts });
   return [
     { id: "idle", screen: "idle", view: v({ name: "idle" }) },
-    { id: "idle-demo-drawer", screen: "idle", view: v({ name: "idle" }, { demo: { ...DEMO, placed: "adult-1980", leds: "busy" } }), tap: "demo-toggle" },
+    { id: "idle-demo-drawer", screen: "idle", view: v({ name: "idle" }, { demo: { ...DEMO, placed: "heisei-1", leds: "busy" } }), tap: "demo-toggle" },
     { id: "place-card", screen: "place-card", view: v({ name: "place-card" }, { countdown: countdown(25) }) },
     { id: "capture-card-face", screen: "capture-card-face", view: v({ name: "capture-card-face" }, { countdown: countdown(12, 15) }) },
     {

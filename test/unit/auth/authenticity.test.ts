@@ -154,7 +154,7 @@ function dfEnd(tag: number): number {
 }
 
 describe("bit flips in EF 0002 and EF 0004 are never genuine", () => {
-  const allowed = ["data-altered", "unknown-ca", "could-not-check", "clone-suspected"];
+  const allowed = ["data-altered", "unknown-ca", "could-not-check"];
   const nonce = new Uint8Array(32).fill(0x5a);
   const challengeSignature = signNonce(keys.card, nonce);
   const assess = (ef0002: Uint8Array, cvc: Uint8Array) => {

@@ -1,0 +1,81 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
+import type { Health, ViewMessage } from "../../../src/protocol";
+import { startDaemon, type DaemonProcess } from "../helpers/daemon";
+import { pcscdRunning, waitFor } from "../helpers/pcscd";
+
+/**
+ * A kiosk in production mode on a machine with no card reader: pcscd runs (from an empty reader
+ * configuration folder, so not even vpcd's virtual readers exist), no camera, no GPIO. The daemon must
+ * say so, stay out of service, and never offer a simulated card.
+ */
+describe("the daemon in production mode without hardware", () => {
+  let pcscd: ChildProcess | null = null;
+  let daemon: DaemonProcess;
+  let dir: string;
+
+  beforeAll(async () => {
+    if (pcscdRunning()) throw new Error("another pcscd is running; this test needs to start its own (stop it first)");
+    dir = await mkdtemp(path.join(tmpdir(), "mynaguard-prod-"));
+    const readers = path.join(dir, "reader.conf.d");
+    await mkdir(readers);
+    const config = path.join(dir, "config.json");
+    await writeFile(config, JSON.stringify({ audit: { path: path.join(dir, "audit.sqlite") } }));
+    pcscd = spawn("pcscd", ["--foreground", "--config", readers], { stdio: "ignore" });
+    await waitFor("pcscd socket", () => existsSync("/run/pcscd/pcscd.comm"), 10_000);
+    daemon = await startDaemon({ args: ["--mode", "production", "--config", config] }).catch(async (e: unknown) => {
+      pcscd?.kill("SIGTERM");
+      throw e;
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await daemon?.stop();
+    if (pcscd && pcscd.exitCode === null) {
+      const gone = new Promise((r) => pcscd?.once("exit", r));
+      pcscd.kill("SIGTERM");
+      await gone;
+    }
+  });
+
+  it("reports the reader missing, the camera missing and not ready in /healthz", async () => {
+    let h: Health | null = null;
+    await waitFor(
+      "reader reported missing",
+      () => {
+        void fetch(`${daemon.url}/healthz`)
+          .then((r) => r.json())
+          .then((j) => (h = j as Health))
+          .catch(() => undefined);
+        return h !== null && (h as Health).devices.reader === "missing";
+      },
+      10_000,
+      200,
+    );
+    expect(h).toMatchObject({ mode: "production", ready: false, devices: { reader: "missing", camera: "missing" } });
+  });
+
+  it("shows out of service on the screen and never offers or accepts a simulated card", async () => {
+    const ws = new WebSocket(`ws://127.0.0.1:${daemon.port}/ws`);
+    const views: ViewMessage[] = [];
+    ws.on("message", (d: Buffer) => views.push(JSON.parse(d.toString("utf8")) as ViewMessage));
+    await new Promise((r) => ws.once("open", r));
+    await expect.poll(() => views.at(-1)?.screen.name, { timeout: 10_000 }).toBe("out-of-service");
+    const last = views.at(-1);
+    expect(last?.demo).toBeNull();
+    if (last?.screen.name === "out-of-service") expect(last.screen.devices.reader).toBe("missing");
+
+    ws.send(JSON.stringify({ type: "demo-place-card", cardId: "showa-64" }));
+    ws.send(JSON.stringify({ type: "start" }));
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(views.every((v) => v.demo === null)).toBe(true);
+    expect(views.at(-1)?.screen.name).toBe("out-of-service");
+    ws.close();
+    expect(daemon.output()).not.toMatch(/demo-devices|virtual reader/);
+  });
+});
