@@ -2,6 +2,7 @@
 // non-exhaustive switches); the rest is typescript-eslint's type-checked recommended set.
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
+import globals from "globals";
 
 export default tseslint.config(
   { ignores: ["dist/**", "node_modules/**", "image-build/out/**", "**/*.cjs", "coverage/**"] },
@@ -38,5 +39,6 @@ export default tseslint.config(
   {
     files: ["**/*.js", "**/*.mjs"],
     ...tseslint.configs.disableTypeChecked,
+    languageOptions: { globals: { ...globals.node } },
   },
 );

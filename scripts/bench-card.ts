@@ -27,11 +27,12 @@ function arg(name: string, fallback: string): string {
 const runs = Math.max(1, Number.parseInt(arg("runs", "5"), 10) || 5);
 const rate = arg("rate", "106");
 const models: Record<string, LatencyModel> = { "106": LATENCY_106K, "212": LATENCY_212K, "424": LATENCY_424K };
-const model = models[rate];
-if (!model) {
+const picked = models[rate];
+if (!picked) {
   console.error(`--rate must be 106, 212 or 424 (kbit/s), not ${rate}`);
   process.exit(2);
 }
+const model: LatencyModel = picked;
 const deck = loadDeck();
 const person = deck.card(arg("card", "heisei-1"));
 

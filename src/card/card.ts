@@ -130,7 +130,8 @@ export class Card {
         reject(new CardError(signal.aborted ? { kind: "aborted" } : { kind: "timeout", step }));
       both.addEventListener("abort", onAbort, { once: true });
     });
-    const sent = this.#deps.transmit.transmit(bytes, both);
+    // Through a promise even if an adapter throws synchronously: every failure takes the same path.
+    const sent = Promise.resolve().then(() => this.#deps.transmit.transmit(bytes, both));
     sent.catch(() => undefined); // a late rejection after a timeout is not unhandled
     try {
       const raw = await Promise.race([sent, aborted]);

@@ -168,6 +168,7 @@ export async function readCardFace(deps: ReadFaceDeps): Promise<ReadFaceResult> 
   };
 
   if (deps.nonce.length !== NONCE_BYTES) return fail({ kind: "malformed", what: `nonce must be ${NONCE_BYTES} bytes` });
+  if (deps.code.wiped) return fail({ kind: "malformed", what: "照合番号B was wiped before the read" });
   const nonce = deps.nonce.slice();
   try {
     progress(0);

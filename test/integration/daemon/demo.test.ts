@@ -26,9 +26,10 @@ describe("the daemon in demo mode", () => {
   it("is ready within 10 s with every device simulated and reports its mode and version", async () => {
     expect(startedMs).toBeLessThan(10_000);
     const h = (await (await fetch(`${daemon.url}/healthz`)).json()) as Health;
-    expect(h).toEqual({
+    expect(h.version).toMatch(/^\d+\.\d+\.\d+/);
+    expect({ ...h, version: "" }).toEqual({
       mode: "demo",
-      version: expect.stringMatching(/^\d+\.\d+\.\d+/) as unknown as string,
+      version: "",
       devices: { reader: "ok", camera: "ok", leds: "ok" },
       ready: true,
     });

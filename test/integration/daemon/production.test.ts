@@ -28,7 +28,7 @@ describe("the daemon in production mode without hardware", () => {
     await writeFile(config, JSON.stringify({ audit: { path: path.join(dir, "audit.sqlite") } }));
     pcscd = spawn("pcscd", ["--foreground", "--config", readers], { stdio: "ignore" });
     await waitFor("pcscd socket", () => existsSync("/run/pcscd/pcscd.comm"), 10_000);
-    daemon = await startDaemon({ args: ["--mode", "production", "--config", config] }).catch(async (e: unknown) => {
+    daemon = await startDaemon({ args: ["--mode", "production", "--config", config] }).catch((e: unknown) => {
       pcscd?.kill("SIGTERM");
       throw e;
     });
@@ -44,20 +44,9 @@ describe("the daemon in production mode without hardware", () => {
   });
 
   it("reports the reader missing, the camera missing and not ready in /healthz", async () => {
-    let h: Health | null = null;
-    await waitFor(
-      "reader reported missing",
-      () => {
-        void fetch(`${daemon.url}/healthz`)
-          .then((r) => r.json())
-          .then((j) => (h = j as Health))
-          .catch(() => undefined);
-        return h !== null && (h as Health).devices.reader === "missing";
-      },
-      10_000,
-      200,
-    );
-    expect(h).toMatchObject({ mode: "production", ready: false, devices: { reader: "missing", camera: "missing" } });
+    const health = async (): Promise<Health> => (await (await fetch(`${daemon.url}/healthz`)).json()) as Health;
+    await expect.poll(async () => (await health()).devices.reader, { timeout: 10_000, interval: 200 }).toBe("missing");
+    expect(await health()).toMatchObject({ mode: "production", ready: false, devices: { reader: "missing", camera: "missing" } });
   });
 
   it("shows out of service on the screen and never offers or accepts a simulated card", async () => {

@@ -7,6 +7,7 @@ import { mkdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
+import { repoRoot } from "./paths";
 
 export const SIZES = [
   { width: 800, height: 480 },
@@ -15,7 +16,7 @@ export const SIZES = [
 ] as const;
 export type Size = (typeof SIZES)[number];
 
-export const SCREENSHOTS = path.resolve(import.meta.dirname, "../../../test-output/screenshots");
+export const SCREENSHOTS = path.join(repoRoot(), "test-output/screenshots");
 
 export const CHROMIUM_ARGS = [
   "--no-sandbox",

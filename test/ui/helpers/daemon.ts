@@ -7,8 +7,9 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { repoRoot } from "./paths";
 
-const ROOT = path.resolve(import.meta.dirname, "../../..");
+const ROOT = repoRoot();
 /** The built daemon; MYNAGUARD_E2E_DAEMON may name another build of it (e.g. while dist/ is rebuilt). */
 export const DAEMON = process.env["MYNAGUARD_E2E_DAEMON"] ?? path.join(ROOT, "dist/daemon.js");
 export const daemonBuilt = (): boolean => existsSync(DAEMON) && existsSync(path.join(ROOT, "dist/ui/app.js"));

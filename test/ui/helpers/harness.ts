@@ -11,8 +11,9 @@ import path from "node:path";
 import type { AddressInfo } from "node:net";
 import { WebSocketServer, type WebSocket } from "ws";
 import type { ClientMessage, ViewMessage } from "../../../src/protocol";
+import { repoRoot } from "./paths";
 
-const ROOT = path.resolve(import.meta.dirname, "../../..");
+const ROOT = repoRoot();
 export const UI_DIR = path.join(ROOT, "dist/ui");
 
 const TYPES: Record<string, string> = {

@@ -1,0 +1,11 @@
+import { gcd } from "../src/card/mynumber/rsa";
+import { randomBytes } from "node:crypto";
+const rnd = (bits: number) => BigInt("0x" + randomBytes(Math.ceil(bits / 8)).toString("hex"));
+const bits = 1600000;
+const g = rnd(2048) | 1n;
+const a = g * rnd(bits), b = g * rnd(bits - 17);
+const t = performance.now();
+const cpu = process.cpuUsage();
+const r = gcd(a, b);
+const u = process.cpuUsage(cpu);
+console.log(bits, r % g === 0n, (performance.now() - t).toFixed(1), ((u.user + u.system) / 1000).toFixed(1));
