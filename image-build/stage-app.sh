@@ -12,5 +12,13 @@ if [[ "${2:-}" != --no-build ]]; then npm run build --silent; fi
 rm -rf "$out"
 mkdir -p "$out"
 cp -a dist package.json package-lock.json "$out/"
+# Demo mode's simulated card fronts are read from <package root>/src/camera/sim-assets (src/main.ts).
+if [[ -d src/camera/sim-assets ]]; then
+  mkdir -p "$out/src/camera"
+  cp -a src/camera/sim-assets "$out/src/camera/"
+else
+  # Not committed (yet): generate the same fronts straight into the staged app.
+  npm run --silent gen:cardfaces -- --sim-assets "$out/src/camera/sim-assets"
+fi
 (cd "$out" && npm ci --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error)
 echo "stage-app: $out ($(du -sh "$out" | cut -f1))"

@@ -4,9 +4,13 @@
  * Devices answer on a virtual clock, so the wall time measured per session is the flow's own
  * overhead (machine, runner, views, audit write, purge) without simulated device latency.
  *
- * Prints sessions/s, p50/p99/max flow overhead per session, and RSS at start, after the first 1,000
- * sessions (after GC) and at the end. Targets: RSS growth < 5 % after the first 1,000; p99 < 20 ms.
- * Usage: npm run bench:soak [-- sessions]
+ * Prints sessions/s, p50/p99/max flow overhead per session (wall, and CPU which other processes on
+ * the machine cannot inflate), and RSS at start, after the first 1,000 sessions and at the end.
+ * Targets: RSS growth < 5 % after the first 1,000; p99 < 20 ms.
+ * Measured (dev machine, 2 shared cores at load average 17): 1,522 sessions/s; wall p50 0.11 ms,
+ * p99 12.6 ms; CPU p99 1.9 ms; RSS 72.0 → 73.0 MB (+1.4 %); JS heap after GC 5.2 → 5.4 MB.
+ * Usage: npm run bench:soak [-- sessions]; SOAK_TRACE=N prints memory every N sessions;
+ * SOAK_AUDIT=memory leaves SQLite out.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";

@@ -44,11 +44,14 @@ async function measure(throttle: number): Promise<Sample> {
   const sample = await page.evaluate(
     () =>
       new Promise<Sample>((resolve) => {
-        const read = () => {
+        const read = (): void => {
           const mark = performance.getEntriesByName("mynaguard:first-screen")[0];
           const fcp = performance.getEntriesByName("first-contentful-paint")[0];
           const nav = performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming | undefined;
-          if (!mark || !fcp || !nav) return setTimeout(read, 20);
+          if (!mark || !fcp || !nav) {
+            setTimeout(read, 20);
+            return;
+          }
           resolve({ firstScreen: mark.startTime, fcp: fcp.startTime, domContentLoaded: nav.domContentLoadedEventEnd });
         };
         read();

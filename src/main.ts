@@ -20,6 +20,7 @@ import { openPcscReader } from "./card/pcsc";
 import { openSimReader, type SimReader, type SimReaderCard } from "./card/sim/reader";
 import { loadDeck, type Deck } from "./card/sim/deck";
 import type { SimulatedCard } from "./card/sim/card";
+import { LATENCY_212K } from "./card/sim/latency";
 import { parseKeyTable } from "./card/mynumber/ca-keys";
 import { buildTrustStore, type TrustStore } from "./card/mynumber/trust";
 import { parseCameraSpec, type CameraPort, type CameraStatus } from "./camera/camera";
@@ -40,6 +41,7 @@ import { systemClock, type DemoDeckPort, type DeviceStates, type FlowPorts } fro
 import { createRunner, devicesHealthy, type FlowRunner } from "./flow/runner";
 import { createChipGlue } from "./compose/chip";
 import { createFrontGlue } from "./compose/front";
+import { validateEntry } from "./cardfront/plausibility";
 import { createFaceGlue } from "./compose/face";
 import { startServer, type RunningServer } from "./server/http";
 
@@ -135,6 +137,11 @@ export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
     audit,
     demo: devices.demo,
     endSession: () => chip.endSession(),
+    // Live validation of the manual-entry draft (issue 7): the first problem as "field:code".
+    entryProblem: (entry, today) => {
+      const first = validateEntry(entry, today)[0];
+      return first ? `${first.field}:${first.code}` : null;
+    },
   };
 
   const core = createRunner({
@@ -336,7 +343,8 @@ async function openDemoDevices(config: Config, log: Logger): Promise<Devices> {
       const entry = deck.cards.find((c) => c.id === cardId);
       if (!entry) return;
       let card = cards.get(cardId);
-      if (!card) cards.set(cardId, (card = entry.makeCard()));
+      // The demo card takes the time a real card takes at 212 kbit/s (latency model in card/sim/latency.ts).
+      if (!card) cards.set(cardId, (card = entry.makeCard({ deps: { latency: LATENCY_212K } })));
       if (placed !== null) reader.remove();
       placed = cardId;
       documentCamera.place(cardId);

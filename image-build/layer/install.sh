@@ -22,7 +22,7 @@ REPO=$(cd "$HERE/../.." && pwd)
 SYS="$REPO/system"
 CA=${MYNAGUARD_RAUC_CA:?set MYNAGUARD_RAUC_CA to the update CA certificate (image-build/rauc/make-ca.sh)}
 NPM_DIR=${MYNAGUARD_NPM_DIR:-$(cd "$(dirname "$(readlink -f "$(command -v npm)")")/.." && pwd)}
-step() { echo "layer: $*"; }
+step() { echo "layer: [${SECONDS}s] $*"; }
 inroot() { chroot "$ROOT" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 "$@"; }
 
 step "app -> /opt/mynaguard"
@@ -54,6 +54,7 @@ install -m 0755 "$REPO/image-build/rauc/bundle-hook.sh" "$ROOT/usr/lib/mynaguard
 install -D -m 0644 "$SYS/sysusers.d/mynaguard.conf" "$ROOT/usr/lib/sysusers.d/mynaguard.conf"
 install -D -m 0644 "$HERE/files/sysusers-tech.conf" "$ROOT/usr/lib/sysusers.d/mynaguard-tech.conf"
 install -D -m 0644 "$SYS/tmpfiles.d/mynaguard.conf" "$ROOT/usr/lib/tmpfiles.d/mynaguard.conf"
+install -D -m 0644 "$HERE/files/tmpfiles-tech.conf" "$ROOT/usr/lib/tmpfiles.d/mynaguard-tech.conf"
 install -D -m 0644 "$SYS/journald.conf.d/mynaguard.conf" "$ROOT/etc/systemd/journald.conf.d/mynaguard.conf"
 install -D -m 0644 "$SYS/coredump.conf.d/mynaguard.conf" "$ROOT/etc/systemd/coredump.conf.d/mynaguard.conf"
 install -D -m 0644 "$SYS/udev/60-mynaguard.rules" "$ROOT/etc/udev/rules.d/60-mynaguard.rules"

@@ -49,6 +49,13 @@ export function expiryFor(birth: CalendarDate, issue: CalendarDate): CalendarDat
   return { year, month: birth.month, day };
 }
 
+/** Holders renew their card when it runs out: the expiry of the card held today (not long past). */
+function renewedExpiry(birth: CalendarDate, issue: CalendarDate, today: CalendarDate): CalendarDate {
+  let e = expiryFor(birth, issue);
+  while (e.year < today.year - 1) e = expiryFor(birth, { year: e.year, month: e.month, day: Math.min(e.day, 28) });
+  return e;
+}
+
 function randomDate(r: () => number, fromYear: number, toYear: number): CalendarDate {
   const year = fromYear + Math.floor(r() * (toYear - fromYear + 1));
   const month = 1 + Math.floor(r() * 12);
@@ -93,7 +100,7 @@ export function makePeople(count: number, seed: number, today: CalendarDate): Ca
       sex: r() < 0.5 ? "男" : "女",
       birth,
       birthPrinting: printing,
-      expiry: expiryFor(birth, issue),
+      expiry: renewedExpiry(birth, issue, today),
       securityCode: String(Math.floor(r() * 10000)).padStart(4, "0"),
     });
   }

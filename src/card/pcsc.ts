@@ -248,7 +248,11 @@ export function openPcscReader(opts: PcscReaderOptions = {}): Promise<PcscReader
       setImmediate(() => safely(() => onStatus(gen, r.name, copy)));
     });
     r.on("end", () => setImmediate(() => safely(() => onEnd(gen, r.name))));
-    if (gen !== generation || closed) return;
+    if (gen !== generation || closed) {
+      // A reader from a dropped instance: stop its monitoring thread (later, never inside an emit).
+      setImmediate(() => safely(() => r.close()));
+      return;
+    }
     readers.set(r.name, { r, state: 0, atr: null });
     if (!quietNames.has(r.name)) emit({ kind: "reader-attached", reader: r.name });
     reselect();

@@ -28,7 +28,8 @@ export function toCodeBInput(f: CardFields): CodeBInput {
   return { birth: f.birth, expiryYear: f.expiry.year, securityCode: f.securityCode };
 }
 
-export type ParseFailure = "unreadable" | "era-unreadable" | "era-ambiguous";
+/** low-confidence: the OCR engine itself was unsure of the line (frame-read.ts). */
+export type ParseFailure = "unreadable" | "era-unreadable" | "era-ambiguous" | "low-confidence";
 export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: ParseFailure };
 
 const ERA_CHARS = /[明治大正昭和平成令]/u;

@@ -114,3 +114,27 @@ export function meanIn(g: Gray, x0: number, y0: number, w: number, h: number): n
   }
   return n ? s / n : 0;
 }
+
+/** Box blur with a (2r+1)² window (separable, edges clamped): evens out sensor noise before OCR. */
+export function boxBlur(g: Gray, r: number): Gray {
+  const { width: w, height: h } = g;
+  const tmp = new Float32Array(w * h);
+  const out = new Uint8Array(w * h);
+  const n = 2 * r + 1;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      let s = 0;
+      for (let k = -r; k <= r; k++) s += g.data[y * w + Math.min(w - 1, Math.max(0, x + k))] ?? 0;
+      tmp[y * w + x] = s / n;
+    }
+  }
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      let s = 0;
+      for (let k = -r; k <= r; k++) s += tmp[Math.min(h - 1, Math.max(0, y + k)) * w + x] ?? 0;
+      out[y * w + x] = Math.round(s / n);
+    }
+  }
+  tmp.fill(0);
+  return { width: w, height: h, data: out };
+}

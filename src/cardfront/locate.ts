@@ -21,26 +21,33 @@ export function locateCard(g: Gray): LocateResult {
   s.data.fill(0);
   if (!comp || comp.area < s.width * s.height * 0.1) return { ok: false, reason: "no-card" };
   const { mask, w, h } = comp;
-  const rough = extremeCorners(mask, w, h);
+  let approx: Point[] | null = extremeCorners(mask, w, h);
+  // Two passes: the extreme points can sit on a thumb over a corner; the second pass takes each
+  // side's range from the first pass's line intersections instead.
+  for (let pass = 0; pass < 2 && approx; pass++) approx = fitCorners(mask, w, h, approx);
+  if (!approx) return { ok: false, reason: "not-card-shaped" };
+  const corners: Point[] = approx.map(([x, y]) => [(x + 0.5) * f, (y + 0.5) * f]);
+  const quad = corners as unknown as Quad;
+  if (corners.some(([x, y]) => x < 1 || y < 1 || x > g.width - 2 || y > g.height - 2)) return { ok: false, reason: "card-not-fully-visible" };
+  if (!cardShaped(quad)) return { ok: false, reason: "not-card-shaped" };
+  return { ok: true, quad };
+}
+
+function fitCorners(mask: Uint8Array, w: number, h: number, approx: readonly Point[]): Point[] | null {
   const lines: Line[] = [];
   for (let side = 0; side < 4; side++) {
-    const a = rough[side] as Point;
-    const b = rough[(side + 1) % 4] as Point;
-    const pts = boundaryPoints(mask, w, h, a, b, side);
+    const pts = boundaryPoints(mask, w, h, approx[side] as Point, approx[(side + 1) % 4] as Point, side);
     const line = robustFit(pts, side % 2 === 0);
-    if (!line) return { ok: false, reason: "not-card-shaped" };
+    if (!line) return null;
     lines.push(line);
   }
   const corners: Point[] = [];
   for (let i = 0; i < 4; i++) {
     const p = intersect(lines[(i + 3) % 4] as Line, lines[i] as Line);
-    if (!p) return { ok: false, reason: "not-card-shaped" };
-    corners.push([(p[0] + 0.5) * f, (p[1] + 0.5) * f]);
+    if (!p) return null;
+    corners.push(p);
   }
-  const quad = corners as unknown as Quad;
-  if (corners.some(([x, y]) => x < 1 || y < 1 || x > g.width - 2 || y > g.height - 2)) return { ok: false, reason: "card-not-fully-visible" };
-  if (!cardShaped(quad)) return { ok: false, reason: "not-card-shaped" };
-  return { ok: true, quad };
+  return corners;
 }
 
 function largestComponent(s: Gray, t: number): { mask: Uint8Array; w: number; h: number; area: number } | null {
@@ -130,16 +137,32 @@ function fit(pts: readonly Point[], horizontal: boolean): Line | null {
   return { a, b: (sv - a * su) / n, horizontal };
 }
 
+/**
+ * A line through most of the points: the best of deterministic two-point candidates by inlier count
+ * (a thumb or a glare patch over part of the edge is outvoted as long as it covers less than half of
+ * it), refitted by least squares on its inliers.
+ */
 function robustFit(pts: readonly Point[], horizontal: boolean): Line | null {
-  let line = fit(pts, horizontal);
-  for (const tol of [3, 1.5]) {
-    if (!line) return null;
-    const l = line;
-    const kept = pts.filter(([x, y]) => Math.abs((horizontal ? y : x) - (l.a * (horizontal ? x : y) + l.b)) <= tol);
-    if (kept.length < pts.length * 0.5) return null;
-    line = fit(kept, horizontal);
+  const n = pts.length;
+  if (n < 8) return null;
+  const uv = (p: Point) => (horizontal ? p : ([p[1], p[0]] as const));
+  let best: Point[] = [];
+  for (const gap of [Math.floor(n / 2), Math.floor(n / 3), Math.floor(n / 5)]) {
+    for (let i = 0; i + gap < n; i += Math.max(1, Math.floor(n / 24))) {
+      const [u1, v1] = uv(pts[i] as Point);
+      const [u2, v2] = uv(pts[i + gap] as Point);
+      if (u2 === u1) continue;
+      const a = (v2 - v1) / (u2 - u1);
+      const b = v1 - a * u1;
+      const inliers = pts.filter((p) => {
+        const [u, v] = uv(p);
+        return Math.abs(v - (a * u + b)) <= 1.5;
+      });
+      if (inliers.length > best.length) best = inliers;
+    }
   }
-  return line;
+  if (best.length < Math.max(8, n * 0.4)) return null;
+  return fit(best, horizontal);
 }
 
 function intersect(p: Line, q: Line): Point | null {

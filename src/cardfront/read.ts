@@ -70,6 +70,12 @@ export async function readCardFront(deps: CardFrontDeps, signal: AbortSignal, bu
   try {
     for await (const frame of deps.camera.frames(stop)) {
       frames++;
+      // Let timers run between frames: a camera that answers from memory must not starve the budget.
+      await new Promise((resolve) => setImmediate(resolve));
+      if (stop.aborted) {
+        wipeFrame(frame);
+        break;
+      }
       let reading;
       try {
         reading = await readFrame(deps, frame, today, stop);

@@ -73,13 +73,14 @@ export interface ReadCardJson {
 }
 
 const USAGE = [
-  "usage: kioskctl read-card --code-b DIGITS [--reader NAME] [--json] [--reveal]",
+  "usage: kioskctl read-card --code-b DIGITS|- [--reader NAME] [--json] [--reveal]",
   "                          [--min-tries N] [--read-mode short|extended|auto] [--wait MS] [--timeout MS]",
   "                          [--trust-file PATH]...",
   "",
   "Reads the My Number card's card-face application with 照合番号B (14 digits: birth date YYMMDD as",
   "printed, card expiry year, security code). Checks the tries left first and refuses to VERIFY when",
   "fewer than --min-tries (default 3) are left: it never spends more than one try.",
+  "--code-b -     read the digits from the first line of standard input (keeps them out of `ps`)",
   "--reader NAME  PC/SC reader name substring (default: the first reader)",
   "--reveal       print birth date, sex, expiry and the photo hash (default \"[redacted]\")",
   "--read-mode    READ BINARY in 256-byte steps, one extended read, or extended when the reader allows",
@@ -103,7 +104,8 @@ interface Args {
   trustFiles: string[];
 }
 
-function parseArgs(args: readonly string[]): Args | string {
+/** `stdinLine`: the first line of standard input, for `--code-b -` (keeps the digits out of argv). */
+function parseArgs(args: readonly string[], stdinLine: string | null): Args | string {
   let digits: string | null = null;
   const a: Omit<Args, "code"> = {
     readerName: "",
@@ -174,6 +176,10 @@ function parseArgs(args: readonly string[]): Args | string {
     }
   }
   if (digits === null) return "--code-b is required";
+  if (digits === "-") {
+    if (stdinLine === null) return "--code-b -: no line on standard input";
+    digits = stdinLine.trim();
+  }
   const code = CodeB.fromDigits(digits);
   if (!code) return "--code-b must be exactly 14 digits";
   return { ...a, code };
@@ -414,12 +420,36 @@ async function readOnce(port: CardReaderPort, a: Args, trust: TrustStore): Promi
   }
 }
 
-export function makeReadCardCommand(deps: { openReader: OpenReader }): Command {
+/** The first line of standard input, or null at end of input or after `timeoutMs`. */
+function readStdinLine(timeoutMs: number): Promise<string | null> {
+  return new Promise((resolve) => {
+    let buf = "";
+    const done = (v: string | null): void => {
+      clearTimeout(timer);
+      process.stdin.off("data", onData);
+      process.stdin.off("end", onEnd);
+      process.stdin.pause();
+      resolve(v);
+    };
+    const onData = (d: Buffer): void => {
+      buf += d.toString("utf8");
+      const nl = buf.indexOf("\n");
+      if (nl >= 0) done(buf.slice(0, nl));
+    };
+    const onEnd = (): void => done(buf.length > 0 ? buf : null);
+    const timer = setTimeout(() => done(null), timeoutMs);
+    process.stdin.on("data", onData);
+    process.stdin.on("end", onEnd);
+  });
+}
+
+export function makeReadCardCommand(deps: { openReader: OpenReader; readStdinLine?: (timeoutMs: number) => Promise<string | null> }): Command {
   return {
     summary: "read the card-face application with 照合番号B (tries left, verify, fields redacted)",
     usage: USAGE,
     async run(args, io: CommandIo) {
-      const a = parseArgs(args);
+      const stdinLine = args.includes("-") ? await (deps.readStdinLine ?? readStdinLine)(10_000) : null;
+      const a = parseArgs(args, stdinLine);
       if (typeof a === "string") {
         io.err(`kioskctl read-card: ${a}\n\n${USAGE}\n`);
         return READ_CARD_EXIT.usage;

@@ -93,12 +93,16 @@ export async function checkFace(
     if (signal.aborted) return failure("aborted");
     // 1. The chip photo.
     let chip: ChipSide | "timeout";
+    const pendingChip = analyseChip(engine, decoder, chipPhoto);
     try {
-      chip = await within(analyseChip(engine, decoder, chipPhoto), remaining(), clock);
+      chip = await within(pendingChip, remaining(), clock, signal);
     } catch {
       return failure("engine-error");
     }
-    if (chip === "timeout") return failure("timeout");
+    if (chip === "timeout") {
+      pendingChip.then((c) => c.ok && purgeFaces(c.analysis), () => undefined);
+      return failure(signal.aborted ? "aborted" : "timeout");
+    }
     if (!chip.ok) return failure("chip-photo-unreadable");
     held.push(chip.analysis);
     chipFace = chip.face;
@@ -117,12 +121,18 @@ export async function checkFace(
         // Keep time for one more frame and for the final grey embedding pass.
         if (remaining() <= 2 * lastCostMs) break;
         let next: IteratorResult<Frame> | "timeout";
+        const pendingFrame = it.next();
         try {
-          next = await within(it.next(), remaining(), clock);
+          next = await within(pendingFrame, remaining(), clock, signal);
         } catch {
           break; // the camera failed: answer with what was seen so far
         }
-        if (next === "timeout" || next.done) break;
+        if (next === "timeout") {
+          // A frame that arrives after the deadline is still wiped.
+          pendingFrame.then((r) => r.done || wipeFrame(r.value), () => undefined);
+          break;
+        }
+        if (next.done) break;
         const frame = next.value;
         frames++;
         const started = clock.now();
@@ -131,14 +141,16 @@ export async function checkFace(
         if (!decoded.ok) continue;
         const image = decoded.image;
         let analysis: FaceAnalysis | "timeout";
+        const pendingAnalysis = engine.analyse(image, "live");
         try {
-          analysis = await within(engine.analyse(image, "live"), remaining(), clock);
+          analysis = await within(pendingAnalysis, remaining(), clock, signal);
         } catch {
           purge(image);
           return failure("engine-error", { chip: chipScores });
         }
         if (analysis === "timeout") {
-          purge(image);
+          // The engine cannot be cancelled: zero its late answer and the pixels once it is done.
+          pendingAnalysis.then(purgeFaces, () => undefined).finally(() => purge(image));
           break;
         }
         lastCostMs = clock.now() - started;
@@ -175,16 +187,21 @@ export async function checkFace(
     if (!best) return last ? compare({ chip: chipScores, live: last, similarity: null }, config) : failure("timeout", { chip: chipScores });
 
     // 3. The best frame in grey, embedded in the chip photo's domain (sides.ts greyEmbedding).
+    // Out of time for it: the colour embedding of the same frame is used instead.
     let embedding: Float32Array = best.face.embedding;
+    const pendingGrey = greyEmbedding(engine, best.image, best.face);
     try {
-      const g = await within(greyEmbedding(engine, best.image, best.face), remaining(), clock);
+      const g = await within(pendingGrey, remaining(), clock, signal);
       if (g !== "timeout") {
         embedding = g.embedding;
         embeddings.push(g.embedding);
+      } else {
+        pendingGrey.then((late) => late.embedding.fill(0), () => undefined);
       }
     } catch {
       return failure("engine-error", { chip: chipScores, live: best.scores });
     }
+    if (signal.aborted) return failure("aborted", { chip: chipScores });
     const similarity = cosineSimilarity(chipFace.embedding, embedding);
     return compare({ chip: chipScores, live: best.scores, similarity }, config);
   } finally {
@@ -221,21 +238,34 @@ export function toFlowAnswer(d: FaceDecision): FlowFaceAnswer {
   }
 }
 
-/** Resolve with the promise's value, or "timeout" after `ms` (the promise keeps running, ignored). */
-function within<T>(p: Promise<T>, ms: number, clock: FaceClock): Promise<T | "timeout"> {
-  if (ms <= 0) {
+/**
+ * Resolve with the promise's value, or "timeout" after `ms` or when `signal` aborts (the promise keeps
+ * running; callers zero its late answer).
+ */
+function within<T>(p: Promise<T>, ms: number, clock: FaceClock, signal: AbortSignal): Promise<T | "timeout"> {
+  if (ms <= 0 || signal.aborted) {
     p.catch(() => undefined);
     return Promise.resolve("timeout");
   }
   return new Promise<T | "timeout">((resolve, reject) => {
-    const cancel = clock.after(ms, () => resolve("timeout"));
+    const onAbort = () => {
+      cancel();
+      resolve("timeout");
+    };
+    const cancel = clock.after(ms, () => {
+      signal.removeEventListener("abort", onAbort);
+      resolve("timeout");
+    });
+    signal.addEventListener("abort", onAbort, { once: true });
     p.then(
       (v) => {
         cancel();
+        signal.removeEventListener("abort", onAbort);
         resolve(v);
       },
       (e: unknown) => {
         cancel();
+        signal.removeEventListener("abort", onAbort);
         reject(e instanceof Error ? e : new Error(String(e)));
       },
     );

@@ -7,8 +7,9 @@
  *   state aborts the controller and cancels the timer; every callback checks that its epoch is
  *   still the current one before it sends an event, and a late answer that carries personal data
  *   (a code, a chip record) is wiped on arrival instead.
- * - The session has its own controller and budget (`session`), started by the machine's
- *   `start-session` effect and stopped by `end-session` / purge.
+ * - The session has its own budget (`session`), started by the machine's `start-session` effect
+ *   and stopped by `end-session` / purge; its timer checks the session id, so an old session's
+ *   timer cannot end a new one.
  * - Personal data lives only in the vault (vault.ts), zeroed on the machine's `purge` effect.
  *
  * Events are queued: an effect that answers synchronously cannot re-enter `transition`.
@@ -21,8 +22,9 @@ import type { AuditStep } from "../audit/sink";
 import { tokyoDate } from "../age/date";
 import type { Budgets } from "./budgets";
 import { INITIAL, budgetOf, transition, type Effect, type Event, type MachineOptions, type State, type StateKind } from "./machine";
-import { chipFacts, chipVerdict, faceVerdict, triesBand, type FlowPolicy } from "./outcome";
-import { chipFailureReason, type Clock, type DeviceStates, type FlowPorts } from "./ports";
+import { triesBand, type FlowPolicy } from "./outcome";
+import type { Clock, DeviceStates, FlowPorts } from "./ports";
+import { isPortEffect, runPortEffect, type EffectDeps } from "./effects";
 import { createVault } from "./vault";
 import { createStaffDesk, emptyCounts } from "./staff";
 import { ledOf, screenOf } from "./view";
@@ -90,7 +92,6 @@ export function createRunner(deps: RunnerDeps): FlowRunner {
 
   // Owned by the current session.
   let sessionId = 0;
-  let sessionCtl: AbortController | null = null;
   let cancelSessionTimer: () => void = () => {};
   let sessionStartedAt = 0;
   let durations: Partial<Record<AuditStep, number>> = {};
@@ -129,6 +130,15 @@ export function createRunner(deps: RunnerDeps): FlowRunner {
       ready: started && state.kind !== "out-of-service" && devicesHealthy(devices),
     };
   }
+
+  const effectDeps: EffectDeps = {
+    ports,
+    vault,
+    clock,
+    policy: deps.policy,
+    log,
+    staffViewChanged: () => publish(),
+  };
 
   const queue: Event[] = [];
   let draining = false;
@@ -202,13 +212,23 @@ export function createRunner(deps: RunnerDeps): FlowRunner {
   }
 
   function runEffect(effect: Effect, epoch: number): void {
-    const signal = stateCtl.signal;
-    const emit = forEpoch(epoch);
-    const current = () => state.epoch === epoch && !signal.aborted;
+    if (isPortEffect(effect)) {
+      const signal = stateCtl.signal;
+      runPortEffect(
+        effect,
+        {
+          signal,
+          current: () => state.epoch === epoch && !signal.aborted,
+          emit: forEpoch(epoch),
+          failed: (e) => failed(epoch, effect.type, e),
+        },
+        effectDeps,
+      );
+      return;
+    }
     switch (effect.type) {
       case "start-session": {
         const id = ++sessionId;
-        sessionCtl = new AbortController();
         sessionStartedAt = clock.now();
         durations = {};
         cancelSessionTimer();
@@ -221,119 +241,6 @@ export function createRunner(deps: RunnerDeps): FlowRunner {
         cancelSessionTimer();
         cancelSessionTimer = () => {};
         return;
-      case "read-card-front":
-        ports.readCardFront(signal).then(
-          (r) => {
-            if (!current()) {
-              if (r.kind === "sure") r.codeB.wipe();
-              return;
-            }
-            if (r.kind === "sure") vault.setCodeB(r.codeB);
-            emit({ type: "CARD_FRONT_READ", sure: r.kind === "sure", prefill: r.prefill });
-          },
-          (e: unknown) => failed(epoch, effect.type, e),
-        );
-        return;
-      case "check-entry":
-        ports.checkEntry(effect.entry, tokyoDate(clock.now()), signal).then(
-          (r) => {
-            if (!current()) {
-              if (r.ok) r.codeB.wipe();
-              return;
-            }
-            if (r.ok) vault.setCodeB(r.codeB);
-            emit({ type: "ENTRY_CHECKED", problem: r.ok ? null : r.problem });
-          },
-          (e: unknown) => failed(epoch, effect.type, e),
-        );
-        return;
-      case "read-chip": {
-        const codeB = vault.codeB();
-        if (!codeB) {
-          failed(epoch, effect.type, new Error("no code"));
-          return;
-        }
-        ports
-          .readChip(codeB, signal, (p) => {
-            if (current()) emit({ type: "CHIP_PROGRESS", progress: p.progress, triesLeft: p.triesLeft });
-          })
-          .then(
-            (r) => {
-              if (!current()) {
-                if (r.kind === "ok") vault.wipeLate(r.chip, r.evidence);
-                return;
-              }
-              if (r.kind === "ok") {
-                vault.setChip(r.chip, r.evidence);
-                // The code has done its one job: it is not kept for a second VERIFY.
-                vault.wipeCodeB();
-                emit({ type: "CHIP_READ", failure: null, triesLeft: r.triesLeft });
-              } else {
-                const triesLeft = "triesLeft" in r ? r.triesLeft : r.kind === "blocked" ? 0 : null;
-                emit({ type: "CHIP_READ", failure: chipFailureReason(r), triesLeft });
-              }
-            },
-            (e: unknown) => failed(epoch, effect.type, e),
-          );
-        return;
-      }
-      case "assess-authenticity": {
-        const held = vault.chip();
-        if (!held) {
-          failed(epoch, effect.type, new Error("no chip"));
-          return;
-        }
-        ports.assessAuthenticity(held.chip, held.evidence, signal).then(
-          (auth) => {
-            if (!current()) return;
-            const facts = chipFacts(held.chip.birthDate, held.chip.expiry, tokyoDate(clock.now()));
-            vault.setAssessment(facts.age, auth);
-            emit({ type: "CHECKED", verdict: chipVerdict(facts, auth, deps.policy) });
-          },
-          (e: unknown) => failed(epoch, effect.type, e),
-        );
-        return;
-      }
-      case "check-face": {
-        const held = vault.chip();
-        if (!held) {
-          failed(epoch, effect.type, new Error("no chip"));
-          return;
-        }
-        ports
-          .checkFace(held.chip.photo, signal, (hint) => {
-            if (current()) emit({ type: "FACE_HINT", hint });
-          })
-          .then(
-            (answer) => {
-              if (current()) emit({ type: "FACE_CHECKED", verdict: faceVerdict(answer) });
-            },
-            (e: unknown) => failed(epoch, effect.type, e),
-          );
-        return;
-      }
-      case "prepare-staff-view": {
-        const held = vault.chip();
-        if (!held) return;
-        ports.photoPng(held.chip.photo, signal).then(
-          (png) => {
-            if (!current()) {
-              png?.fill(0);
-              return;
-            }
-            vault.buildAttended(png);
-            publish();
-          },
-          (e: unknown) => {
-            // The staff still see the name, address and dates without the photo.
-            if (!current()) return;
-            log.warn("flow.photo-failed", { error: e instanceof Error ? e.name : typeof e });
-            vault.buildAttended(null);
-            publish();
-          },
-        );
-        return;
-      }
       case "record-audit":
         try {
           ports.audit.record({
@@ -364,14 +271,19 @@ export function createRunner(deps: RunnerDeps): FlowRunner {
         } catch (e) {
           log.warn("flow.session-ended-failed", { error: e instanceof Error ? e.name : typeof e });
         }
-        sessionCtl?.abort();
-        sessionCtl = null;
         cancelSessionTimer();
         cancelSessionTimer = () => {};
         return;
-      case "check-devices":
-        emit({ type: "DEVICES", healthy: devicesHealthy(ports.devices()) });
+      case "check-devices": {
+        let healthy = false;
+        try {
+          healthy = devicesHealthy(ports.devices());
+        } catch (e) {
+          log.error("flow.devices-failed", { error: e instanceof Error ? e.name : typeof e });
+        }
+        forEpoch(epoch)({ type: "DEVICES", healthy });
         return;
+      }
     }
   }
 
@@ -423,7 +335,6 @@ export function createRunner(deps: RunnerDeps): FlowRunner {
       stateCtl.abort();
       cancelStateTimer();
       cancelSessionTimer();
-      sessionCtl?.abort();
       staff.close();
       vault.purge();
       listeners.clear();

@@ -46,6 +46,17 @@ describe("chip read errors", () => {
     expect(k.log.lines.some((l) => l.includes("flow.port-failed"))).toBe(true);
   });
 
+  it("treats a port that throws synchronously like one that rejects", async () => {
+    k = startKiosk();
+    k.world.ports.readChip = () => {
+      throw new Error("binding exploded");
+    };
+    k.world.insert();
+    await k.advance(800);
+    expect(k.last().screen).toMatchObject({ name: "result", outcome: "refer" });
+    expect(k.world.audit.records[0]).toMatchObject({ reason: "device-error" });
+  });
+
   it("shows the staff the technical reason in attended mode", async () => {
     k = startKiosk({ kioskMode: "attended", script: { chip: { after: 700, value: "wrong-code" } } });
     k.world.insert();

@@ -80,6 +80,41 @@ describe.skipIf(!daemonBuilt())("a demo session through the real daemon", () => 
   });
 });
 
+describe.skipIf(!daemonBuilt())("the staff screen through the real daemon", () => {
+  let daemon: RunningDaemon;
+  beforeAll(async () => {
+    daemon = await startDaemon({ kiosk: { staffPin: "4321" } });
+  });
+  afterAll(async () => {
+    await daemon?.stop();
+  });
+
+  it("refuses a wrong PIN, opens with the configured one, runs an LED test and closes", async () => {
+    const page = await openPage(browser, { width: 800, height: 480 }, daemon.url);
+    try {
+      await waitForScreen(page, "idle");
+      await page.getByTestId("staff-open").tap();
+      await waitForScreen(page, "staff-login");
+      for (const k of "1111") await page.locator(`[data-key="${k}"]`).tap();
+      await page.getByTestId("staff-enter").tap();
+      await page.waitForSelector('[data-problem="wrong-pin"]');
+      for (const k of "4321") await page.locator(`[data-key="${k}"]`).tap();
+      await page.getByTestId("staff-enter").tap();
+      await waitForScreen(page, "staff");
+      expect(await page.locator('[data-device="reader"]').getAttribute("class")).toBe("health-ok");
+      await page.getByTestId("led-fail").tap();
+      await page.waitForSelector('.screen-staff .lamps[data-pattern="fail"]');
+      await screenshot(page, "e2e", "4-staff");
+      await page.getByTestId("staff-close").tap();
+      await waitForScreen(page, "idle");
+    } catch (e) {
+      throw new Error(`${String(e)}\ndaemon output:\n${daemon.output().slice(-4000)}`);
+    } finally {
+      await page.context().close();
+    }
+  });
+});
+
 describe.skipIf(!daemonBuilt())("an attended session through the real daemon", () => {
   let daemon: RunningDaemon;
   beforeAll(async () => {

@@ -87,6 +87,14 @@ describe("customer screens", () => {
     expect(await harness.waitForMessage("confirm")).toEqual({ type: "confirm" });
   });
 
+  it("shows the getting-ready screen while the daemon is away and the current screen once it is back", async () => {
+    harness.dropConnections();
+    await waitForScreen(page, "connecting");
+    expect(await page.locator("h1").textContent()).toBe("準備しています");
+    harness.acceptConnections();
+    await waitForScreen(page, "idle");
+  });
+
   it("offers no context menu and no text selection", async () => {
     const prevented = await page.evaluate(() => {
       const e = new MouseEvent("contextmenu", { bubbles: true, cancelable: true });
@@ -182,6 +190,7 @@ describe("demo panel", () => {
   });
 
   it("is absent outside demo mode", async () => {
+    await waitForScreen(page, "idle");
     expect(await page.getByTestId("demo-toggle").count()).toBe(0);
   });
 });

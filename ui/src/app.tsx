@@ -2,7 +2,7 @@
  * Renders the screen for the daemon's current view. The only state kept here is the customer's
  * language choice (reset to the default whenever a session ends) and whether the demo drawer is open.
  */
-import { useEffect, useLayoutEffect, useState } from "preact/hooks";
+import { useLayoutEffect, useState } from "preact/hooks";
 import type { ClientMessage, Lang, Screen, ViewMessage } from "../../src/protocol";
 import { DemoPanel } from "./components/DemoPanel";
 import { Frame } from "./components/Frame";
@@ -28,8 +28,8 @@ export function App({ view, send }: AppProps) {
   const [chosen, setChosen] = useState<Lang | null>(null);
   const [demoOpen, setDemoOpen] = useState(false);
   const screenName = view?.screen.name;
-  // A new customer starts in the shop's default language.
-  useEffect(() => {
+  // A new customer starts in the shop's default language (before paint: no flash of the old one).
+  useLayoutEffect(() => {
     if (screenName === "idle") setChosen(null);
   }, [screenName]);
   const lang: Lang = chosen ?? view?.defaultLanguage ?? "ja";
@@ -57,7 +57,7 @@ export function App({ view, send }: AppProps) {
       lang={lang}
       onLang={setChosen}
       countdown={view.countdown}
-      demoToggle={demo ? { open: demoOpen, onToggle: () => setDemoOpen((o) => !o) } : null}
+      demoToggle={demo ? { open: demoOpen, onToggle: () => setDemoOpen((o) => !o), leds: demo.leds } : null}
       drawer={demo && demoOpen ? <DemoPanel demo={demo} t={t} send={send} onClose={() => setDemoOpen(false)} /> : null}
     >
       {renderScreen(view.screen, view, t, send, lang)}

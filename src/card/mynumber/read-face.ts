@@ -84,7 +84,7 @@ interface Common {
   triesLeftBefore: number | null;
   /** Tries left after: unchanged when refused, max when verified, the card's count after a wrong code. */
   triesLeftAfter: number | null;
-  /** Whether a VERIFY with the secret was sent (at most once per call). */
+  /** Whether a VERIFY with the secret was attempted (at most once per call; it may not have reached the card). */
   verifySent: boolean;
   timings: ReadFaceTimings;
   stats: ReadFaceStats;
@@ -212,7 +212,14 @@ export async function readCardFace(deps: ReadFaceDeps): Promise<ReadFaceResult> 
     }
 
     verifySent = true;
-    const verdict = await timed("verify", () => surface.verifyCodeB(deps.code, signal));
+    let verdict: Awaited<ReturnType<SurfaceAp["verifyCodeB"]>>;
+    try {
+      verdict = await timed("verify", () => surface.verifyCodeB(deps.code, signal));
+    } catch (e) {
+      // The answer was lost: the card may have counted a wrong code. The next check settles it.
+      deps.guard.recordUncertain(deps.code, triesLeftBefore);
+      throw e;
+    }
     switch (verdict.kind) {
       case "ok":
       case "verified-already":

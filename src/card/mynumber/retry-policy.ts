@@ -23,6 +23,8 @@ export type PolicyRefusal =
 export class RetryGuard {
   readonly policy: RetryPolicy;
   readonly #wrong: CodeB[] = [];
+  /** A VERIFY whose answer was lost (card pulled, timeout): the card may or may not have counted it. */
+  #uncertain: { code: CodeB; triesBefore: number | null } | null = null;
 
   constructor(policy: RetryPolicy = DEFAULT_RETRY_POLICY) {
     this.policy = policy;
@@ -34,6 +36,7 @@ export class RetryGuard {
 
   /** null = allowed to VERIFY `code` now; else why not. `triesLeft` null = the card did not say. */
   check(triesLeft: number | null, code: CodeB): PolicyRefusal | null {
+    this.#settleUncertain(triesLeft);
     if (this.#wrong.some((w) => w.equals(code))) return { kind: "same-wrong-code" };
     if (this.#wrong.length >= 1) return { kind: "wrong-code-already-spent" };
     if (triesLeft !== null && triesLeft < this.policy.minTriesLeft) {
@@ -46,9 +49,30 @@ export class RetryGuard {
     this.#wrong.push(code.clone());
   }
 
+  /**
+   * The VERIFY of `code` was sent but its answer never arrived. The next `check()` settles it from the
+   * card's tries-left answer: fewer tries than before → it was wrong (counted as the session's one wrong
+   * VERIFY); the same or more → it was right or never executed. An unknown count (null) counts as wrong.
+   */
+  recordUncertain(code: CodeB, triesBefore: number | null): void {
+    this.#uncertain?.code.wipe();
+    this.#uncertain = { code: code.clone(), triesBefore };
+  }
+
+  #settleUncertain(triesLeft: number | null): void {
+    const u = this.#uncertain;
+    if (!u) return;
+    this.#uncertain = null;
+    const counted = triesLeft === null || u.triesBefore === null ? triesLeft !== null : triesLeft < u.triesBefore;
+    if (counted) this.#wrong.push(u.code);
+    else u.code.wipe();
+  }
+
   /** Forget every remembered code (end of session). */
   wipe(): void {
     for (const w of this.#wrong) w.wipe();
     this.#wrong.length = 0;
+    this.#uncertain?.code.wipe();
+    this.#uncertain = null;
   }
 }

@@ -164,6 +164,7 @@ export function loadDeck(source: unknown = bundledDeck): Deck {
             ca,
             issuer,
             codeB: e.codeB,
+            text: { name: e.printed.name, address: e.printed.address },
           }
         : null;
     // The unvaried profile is built once (RSA signing takes milliseconds); cards copy what they change.

@@ -71,6 +71,8 @@ export interface ProfileInput {
   readonly issuer: Authority;
   /** 照合番号B digits this card accepts (derived from the printed face by the deck builder). */
   readonly codeB: string;
+  /** Name and address as text (入力補助AP EF 0002, UTF-8). Absent = that file is not on the card. */
+  readonly text?: { readonly name: string; readonly address: string };
   /** Text-AP PIN and JPKI PINs (fictional). */
   readonly pins?: { readonly text?: string; readonly jpkiAuth?: string; readonly jpkiSign?: string };
 }
@@ -88,7 +90,7 @@ export interface ProfileOptions {
   readonly faceFiller?: number;
 }
 
-const ascii = (s: string) => new TextEncoder().encode(s);
+const utf8 = (s: string) => new TextEncoder().encode(s);
 const compactDate = (iso: string) => iso.replace(/-/g, "");
 
 /** DigestInfo(SHA-256 OID, `digest`) — also for the 96-byte triple digest of reference §3.5. */
@@ -98,7 +100,7 @@ export const digestInfo = digestInfoSha256;
 export function encodeKeyId(id: string): Uint8Array {
   const m = /^(\d{7})\/(\d{3})$/.exec(id);
   if (!m) throw new RangeError(`key id must look like 9000023/001: ${id}`);
-  return concatBytes(ascii(m[1] ?? ""), Uint8Array.of(0x08, 0x05), ascii(m[2] ?? ""), new Uint8Array(4));
+  return concatBytes(utf8(m[1] ?? ""), Uint8Array.of(0x08, 0x05), utf8(m[2] ?? ""), new Uint8Array(4));
 }
 
 function keyObject(pkcs8: Uint8Array): KeyObject {
@@ -134,8 +136,8 @@ export function buildCvc(ca: Authority, subject: Authority): Uint8Array {
 export function buildCardFace(input: ProfileInput, options: ProfileOptions = {}): Uint8Array {
   const f = input.facts;
   const cardKey = publicKeyTlvs(input.keys.cardPkcs8);
-  const birth = encodeTlv(0xdf22, ascii(compactDate(f.birthDate)));
-  const sex = encodeTlv(0xdf23, ascii(f.sex));
+  const birth = encodeTlv(0xdf22, utf8(compactDate(f.birthDate)));
+  const sex = encodeTlv(0xdf23, utf8(f.sex));
   const key = encodeTlv(0xdf24, cardKey);
   const name = encodeTlv(0xdf25, input.images.namePng);
   const address = encodeTlv(0xdf26, input.images.addressPng);
@@ -144,14 +146,14 @@ export function buildCardFace(input: ProfileInput, options: ProfileOptions = {})
   const signature = encodeTlv(0xdf28, signDigestInfo(input.issuer.privateKeyPkcs8, digestInfo(triple)));
   const alt = options.alterAfterSigning ?? {};
   const parts = [
-    alt.birthDate !== undefined ? encodeTlv(0xdf22, ascii(compactDate(alt.birthDate))) : birth,
-    alt.sex !== undefined ? encodeTlv(0xdf23, ascii(alt.sex)) : sex,
+    alt.birthDate !== undefined ? encodeTlv(0xdf22, utf8(compactDate(alt.birthDate))) : birth,
+    alt.sex !== undefined ? encodeTlv(0xdf23, utf8(alt.sex)) : sex,
     key,
     name,
     address,
     alt.photoJp2 !== undefined ? encodeTlv(0xdf27, alt.photoJp2) : photo,
     signature,
-    encodeTlv(0xdf29, ascii(compactDate(alt.expiry ?? f.expiry))),
+    encodeTlv(0xdf29, utf8(compactDate(alt.expiry ?? f.expiry))),
     encodeTlv(0xdf2a, input.images.securityCodePng),
   ];
   // The offset table holds absolute offsets from byte 0 of the file; its own size is fixed (2+1+18).
@@ -169,7 +171,7 @@ export function buildCardFace(input: ProfileInput, options: ProfileOptions = {})
 
 /** EF 0001 age record: `FF 10 { DF 11 birth, DF 12 card key, DF 13 signature over DF11 ‖ DF12 }`. */
 function buildAgeRecord(input: ProfileInput): Uint8Array {
-  const birth = encodeTlv(0xdf11, ascii(compactDate(input.facts.birthDate)));
+  const birth = encodeTlv(0xdf11, utf8(compactDate(input.facts.birthDate)));
   const key = encodeTlv(0xdf12, publicKeyTlvs(input.keys.cardPkcs8));
   const sig = encodeTlv(0xdf13, signSha256(input.issuer.privateKeyPkcs8, concatBytes(birth, key)));
   return encodeTlv(0xff10, concatBytes(birth, key, sig));
@@ -182,7 +184,7 @@ function buildBasicInfo(input: ProfileInput): Uint8Array {
       encodeTlv(0xdf31, Uint8Array.of(0x06, 0x03, 0x0e, 0x01)),
       encodeTlv(0xdf32, encodeKeyId(input.issuer.keyId)),
       encodeTlv(0xdf33, Uint8Array.of(0x01)),
-      encodeTlv(0xdf34, ascii(input.facts.municipality)),
+      encodeTlv(0xdf34, utf8(input.facts.municipality)),
     ),
   );
 }
@@ -194,6 +196,26 @@ function buildNumberImage(input: ProfileInput): Uint8Array {
   return encodeTlv(0xff40, concatBytes(png, key, sig));
 }
 
+/** 入力補助AP EF 0002, 基本4情報 (reference §4.3): `FF 20 { DF21 offsets, DF22 name, DF23 address, DF24 birth, DF25 sex }`. */
+export function buildTextAttributes(name: string, address: string, facts: FaceFacts): Uint8Array {
+  const parts = [
+    encodeTlv(0xdf22, utf8(name)),
+    encodeTlv(0xdf23, utf8(address)),
+    encodeTlv(0xdf24, utf8(compactDate(facts.birthDate))),
+    encodeTlv(0xdf25, utf8(facts.sex)),
+  ];
+  const valueLength = 11 + parts.reduce((n, p) => n + p.length, 0);
+  const header = encodeTlv(0xff20, new Uint8Array(valueLength)).length - valueLength;
+  const offsets = new Uint8Array(8);
+  let pos = header + 11;
+  parts.forEach((p, i) => {
+    offsets[i * 2] = (pos >> 8) & 0xff;
+    offsets[i * 2 + 1] = pos & 0xff;
+    pos += p.length;
+  });
+  return encodeTlv(0xff20, concatBytes(encodeTlv(0xdf21, offsets), ...parts));
+}
+
 function filler(tlv: Uint8Array, n: number): Uint8Array {
   return concatBytes(tlv, new Uint8Array(n).fill(0xff));
 }
@@ -201,12 +223,12 @@ function filler(tlv: Uint8Array, n: number): Uint8Array {
 /** JPKI EF 0006: PKCS#11 CK_TOKEN_INFO, 160 bytes, label space-padded to 32 (reference §5.1). */
 function tokenInfo(): Uint8Array {
   const out = new Uint8Array(160).fill(0x20);
-  out.set(ascii(MY_NUMBER_TOKEN_LABEL), 0);
+  out.set(utf8(MY_NUMBER_TOKEN_LABEL), 0);
   return out;
 }
 
 function key(id: number, secret: string, maxTries: number, triesLeft = maxTries) {
-  return { id, secret: ascii(secret), maxTries, triesLeft: Math.max(0, Math.min(maxTries, triesLeft)) };
+  return { id, secret: utf8(secret), maxTries, triesLeft: Math.max(0, Math.min(maxTries, triesLeft)) };
 }
 
 /** A complete simulated My Number card. */
@@ -246,12 +268,22 @@ export function buildCardProfile(input: ProfileInput, options: ProfileOptions = 
     ],
     internalAuthenticateSw: 0x6985,
   };
-  const numberFile = concatBytes(encodeTlv(0xff10, ascii(f.myNumber)), Uint8Array.of(0xff, 0xff));
+  const numberFile = concatBytes(encodeTlv(0xff10, utf8(f.myNumber)), Uint8Array.of(0xff, 0xff));
   const text: SimApplication = {
     name: "text",
     aid: TEXT_AID,
     files: [
       { id: TEXT_EF.MY_NUMBER, bytes: numberFile, read: afterVerify(TEXT_EF.KEY_PIN, TEXT_EF.KEY_CODE_A) },
+      ...(input.text
+        ? [
+            {
+              id: TEXT_EF.ATTRIBUTES,
+              bytes: filler(buildTextAttributes(input.text.name, input.text.address, f), 2),
+              // 照合番号B opens the 4 facts but not the number; 照合番号A the number but not the 4 facts (§1.2).
+              read: afterVerify(TEXT_EF.KEY_PIN, TEXT_EF.KEY_CODE_B),
+            },
+          ]
+        : []),
       { id: TEXT_EF.CVC, bytes: buildCvc(input.ca, input.issuer), read: ALWAYS },
       { id: TEXT_EF.BASIC_INFO, bytes: filler(buildBasicInfo(input), 2), read: ALWAYS },
     ],

@@ -44,10 +44,12 @@ export interface CliRun {
 }
 
 /** Run the built CLI as a child process, bounded by `timeoutMs` (then SIGKILL). */
-export function runCli(cli: string, args: readonly string[], timeoutMs = 30_000): Promise<CliRun> {
+export function runCli(cli: string, args: readonly string[], opts: { timeoutMs?: number; stdin?: string } = {}): Promise<CliRun> {
   const t0 = Date.now();
+  const timeoutMs = opts.timeoutMs ?? 30_000;
   return new Promise((resolve) => {
-    const p = spawn(process.execPath, [cli, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    const p = spawn(process.execPath, [cli, ...args], { stdio: [opts.stdin === undefined ? "ignore" : "pipe", "pipe", "pipe"] });
+    if (opts.stdin !== undefined) p.stdin?.end(opts.stdin);
     let stdout = "";
     let stderr = "";
     p.stdout.on("data", (d: Buffer) => (stdout += d.toString()));

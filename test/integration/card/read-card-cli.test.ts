@@ -6,10 +6,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadDeck } from "../../../src/card/sim/deck";
 import type { SimulatedCard } from "../../../src/card/sim/card";
-import { startPcscd, VPCD_READER, type PcscdHarness } from "../helpers/pcscd";
+import { pcscdRunning, startPcscd, VPCD_READER, type PcscdHarness } from "../helpers/pcscd";
 import { buildKioskctl, removeKioskctlBuild, runCli, type CliRun } from "./kioskctl-build";
 
 const deck = loadDeck();
+/** The pcscd-down tests stop pcscd, so they need one this harness started. */
+const pcscdAlreadyRunning = pcscdRunning();
 const SURFACE = "surface";
 const KEY_CODE_B = 0x0012;
 let pcscd: PcscdHarness;
@@ -56,6 +58,14 @@ describe("kioskctl read-card through real pcscd + vpcd", () => {
     expect((json["timings"] as { total: number }).total).toBeGreaterThan(0);
     expect(sim.triesLeft(SURFACE, KEY_CODE_B)).toBe(10);
     expect(run.stdout + run.stderr).not.toContain(card.codeB);
+  });
+
+  it("takes the code from standard input with --code-b -, so it never appears in the process list", async () => {
+    const card = deck.card("reiwa-1");
+    await pcscd.serve(card.makeCard());
+    const run = await runCli(cli, ["read-card", "--code-b", "-", "--reader", VPCD_READER, "--json"], { stdin: `${card.codeB}\n` });
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ outcome: "read", verify: "ok" });
   });
 
   it("prints the chip's birth date, sex and expiry with --reveal", async () => {
@@ -132,5 +142,22 @@ describe("kioskctl readers through real pcscd + vpcd", () => {
     expect(out.service).toBe("ok");
     expect(out.readers).toContainEqual({ reader: VPCD_READER, card: true, atr: "3B 88 80 01 00 00 05 E0 B3 81 A1 00 7F" });
     expect(out.readers).toContainEqual({ reader: "Virtual PCD 00 01", card: false, atr: null });
+  });
+});
+
+describe.skipIf(pcscdAlreadyRunning)("kioskctl with pcscd stopped", () => {
+  it("read-card exits with the no-reader code and readers with the service-down code, both within their waits", async () => {
+    await pcscd.kill();
+    try {
+      const read = await runCli(cli, ["read-card", "--code-b", "01010820332718", "--json", "--wait", "500"]);
+      expect(read.code).toBe(7);
+      expect(JSON.parse(read.stdout)).toMatchObject({ outcome: "no-reader", verify: "not-sent" });
+      expect(read.ms).toBeLessThan(5000);
+      const list = await runCli(cli, ["readers", "--json", "--wait", "300"]);
+      expect(list.code).toBe(3);
+      expect(JSON.parse(list.stdout)).toMatchObject({ service: "error", readers: [] });
+    } finally {
+      await pcscd.start();
+    }
   });
 });

@@ -83,6 +83,7 @@ describe("one frame", () => {
     expect(r.birth).toEqual({ ok: true, value: printedBirth(c.person) });
     expect(r.expiry).toEqual({ ok: true, value: c.person.expiry });
     expect(r.securityCode).toEqual({ ok: true, value: c.person.securityCode });
+    if (!r.birth.ok || !r.expiry.ok || !r.securityCode.ok) return;
     expect(checkCard({ birth: r.birth.value, expiry: r.expiry.value, securityCode: r.securityCode.value }, today)).toEqual([]);
   });
 

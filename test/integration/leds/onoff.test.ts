@@ -124,3 +124,19 @@ describe("patterns on the lines", () => {
     await leds.close();
   });
 });
+
+describe("the real status lights (on a Raspberry Pi)", () => {
+  const gpio = process.env["TEST_GPIO"];
+  it.skipIf(!gpio)(
+    "shows every pattern on the lights wired to BCM 17/27/22 (run on a Pi with TEST_GPIO=1, watch the tower)",
+    async () => {
+      const leds = await openOnoffLeds({ sysfsRoot: "/sys/class/gpio", lines: LINES, log: memoryLogger() });
+      for (const p of ["ready", "busy", "pass", "fail", "refer", "out-of-service"] as const) {
+        leds.show(p);
+        await new Promise((r) => setTimeout(r, 1000));
+        expect(leds.health()).toBe("ok");
+      }
+      await leds.close();
+    },
+  );
+});

@@ -84,7 +84,7 @@ describe.skipIf(!ready)("signed update bundles", () => {
       const r = await pi.rauc(["install", bad]);
       expect(r.code).not.toBe(0);
       expect(r.stdout + r.stderr).toMatch(/signature verification failed/i);
-      expect((await readFile(path.join(pi.root, "p6.img"))).subarray(0, 4)).toEqual(Buffer.alloc(4));
+      expect((await readFile(path.join(pi.root, "p5.img"))).subarray(0, 4)).toEqual(Buffer.alloc(4));
       expect(await pi.readAutoboot()).toEqual({ all: 2, tryboot: 3 });
       expect((await pi.readState())["pending"]).toBeUndefined();
     } finally {
@@ -95,7 +95,7 @@ describe.skipIf(!ready)("signed update bundles", () => {
   it("the bundle hook points the boot slot's cmdline.txt at the matching root slot", async () => {
     const mount = path.join(f.dir, "bootslot");
     await run("mkdir", ["-p", mount]);
-    await writeFile(path.join(mount, "cmdline.txt"), "console=tty1 root=/dev/mmcblk0p5 rootwait rauc.slot=A ro\n");
+    await writeFile(path.join(mount, "cmdline.txt"), "console=tty1 root=/dev/mmcblk0p4 rootwait rauc.slot=A ro\n");
     const r = await run(path.join(REPO, "image-build/rauc/bundle-hook.sh"), ["slot-post-install"], {
       env: {
         PATH: process.env["PATH"],
@@ -107,7 +107,7 @@ describe.skipIf(!ready)("signed update bundles", () => {
     });
     expect(r.code, r.stderr).toBe(0);
     expect(await readFile(path.join(mount, "cmdline.txt"), "utf8")).toBe(
-      "console=tty1 rootwait ro root=/dev/mmcblk0p6 rauc.slot=B\n",
+      "console=tty1 rootwait ro root=/dev/mmcblk0p5 rauc.slot=B\n",
     );
   });
 });

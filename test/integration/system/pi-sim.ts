@@ -57,7 +57,7 @@ export class SimPi {
       path.join(pi.autobootDir, "autoboot.txt"),
       "[all]\ntryboot_a_b=1\nboot_partition=2\n\n[tryboot]\nboot_partition=3\n",
     );
-    for (const p of [2, 3, 5, 6]) await writeFile(path.join(pi.root, `p${p}.img`), Buffer.alloc(256 * 1024));
+    for (const p of [2, 3, 4, 5]) await writeFile(path.join(pi.root, `p${p}.img`), Buffer.alloc(256 * 1024));
     const prod = await readFile(path.join(REPO, "system/rauc/system.conf"), "utf8");
     // Same slots, backend and keyring checks as the kiosk; only paths differ, and the dev box has no
     // device-mapper (dm-verity), so plain bundles are allowed and boot slots are written raw (no vfat).

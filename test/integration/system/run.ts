@@ -43,6 +43,9 @@ export function installed(program: string): boolean {
 
 /** A fresh update-signing PKI from image-build/rauc/make-ca.sh (test-only keys, thrown away). */
 export async function makeTestCa(dir: string, org = "mynaguard test"): Promise<void> {
-  const r = await run(path.join(REPO, "image-build/rauc/make-ca.sh"), [dir, org]);
+  // 2048-bit keys keep the tests fast; real CAs use the script's default (3072).
+  const r = await run(path.join(REPO, "image-build/rauc/make-ca.sh"), [dir, org], {
+    env: { ...process.env, MYNAGUARD_CA_KEY_BITS: "2048" },
+  });
   if (r.code !== 0) throw new Error(`make-ca.sh failed: ${r.stderr}`);
 }

@@ -64,9 +64,9 @@ describe.skipIf(!ready)("A/B updates with tryboot on a simulated Pi", () => {
     expect(install.code, install.stderr).toBe(0);
     expect(await pi.readAutoboot()).toEqual({ all: 2, tryboot: 3 });
     expect((await pi.readState())["pending"]).toBe("B");
-    // Root slot B (p6) now holds the bundle's image; A (p5) is untouched.
-    expect((await readFile(path.join(pi.root, "p6.img"))).subarray(0, 4)).toEqual(Buffer.from("2222"));
-    expect((await readFile(path.join(pi.root, "p5.img"))).subarray(0, 4)).toEqual(Buffer.alloc(4));
+    // Root slot B (p5) now holds the bundle's image; A (p4) is untouched.
+    expect((await readFile(path.join(pi.root, "p5.img"))).subarray(0, 4)).toEqual(Buffer.from("2222"));
+    expect((await readFile(path.join(pi.root, "p4.img"))).subarray(0, 4)).toEqual(Buffer.alloc(4));
     expect((await pi.backend(["get-primary"])).stdout.trim()).toBe("B");
     // A reboot without "0 tryboot" (power cut right after installing) still starts the old slot.
     expect(await pi.boot({ tryboot: false })).toBe("A");

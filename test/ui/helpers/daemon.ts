@@ -37,7 +37,11 @@ export async function startDaemon(config: Record<string, unknown> = {}): Promise
   const port = await freePort();
   const dir = mkdtempSync(path.join(tmpdir(), "mynaguard-ui-e2e-"));
   const configFile = path.join(dir, "config.json");
-  writeFileSync(configFile, JSON.stringify({ audit: { path: path.join(dir, "audit.sqlite") }, ...config }));
+  // MYNAGUARD_E2E_SIM_IMAGES: card-front images for the simulated document camera (made by
+  // `npm run gen:cardfaces -- --sim-assets DIR`) when the default folder has not been generated.
+  const simImages = process.env["MYNAGUARD_E2E_SIM_IMAGES"];
+  const camera = simImages ? { camera: { simImages } } : {};
+  writeFileSync(configFile, JSON.stringify({ audit: { path: path.join(dir, "audit.sqlite") }, ...camera, ...config }));
   let out = "";
   const child: ChildProcess = spawn(process.execPath, [DAEMON, "--mode", "demo", "--port", String(port), "--config", configFile], {
     cwd: ROOT,

@@ -40,8 +40,11 @@ export interface Harness {
   push(view: ViewInput): void;
   respond(responder: Responder | null): void;
   waitForMessage<T extends ClientMessage["type"]>(type: T, timeoutMs?: number): Promise<Extract<ClientMessage, { type: T }>>;
-  /** Number of HTTP requests served, by path (a kiosk page must not fetch anything else). */
+  /** Paths of the HTTP requests served. */
   requests: string[];
+  /** Cuts every open socket and refuses new ones until `acceptConnections()` (a daemon restart). */
+  dropConnections(): void;
+  acceptConnections(): void;
   close(): Promise<void>;
 }
 
@@ -53,6 +56,7 @@ export async function startHarness(initial: ViewInput): Promise<Harness> {
   const requests: string[] = [];
   const waiters: { type: string; resolve: (m: ClientMessage) => void }[] = [];
   const sockets = new Set<WebSocket>();
+  let refusing = false;
 
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://x");
@@ -70,7 +74,7 @@ export async function startHarness(initial: ViewInput): Promise<Harness> {
   });
   const wss = new WebSocketServer({ noServer: true });
   server.on("upgrade", (req, socket, head) => {
-    if (req.url !== "/ws") {
+    if (req.url !== "/ws" || refusing) {
       socket.destroy();
       return;
     }
@@ -107,6 +111,13 @@ export async function startHarness(initial: ViewInput): Promise<Harness> {
     received,
     requests,
     push,
+    dropConnections() {
+      refusing = true;
+      for (const ws of sockets) ws.terminate();
+    },
+    acceptConnections() {
+      refusing = false;
+    },
     respond(r) {
       responder = r;
     },

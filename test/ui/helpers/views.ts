@@ -99,6 +99,8 @@ export function allStates(lang: Lang): NamedView[] {
     { id: "idle", screen: "idle", view: v({ name: "idle" }) },
     { id: "idle-demo-drawer", screen: "idle", view: v({ name: "idle" }, { demo: { ...DEMO, placed: "heisei-1", leds: "busy" } }), tap: "demo-toggle" },
     { id: "place-card", screen: "place-card", view: v({ name: "place-card" }, { countdown: countdown(25) }) },
+    // The fullest header: countdown, six languages and the demo drawer's button.
+    { id: "place-card-demo", screen: "place-card", view: v({ name: "place-card" }, { countdown: countdown(25), demo: DEMO }) },
     { id: "capture-card-face", screen: "capture-card-face", view: v({ name: "capture-card-face" }, { countdown: countdown(12, 15) }) },
     {
       id: "manual-entry",

@@ -3,10 +3,12 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   assessAuthenticity,
+  printedExpiryFromCodeB,
   type AuthenticityInput,
   type SignedCardFace,
 } from "../../../src/card/mynumber/authenticity";
 import { buildTrustStore, createTrustStore } from "../../../src/card/mynumber/trust";
+import { CodeB } from "../../../src/card/secret";
 import { readTlv, readTlvList } from "../../../src/card/tlv";
 import {
   anchorFor,
@@ -128,6 +130,12 @@ describe("assessAuthenticity", () => {
       const r = assessAuthenticity(input(over));
       expect([r.result, r.reason]).toEqual(["could-not-check", reason]);
     }
+  });
+
+  it("takes the printed expiry year from digits 7–10 of 照合番号B", () => {
+    const code = CodeB.fromDigits("55021720352285");
+    if (!code) throw new Error("code");
+    expect(printedExpiryFromCodeB(code)).toEqual({ year: 2035 });
   });
 
   it("reports a malformed chip expiry as could-not-check", () => {

@@ -2,7 +2,7 @@
  * The deck is signed the way reference §3.5/§3.6 describes real cards: checked here with node:crypto
  * directly (independently of the authenticity module).
  */
-import { constants, createHash, createPublicKey, publicDecrypt, verify } from "node:crypto";
+import { constants, createHash, createPrivateKey, createPublicKey, publicDecrypt, verify } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { concatBytes } from "../../../src/card/apdu";
 import { parseCardFace } from "../../../src/card/mynumber/card-face";
@@ -38,7 +38,7 @@ describe("the deck's signatures", () => {
       expect([body.tag, sig.tag]).toEqual([0x5f4e, 0x5f37]);
       const bodyBytes = cvc.subarray(body.valueStart, body.end);
       expect(bodyBytes.subarray(0, 16)).toEqual(encodeKeyId("9000023/001"));
-      const caKey = createPublicKey({ key: Buffer.from(input.ca.privateKeyPkcs8), format: "der", type: "pkcs8" });
+      const caKey = createPublicKey(createPrivateKey({ key: Buffer.from(input.ca.privateKeyPkcs8), format: "der", type: "pkcs8" }));
       expect(verify("sha256", bodyBytes, caKey, cvc.subarray(sig.valueStart, sig.end))).toBe(true);
 
       const issuerKey = keyFromTlvs(bodyBytes, 32, bodyBytes.length);

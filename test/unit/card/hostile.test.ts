@@ -85,6 +85,32 @@ describe("hostile cards", () => {
     }
   });
 
+  it("never spends a second try in a session after a wrong VERIFY whose answer was lost", async () => {
+    const card = entry.makeCard();
+    card.setFaults([{ at: 3, kind: "remove-after-execute" }]);
+    const guard = new RetryGuard();
+    const first = await run(card, { code: code(wrongDigits), guard });
+    expect(kind(first)).toBe("no-card");
+    expect(card.triesLeft("surface", 0x12)).toBe(9);
+    card.setFaults([]);
+    card.insert();
+    const again = await run(card, { code: code(wrongDigits), guard });
+    expect(again.ok ? null : again.failure).toEqual({ kind: "refused-policy", reason: "same-wrong-code" });
+    const other = await run(card, { code: code(entry.codeB), guard });
+    expect(other.ok ? null : other.failure).toEqual({ kind: "refused-policy", reason: "wrong-code-already-spent" });
+    expect(card.triesLeft("surface", 0x12)).toBe(9);
+  });
+
+  it("lets the session go on after a right VERIFY whose answer was lost", async () => {
+    const card = entry.makeCard();
+    card.setFaults([{ at: 3, kind: "remove-after-execute" }]);
+    const guard = new RetryGuard();
+    expect(kind(await run(card, { guard }))).toBe("no-card");
+    card.setFaults([]);
+    card.insert();
+    expect(kind(await run(card, { guard }))).toBe("ok");
+  });
+
   it("ends in a timeout within its budget when the card stops answering at any APDU", async () => {
     const n = await cleanCount("short");
     for (const i of [0, 2, 3, 5, n - 1]) {

@@ -95,6 +95,19 @@ describe("SimulatedCard", () => {
     expect(await sw(card, "00B0000000")).toBe("6982");
   });
 
+  it("opens the text AP's 4 facts with 照合番号B but never its number file (reference §1.2)", async () => {
+    const card = entry.makeCard();
+    expect(await sw(card, "00A4040C0AD3921000310001010408")).toBe("9000");
+    await sw(card, "00A4020C020015");
+    expect(await sw(card, verifyB(entry.codeB))).toBe("9000");
+    await sw(card, "00A4020C020001");
+    expect(await sw(card, "00B0000000")).toBe("6982");
+    await sw(card, "00A4020C020002");
+    const facts = await data(card, "00B0000000");
+    expect(Buffer.from(facts).toString("utf8")).toContain(entry.printed.name);
+    expect(Buffer.from(facts).toString("utf8")).toContain(entry.facts.birthDate.replace(/-/g, ""));
+  });
+
   it("answers 6B00 at and past the end and 6282 for reads that cross it; 9000 when the profile says so", async () => {
     for (const end of [0x6282, 0x9000] as const) {
       const card = entry.makeCard({ shortReadAtEnd: end });

@@ -1,8 +1,9 @@
 import type { ComponentChildren } from "preact";
-import type { Countdown as CountdownState, Lang } from "../../../src/protocol";
+import type { Countdown as CountdownState, Lang, LedPattern } from "../../../src/protocol";
 import type { T } from "../i18n";
 import { Countdown } from "./Countdown";
 import { LanguageBar } from "./LanguageBar";
+import { MiniLamps } from "./Lamps";
 
 interface Props {
   t: T;
@@ -10,7 +11,7 @@ interface Props {
   onLang: (l: Lang) => void;
   countdown: CountdownState | null;
   /** Demo mode: the drawer's toggle button in the header. */
-  demoToggle: { open: boolean; onToggle: () => void } | null;
+  demoToggle: { open: boolean; onToggle: () => void; leds: LedPattern } | null;
   children: ComponentChildren;
   drawer: ComponentChildren;
 }
@@ -30,6 +31,7 @@ export function Frame({ t, lang, onLang, countdown, demoToggle, children, drawer
             onClick={demoToggle.onToggle}
             data-testid="demo-toggle"
           >
+            <MiniLamps pattern={demoToggle.leds} />
             {t("demo.toggle")}
           </button>
         ) : null}

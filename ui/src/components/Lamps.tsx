@@ -4,7 +4,7 @@ import type { T } from "../i18n";
 type Lamp = "green" | "amber" | "red";
 
 /** Which lamps each pattern lights (steady; blinking is the LED driver's business). */
-const LIT: Readonly<Record<LedPattern, readonly Lamp[]>> = {
+export const LIT: Readonly<Record<LedPattern, readonly Lamp[]>> = {
   off: [],
   ready: ["green"],
   busy: ["amber"],
@@ -30,5 +30,19 @@ export function Lamps({ pattern, t }: { pattern: LedPattern; t: T }) {
       })}
       <span class="lamps-pattern">{t(`led.${pattern}`)}</span>
     </div>
+  );
+}
+
+/** Three small dots for the header's demo button, so the simulated lights stay visible with the drawer closed. */
+export function MiniLamps({ pattern }: { pattern: LedPattern }) {
+  const lit = LIT[pattern];
+  return (
+    <span class="mini-lamps" aria-hidden="true" data-pattern={pattern}>
+      {(["green", "amber", "red"] as const).map((lamp) => (
+        <span key={lamp} class={`lamp-${lamp}${lit.includes(lamp) ? " lamp-on" : ""}`}>
+          <span class="lamp-dot" />
+        </span>
+      ))}
+    </span>
   );
 }

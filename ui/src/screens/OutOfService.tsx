@@ -1,6 +1,7 @@
+import { BigButton } from "../components/BigButton";
 import type { ScreenProps } from "./types";
 
-export function OutOfService({ screen, t }: ScreenProps<"out-of-service">) {
+export function OutOfService({ screen, t, send }: ScreenProps<"out-of-service">) {
   const devices = (["reader", "camera", "leds"] as const).filter((d) => screen.devices[d] !== "ok");
   return (
     <section class="screen screen-center" data-screen="out-of-service" aria-labelledby="oos-title">
@@ -18,6 +19,11 @@ export function OutOfService({ screen, t }: ScreenProps<"out-of-service">) {
           </li>
         ))}
       </ul>
+      <div class="corner">
+        <BigButton kind="quiet" onPress={() => send({ type: "staff-open" })} testId="staff-open">
+          {t("idle.staff")}
+        </BigButton>
+      </div>
     </section>
   );
 }

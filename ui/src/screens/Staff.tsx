@@ -52,7 +52,7 @@ export function Staff({ screen, view, t, send }: ScreenProps<"staff">) {
           {OUTCOMES.map((o) => (
             <div key={o} class={`count count-${o}`} data-outcome={o}>
               <span class="count-n">{s.today.byOutcome[o]}</span>
-              <span class="count-label">{t(`outcome.${o}`)}</span>
+              <span class="count-label">{t(`count.${o}`)}</span>
             </div>
           ))}
         </div>
