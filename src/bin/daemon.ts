@@ -8,6 +8,23 @@ import { ConfigError, startDaemon } from "../main";
 
 const log = createLogger({ write: (line) => process.stderr.write(line) });
 
+if (process.argv.includes("--help") || process.argv.includes("-h")) {
+  process.stdout.write(
+    [
+      "usage: node dist/daemon.js [--mode demo|production] [--port N] [--config FILE]",
+      "",
+      "The mynaguard kiosk daemon. demo: every device simulated; production: real devices only.",
+      "Environment: MYNAGUARD_CONFIG, MYNAGUARD_MODE, MYNAGUARD_PORT. See README, Configuration.",
+      "",
+    ].join("\n"),
+  );
+  process.exit(0);
+}
+if (process.argv.includes("--version")) {
+  process.stdout.write(`${__MYNAGUARD_VERSION__}\n`);
+  process.exit(0);
+}
+
 const loaded = loadConfig({ argv: process.argv.slice(2), env: process.env });
 if (!loaded.ok) {
   for (const error of loaded.errors) log.error("config-invalid", { error });
