@@ -61,7 +61,7 @@ export function createSystemdNotifier(deps: SystemdDeps): SystemdNotifier {
 
   const spawnNotify = (args: string[]) =>
     new Promise<void>((resolve) => {
-      execFile(binary, [`--pid=${deps.pid}`, ...args], { env: { NOTIFY_SOCKET: socket }, timeout }, (err) => {
+      execFile(binary, [`--pid=${deps.pid}`, ...args], { env: { PATH: deps.env["PATH"] ?? "/usr/bin:/bin", NOTIFY_SOCKET: socket }, timeout }, (err) => {
         if (err) deps.log.warn("systemd.notify-failed", { message: args[0] ?? "", code: typeof err.code === "number" ? err.code : String(err.code ?? "") });
         resolve();
       });

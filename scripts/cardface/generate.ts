@@ -88,7 +88,7 @@ export function generateSimAssets(people: CardPerson[], dir: string): void {
   const r = rng(42);
   for (const p of people) {
     const card = renderCard(p, "front", "Noto-Sans-CJK-JP", r);
-    const shot = { ...randomShot(r, "easy"), quality: 80 };
+    const shot = { ...randomShot(r, "easy"), quality: 75 };
     writeFileSync(path.join(dir, `${p.id}.jpg`), photograph(card, shot));
   }
 }

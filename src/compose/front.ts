@@ -1,8 +1,8 @@
 /**
  * Glue between the flow's card-face ports and the card-face pipeline (src/cardfront/): OCR of the
  * printed face through the document camera, and the manual-entry rules. The problem string the
- * flow puts on the manual-entry screen is `<field>.<code>` (e.g. `birthYear.missing`,
- * `expiryYear.out-of-range`), a key the UI translates; `back-side-up` when the number side faces up.
+ * flow puts on the manual-entry screen is `<field>:<code>` (e.g. `birthYear:missing`,
+ * `expiryYear:out-of-range`), which the UI translates by its code.
  */
 import type { CalendarDate } from "../age/date";
 import type { CameraPort } from "../camera/camera";
@@ -47,12 +47,12 @@ export function createFrontGlue(deps: FrontGlueDeps) {
       const parsed = entryToCodeBInput(entry, today);
       if (!parsed.ok) {
         const first = parsed.problems[0];
-        return Promise.resolve({ ok: false, problem: first ? `${first.field}.${first.code}` : "entry.invalid" });
+        return Promise.resolve({ ok: false, problem: first ? `${first.field}:${first.code}` : "entry:invalid" });
       }
       const code = deriveCodeB(parsed.input);
       if (!code.ok) {
         const first = code.problems[0];
-        return Promise.resolve({ ok: false, problem: first ? `${first.field}.${first.kind}` : "entry.invalid" });
+        return Promise.resolve({ ok: false, problem: first ? `${first.field}:${first.kind}` : "entry:invalid" });
       }
       return Promise.resolve({ ok: true, codeB: code.code });
     },

@@ -16,8 +16,9 @@
  *   next call. The encoded and decoded copies inside the WASM heap are zeroed after every decode.
  * - Output: colour photos are reduced to luma; 9–16-bit samples are scaled to 8 bits.
  *
- * Measured (x86 dev VM, bench:face): a 180×224 grey chip-like photo decodes in ~2 ms warm;
- * the module starts with a 50 MiB heap (52 428 800 bytes) and creating it takes ~30 ms.
+ * Measured (x86 dev VM, bench:face): a 180×224 grey chip-like photo decodes in 1.5 ms (p50, warm;
+ * the first decode after creating the module took 12–21 ms); the module starts with a 50 MiB heap
+ * (52 428 800 bytes) and decoding chip-sized photos never grew it.
  */
 import { createRequire } from "node:module";
 import type { GreyImage } from "./image";

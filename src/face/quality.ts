@@ -6,8 +6,8 @@
  * 4-neighbour Laplacian ÷ standard deviation of the intensity. Dividing by contrast makes a dim but
  * focused face score like a bright one; a flat (black, white, grey) region scores 0.
  *
- * Measured on the fixtures (test/fixtures/faces, calibrate:face): in-focus face crops 0.35–0.9;
- * the same crops with a Gaussian blur of σ = 3 px at 64-px scale about 0.1; a black frame 0.
+ * Measured (calibrate:face, 46 live faces of the calibration set): 0.32–1.29, median 0.62;
+ * test/fixtures/faces/blurred.jpg (σ = 6 px Gaussian blur of a 200-px face) 0.11; a black frame 0.
  */
 import type { Box, GreyImage } from "./image";
 

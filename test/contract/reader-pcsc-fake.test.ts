@@ -8,6 +8,8 @@ import { EventEmitter } from "node:events";
 import { describe, expect, it } from "vitest";
 import { isCardError } from "../../src/card/errors";
 import { openPcscReader, type BindingContext, type BindingReader } from "../../src/card/pcsc";
+import { problemForPcscError } from "../../src/card/pcsc/codes";
+import { probeExtendedApdu } from "../../src/card/pcsc/features";
 import type { ReaderEvent } from "../../src/card/reader";
 
 const PRESENT = 0x20;
@@ -61,8 +63,13 @@ class FakeReader extends EventEmitter implements BindingReader {
   transmit(data: Buffer, _len: number, _p: number, cb: (err: unknown, res: Buffer) => void): void {
     this.transmitReply(data, cb);
   }
-  control(_d: Buffer, _c: number, _l: number, cb: (err: unknown, res: Buffer) => void): void {
-    setImmediate(() => cb(new Error("SCardControl error: Function not supported.(0x80100022)"), Buffer.alloc(0)));
+  /** PC/SC part 10 answers by control code; absent = "not supported" (what vpcd says). */
+  controlAnswers = new Map<number, Buffer>();
+  control(_d: Buffer, code: number, _l: number, cb: (err: unknown, res: Buffer) => void): void {
+    const answer = this.controlAnswers.get(code);
+    setImmediate(() =>
+      answer ? cb(null, answer) : cb(new Error("SCardControl error: Function not supported.(0x80100022)"), Buffer.alloc(0)),
+    );
   }
   SCARD_CTL_CODE(code: number): number {
     return 0x42000000 + code;
@@ -214,5 +221,49 @@ describe("pcsc.ts against a scripted binding", () => {
     b.last().emit("reader", new FakeReader("ACME CL Reader 00"));
     await until("ok", () => port.status() === "ok");
     await port.close();
+  });
+});
+
+describe("PC/SC helpers", () => {
+  const GET_FEATURE_REQUEST = 0x42000000 + 3400;
+  const TLV_PROPERTIES = 0x42330012;
+  const features = Buffer.from([0x12, 0x04, 0x42, 0x33, 0x00, 0x12]);
+  const properties = (maxApdu: number) => Buffer.from([0x01, 0x02, 0x00, 0x00, 0x0a, 0x04, maxApdu & 0xff, (maxApdu >> 8) & 0xff, (maxApdu >> 16) & 0xff, 0]);
+
+  it("asks a part-10 reader for dwMaxAPDUDataSize: extended above 261 bytes, short at 0, unknown without the feature", async () => {
+    const r = new FakeReader("ACME CL Reader 00");
+    expect(await probeExtendedApdu({ reader: r, timeoutMs: 200 })).toBeNull();
+    r.controlAnswers.set(GET_FEATURE_REQUEST, features);
+    r.controlAnswers.set(TLV_PROPERTIES, properties(0x10000));
+    expect(await probeExtendedApdu({ reader: r, timeoutMs: 200 })).toBe(true);
+    r.controlAnswers.set(TLV_PROPERTIES, properties(0));
+    expect(await probeExtendedApdu({ reader: r, timeoutMs: 200 })).toBe(false);
+  });
+
+  it("reports the probed capability on the channel", async () => {
+    const b = fakeBinding();
+    const port = await openPcscReader({ readerName: "ACME", deps: { createBinding: b.create } });
+    const reader = new FakeReader("ACME CL Reader 00");
+    reader.controlAnswers.set(GET_FEATURE_REQUEST, features);
+    reader.controlAnswers.set(TLV_PROPERTIES, properties(0));
+    b.last().emit("reader", reader);
+    reader.status(PRESENT, 1);
+    await until("the card", () => port.cardPresent() !== null);
+    const ch = await port.connect(signal());
+    expect(ch.extendedApdu).toBe(false);
+    await port.close();
+  });
+
+  it("maps PC/SC codes to card problems in one place", () => {
+    const err = (code: string) => new Error(`SCardX error: something.(0x${code})`);
+    expect(problemForPcscError(err("80100069"), "transmit").kind).toBe("no-card");
+    expect(problemForPcscError(err("8010000c"), "connect").kind).toBe("no-card");
+    expect(problemForPcscError(err("80100068"), "transmit").kind).toBe("no-card");
+    expect(problemForPcscError(err("80100013"), "transmit").kind).toBe("no-reader");
+    expect(problemForPcscError(err("8010001d"), "connect").kind).toBe("no-reader");
+    expect(problemForPcscError(err("80100009"), "connect").kind).toBe("no-reader");
+    expect(problemForPcscError(err("8010000a"), "transmit")).toEqual({ kind: "timeout", step: "transmit" });
+    expect(problemForPcscError(err("8010000b"), "connect")).toMatchObject({ kind: "transport", detail: expect.stringContaining("busy") as unknown });
+    expect(problemForPcscError(new Error("no code at all"), "transmit").kind).toBe("transport");
   });
 });

@@ -34,6 +34,7 @@ describe("every budget ends its state in a defined way", () => {
     await k.advance(100 + 90_000);
     expect(k.last().screen).toMatchObject({ name: "result", outcome: "abandoned", reason: "timeout" });
     expect(k.world.audit.records[0]).toMatchObject({ outcome: "abandoned", reason: "timeout", checks: ["ocr"] });
+    expect(k.leds()).toEqual(["ready", "busy", "ready"]);
   });
 
   it("checkEntry: a check that never answers refers the customer to staff as a device error", async () => {
@@ -55,6 +56,7 @@ describe("every budget ends its state in a defined way", () => {
     await k.advance(10_000);
     expect(k.last().screen).toMatchObject({ name: "result", outcome: "refer", reason: null });
     expect(k.world.audit.records[0]).toMatchObject({ outcome: "refer", reason: "read-error", triesBand: "ok" });
+    expect(k.leds()).toEqual(["ready", "busy", "refer"]);
     expect(k.world.handed.codes.every((c) => c.wiped)).toBe(true);
   });
 
@@ -68,6 +70,7 @@ describe("every budget ends its state in a defined way", () => {
     await k.advance(10_000);
     expect(k.last().screen).toMatchObject({ name: "result", outcome: "abandoned", reason: "card-removed" });
     expect(k.world.audit.records[0]?.durations).toMatchObject({ "reading-chip": 500, "replace-card": 10_000 });
+    expect(k.leds()).toEqual(["ready", "busy", "ready"]);
   });
 
   it("replaceCard: a card put back in time is read again from the start", async () => {
@@ -89,6 +92,7 @@ describe("every budget ends its state in a defined way", () => {
     await k.advance(800 + 1500 + 5_000);
     expect(k.last().screen).toMatchObject({ name: "result", outcome: "refer", reason: null });
     expect(k.world.audit.records[0]).toMatchObject({ reason: "could-not-check", checks: ["ocr", "chip", "authenticity"] });
+    expect(k.leds()).toEqual(["ready", "busy", "refer"]);
     expect(k.world.handed.chips.every(chipZeroed)).toBe(true);
   });
 
@@ -101,6 +105,7 @@ describe("every budget ends its state in a defined way", () => {
     await k.advance(20_000);
     expect(k.last().screen).toMatchObject({ name: "result", outcome: "refer", reason: null });
     expect(k.world.audit.records[0]).toMatchObject({ reason: "face-not-sure", checks: ["ocr", "chip", "authenticity", "face"] });
+    expect(k.leds()).toEqual(["ready", "busy", "refer"]);
   });
 
   it("resultUnattended: the verdict stays 8 s, then the kiosk is ready for the next customer", async () => {
@@ -112,6 +117,8 @@ describe("every budget ends its state in a defined way", () => {
     expect(k.last().screen.name).toBe("result");
     await k.advance(1);
     expect(k.last().screen.name).toBe("idle");
+    expect(k.leds()).toEqual(["ready", "busy", "pass", "ready"]);
+    expect(k.world.audit.records).toHaveLength(1);
   });
 
   it("resultAttended: staff have two minutes, then the data is purged without a confirm", async () => {
@@ -121,6 +128,8 @@ describe("every budget ends its state in a defined way", () => {
     await k.advance(120_000);
     expect(k.last().screen.name).toBe("idle");
     expect(k.world.handed.chips.every(chipZeroed)).toBe(true);
+    expect(k.leds()).toEqual(["ready", "busy", "pass", "ready"]);
+    expect(k.world.audit.records).toMatchObject([{ outcome: "pass", mode: "attended" }]);
   });
 
   it("outOfService: a missing reader takes the kiosk out of service until it comes back", async () => {
@@ -155,7 +164,9 @@ describe("every budget ends its state in a defined way", () => {
     expect(k.last().screen.name).toBe("manual-entry");
     await k.advance(1);
     expect(k.last().screen).toMatchObject({ name: "result", outcome: "abandoned", reason: "timeout" });
-    expect(k.world.audit.records).toHaveLength(1);
+    expect(k.world.audit.records).toMatchObject([{ outcome: "abandoned", reason: "timeout", checks: ["ocr"] }]);
+    // ready (idle) · busy (camera) · ready (typing) · busy (checking the entry) · ready … · ready (abandoned)
+    expect(k.leds()).toEqual(["ready", "busy", "ready", "busy", "ready", "busy", "ready"]);
   });
 
   it("staff: the staff overlay closes by itself after a minute without a staff action", async () => {

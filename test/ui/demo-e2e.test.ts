@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import type { AttendedChipData, ViewMessage } from "../../src/protocol";
-import { launchChromium, openPage, screenshot, waitForScreen } from "./helpers/browser";
+import { launchChromium, layoutProblems, openPage, screenshot, waitForScreen } from "./helpers/browser";
 import { daemonBuilt, startDaemon, type RunningDaemon } from "./helpers/daemon";
 import { findLeftovers } from "./helpers/heap";
 
@@ -63,6 +63,7 @@ describe.skipIf(!daemonBuilt())("a demo session through the real daemon", () => 
       await placeCard(page, ADULT_CARD);
       await waitForScreen(page, "result", 60_000);
       await screenshot(page, "e2e", "2-result");
+      expect(await layoutProblems(page)).toEqual([]);
       expect(await page.locator("[data-screen=result]").getAttribute("data-outcome")).toBe("pass");
       await page.getByTestId("done").tap();
       await waitForScreen(page, "idle", 30_000);
@@ -125,7 +126,7 @@ describe.skipIf(!daemonBuilt())("an attended session through the real daemon", (
   });
 
   it("shows the chip data side by side, then leaves none of it in the page's DOM, storage or heap", async () => {
-    const page = await openPage(browser, { width: 1024, height: 600 }, "about:blank");
+    const page = await openPage(browser, { width: 800, height: 480 }, "about:blank");
     try {
       const got: { attended: AttendedChipData | null } = { attended: null };
       page.on("websocket", (ws) =>
@@ -141,6 +142,8 @@ describe.skipIf(!daemonBuilt())("an attended session through the real daemon", (
       await waitForScreen(page, "result", 60_000);
       await page.waitForFunction(() => Array.from(document.querySelectorAll("canvas")).every((c) => c.dataset["drawn"]));
       await screenshot(page, "e2e", "3-attended-result");
+      // The chip's real images must fit too.
+      expect(await layoutProblems(page)).toEqual([]);
       const data = got.attended;
       if (!data) throw new Error("no attended chip data arrived over the socket");
       const needles = [data.namePngBase64.slice(0, 300), data.addressPngBase64.slice(0, 300), data.birthDate, data.expiry];

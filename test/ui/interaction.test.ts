@@ -165,8 +165,10 @@ describe("manual entry", () => {
     expect(await page.locator('[data-field="birthYear"]').textContent()).toBe("1990");
     await page.getByTestId("cal-era").tap();
     await page.getByTestId("era-reiwa").tap();
-    const last = harness.received.filter((m) => m.type === "entry-draft").at(-1);
-    expect(last).toEqual({ type: "entry-draft", entry: { calendar: "era", era: "reiwa" } });
+    // The tap returns before its message reaches the harness: poll for it.
+    await expect
+      .poll(() => harness.received.filter((m) => m.type === "entry-draft").at(-1))
+      .toEqual({ type: "entry-draft", entry: { calendar: "era", era: "reiwa" } });
   });
 });
 

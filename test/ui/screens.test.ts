@@ -26,6 +26,16 @@ afterAll(async () => {
 
 const LANG_NAMES: Record<Lang, string> = { ja: "Japanese", en: "English", zh: "Chinese", ko: "Korean", vi: "Vietnamese", pt: "Portuguese" };
 
+/** Console errors and uncaught exceptions (CSP violations show up here too); the favicon 404 aside. */
+function consoleErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(`uncaught: ${e.message}`));
+  page.on("console", (m) => {
+    if (m.type() === "error" && !m.location().url.endsWith("/favicon.ico")) errors.push(m.text());
+  });
+  return errors;
+}
+
 async function walk(page: Page, size: Size, lang: Lang, withAxe: boolean): Promise<string[]> {
   const problems: string[] = [];
   for (const state of allStates(lang)) {
@@ -47,8 +57,11 @@ describe.each(SIZES)("at $width×$height", (size) => {
   for (const lang of ["ja", "en"] as const) {
     it(`every screen fits and passes axe-core in ${LANG_NAMES[lang]}`, async () => {
       const page = await openPage(browser, size, harness.url);
+      const errors = consoleErrors(page);
+      await page.reload();
       try {
         expect(await walk(page, size, lang, true)).toEqual([]);
+        expect(errors).toEqual([]);
       } finally {
         await page.context().close();
       }
@@ -61,8 +74,11 @@ describe("the other four languages at the smallest size (800×480)", () => {
   for (const lang of ["zh", "ko", "vi", "pt"] as const) {
     it(`every screen fits and passes axe-core in ${LANG_NAMES[lang]}`, async () => {
       const page = await openPage(browser, size, harness.url);
+      const errors = consoleErrors(page);
+      await page.reload();
       try {
         expect(await walk(page, size, lang, true)).toEqual([]);
+        expect(errors).toEqual([]);
       } finally {
         await page.context().close();
       }

@@ -161,7 +161,7 @@ export async function serveOverVpcd(opts: VpcdOptions): Promise<VpcdLink> {
         const n = buf.readUInt16BE(0);
         const msg = Buffer.from(buf.subarray(2, 2 + n));
         buf = buf.subarray(2 + n);
-        chain = chain.then(() => handle(msg));
+        chain = chain.then(() => handle(msg)).catch(() => undefined); // one bad message never stalls the link
       }
     });
     s.on("error", () => {

@@ -52,8 +52,8 @@ export function runCli(cli: string, args: readonly string[], opts: { timeoutMs?:
     if (opts.stdin !== undefined) p.stdin?.end(opts.stdin);
     let stdout = "";
     let stderr = "";
-    p.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    p.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    p.stdout?.on("data", (d: Buffer) => (stdout += d.toString()));
+    p.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
     const timer = setTimeout(() => p.kill("SIGKILL"), timeoutMs);
     p.on("close", (code) => {
       clearTimeout(timer);

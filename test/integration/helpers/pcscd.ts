@@ -11,8 +11,8 @@
  * once. Readiness = vpcd's TCP port 35963 is listening (read from /proc/net/tcp, so probing never
  * inserts a card); that port is opened while pcscd registers "Virtual PCD 00 00". Every wait is bounded.
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, readFileSync, rmSync } from "node:fs";
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { serveOverVpcd, VPCD_PORT, type VpcdCard, type VpcdLink, type VpcdOptions } from "../../../src/card/sim/vpcd";
 
 export const VPCD_READER = "Virtual PCD 00 00";
@@ -34,8 +34,17 @@ export interface PcscdHarness {
   stop(): Promise<void>;
 }
 
+/** Whether any pcscd process exists (reads /proc/<pid>/comm; needs no procps on a bare CI image). */
 export function pcscdRunning(): boolean {
-  return spawnSync("pgrep", ["-x", "pcscd"], { encoding: "utf8" }).status === 0;
+  for (const pid of readdirSync("/proc")) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      if (readFileSync(`/proc/${pid}/comm`, "utf8").trim() === "pcscd") return true;
+    } catch {
+      /* the process ended while we looked */
+    }
+  }
+  return false;
 }
 
 /** Whether a TCP port is in LISTEN state, read from /proc/net/tcp{,6} (no connection is made). */

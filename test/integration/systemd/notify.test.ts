@@ -89,6 +89,19 @@ describe("systemd notify through systemd-notify", () => {
     expect(statuses).toContain("e");
   });
 
+  it("logs and carries on when the systemd-notify binary is missing", async () => {
+    const log = memoryLogger();
+    const sd = createSystemdNotifier({
+      env: { NOTIFY_SOCKET: path.join(dir, "notify.sock") },
+      pid: process.pid,
+      log,
+      binary: "/nonexistent/systemd-notify",
+    });
+    sd.ready("idle");
+    await sd.stopping();
+    expect(log.lines.join("")).toContain("systemd.notify-failed");
+  });
+
   it("does nothing without NOTIFY_SOCKET and ignores a watchdog meant for another process", () => {
     const off = createSystemdNotifier({ env: {}, pid: process.pid, log: memoryLogger() });
     expect(off.enabled).toBe(false);

@@ -129,7 +129,8 @@ export function allStates(lang: Lang): NamedView[] {
     { id: "face-check", screen: "face-check", view: v({ name: "face-check", hint: "closer" }, { countdown: countdown(9, 10) }) },
     { id: "result-pass", screen: "result", view: v({ name: "result", outcome: "pass", reason: null, attended: null }, { countdown: countdown(5, 5) }) },
     { id: "result-fail", screen: "result", view: v({ name: "result", outcome: "fail", reason: "under-age", attended: null }) },
-    { id: "result-refer", screen: "result", view: v({ name: "result", outcome: "refer", reason: "face-not-sure", attended: null }) },
+    // Unattended "refer" carries no reason: the customer is only asked to see staff.
+    { id: "result-refer", screen: "result", view: v({ name: "result", outcome: "refer", reason: null, attended: null }) },
     { id: "result-abandoned", screen: "result", view: v({ name: "result", outcome: "abandoned", reason: "timeout", attended: null }) },
     {
       id: "result-attended",

@@ -1,0 +1,93 @@
+/**
+ * readCardFront's multi-frame rules with a scripted OCR port (no tesseract): the frames are a real
+ * generated card photo so that locating and the side check run for real; only the text is scripted.
+ */
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import type { CameraPort, Frame } from "../../../src/camera/camera";
+import { encodedSize } from "../../../src/camera/image-size";
+import { OcrFailure, type LineKind, type OcrPort } from "../../../src/cardfront/ocr";
+import { readCardFront } from "../../../src/cardfront/read";
+
+const data = new Uint8Array(readFileSync(path.resolve("test/fixtures/cardface/heisei-1.jpg")));
+const size = encodedSize(data);
+if (!size) throw new Error("fixture is not an image");
+const photo: Frame = { width: size.width, height: size.height, format: size.format, data, capturedAt: 0 };
+
+function camera(n: number): CameraPort {
+  return {
+    role: "document",
+    status: () => "ok",
+    still: () => Promise.reject(new Error("not used")),
+    async *frames(signal: AbortSignal) {
+      for (let i = 0; i < n && !signal.aborted; i++) yield { ...photo, data: photo.data.slice() };
+    },
+    close: () => Promise.resolve(),
+  };
+}
+
+/** Per frame: [birth line, expiry line, code]; a string "fail" makes that call reject. */
+function scripted(lines: [string, string, string][]): OcrPort & { calls: LineKind[] } {
+  let i = 0;
+  const o = {
+    calls: [] as LineKind[],
+    recognizeLine(_img: unknown, kind: LineKind) {
+      o.calls.push(kind);
+      const frame = lines[Math.floor(i / 3)] ?? lines[lines.length - 1];
+      const text = frame?.[i % 3] ?? "";
+      i++;
+      return text === "fail" ? Promise.reject(new OcrFailure("timeout")) : Promise.resolve({ text, confidence: 95 });
+    },
+    close: () => Promise.resolve(),
+  };
+  return o;
+}
+
+const clock = { now: () => Date.UTC(2026, 10, 21, 3) };
+const B = "平成元年 1月 8日生";
+const E = "2033年 1月 8日まで有効";
+
+describe("readCardFront agreement rules", () => {
+  it("is sure once a rival code is outvoted by two (A, B, A, A)", async () => {
+    const ocr = scripted([[B, E, "2718"], [B, E, "2713"], [B, E, "2718"], [B, E, "2718"]]);
+    const r = await readCardFront({ camera: camera(4), ocr, clock }, AbortSignal.timeout(20_000), 20_000);
+    expect(r.kind).toBe("sure");
+    if (r.kind === "sure") {
+      expect(r.fields.securityCode).toBe("2718");
+      expect(r.frames).toBe(4);
+      r.code.wipe();
+    }
+  });
+
+  it("stays unsure when frames disagree and the camera stops (A, B, A)", async () => {
+    const ocr = scripted([[B, E, "2718"], [B, E, "2713"], [B, E, "2718"]]);
+    const r = await readCardFront({ camera: camera(3), ocr, clock }, AbortSignal.timeout(20_000), 20_000);
+    expect(r.kind).toBe("unsure");
+    if (r.kind === "unsure") {
+      expect(r.reasons).toContainEqual({ kind: "disagree", field: "securityCode" });
+      expect(r.prefill).toMatchObject({ era: "heisei", birthYear: "1", securityCode: "2718" });
+    }
+  });
+
+  it("refuses an agreed reading that breaks a plausibility rule (expiry not on the birthday)", async () => {
+    const ocr = scripted([[B, "2033年 1月 9日まで有効", "2718"]]);
+    const r = await readCardFront({ camera: camera(3), ocr, clock }, AbortSignal.timeout(20_000), 20_000);
+    expect(r.kind).toBe("unsure");
+    if (r.kind === "unsure") expect(r.reasons).toContainEqual({ kind: "implausible", problem: { field: "expiry", code: "not-birthday" } });
+  });
+
+  it("needs three agreeing frames for a Western-printed birth date", async () => {
+    const w = "1989年 1月 8日生";
+    const two = await readCardFront({ camera: camera(2), ocr: scripted([[w, E, "2718"]]), clock }, AbortSignal.timeout(20_000), 20_000);
+    expect(two.kind).toBe("unsure");
+    const three = await readCardFront({ camera: camera(3), ocr: scripted([[w, E, "2718"]]), clock }, AbortSignal.timeout(20_000), 20_000);
+    expect(three.kind).toBe("sure");
+    if (three.kind === "sure") three.code.wipe();
+  });
+
+  it("turns an OCR failure into a reason, not an exception", async () => {
+    const r = await readCardFront({ camera: camera(3), ocr: scripted([[B, "fail", "2718"]]), clock }, AbortSignal.timeout(20_000), 20_000);
+    expect(r).toMatchObject({ kind: "unsure", reasons: expect.arrayContaining([{ kind: "ocr", detail: "timeout" }]) });
+  });
+});
