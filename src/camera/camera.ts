@@ -1,6 +1,8 @@
 /**
  * The camera port. Two roles: `document` (the card face, from above the card tray) and `face` (the
- * customer). Both roles may name the same device; each role gets its own port object.
+ * customer). Both roles may name the same device; each role gets its own port object. One device
+ * serves one capture at a time (libcamera opens a camera exclusively), so with a shared device the
+ * flow uses the roles one after the other; a stream releases the device when its iteration ends.
  *
  * Contract:
  * - A port is usable as soon as its async factory returns it (no `init()`); `status()` says whether the

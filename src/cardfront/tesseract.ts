@@ -7,8 +7,9 @@
  * - eng best_int, PSM 7, digit whitelist for the security code (ecosystem.md §4: 5/5 codes, where jpn
  *   and the 4.0.0 data failed).
  *
- * Images go in as binary PGM (no codec work). Measured here: worker start ≈ 0.3–0.6 s; one date line
- * 25–70 ms, one code 15–40 ms.
+ * Images go in as binary PGM (no codec work). Measured here: worker start ≈ 0.3 s; the three lines
+ * of a frame 65–90 ms together. A line that times out keeps its worker busy; later lines queue
+ * behind it (the caller's budget still bounds the wait).
  */
 import { createRequire } from "node:module";
 import path from "node:path";

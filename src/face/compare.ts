@@ -15,7 +15,7 @@
  *
  * Why liveness failure is "not-sure" and not "no-match": Human's antispoof and liveness models are
  * small quick checks, not certified presentation-attack detection (their own demo README says so),
- * and they score some genuine faces low. A photo held up therefore never yields `match`, but a genuine
+ * and they score some genuine faces low. A frame they flag therefore never yields `match`, but a genuine
  * customer is sent to staff rather than told they are someone else.
  */
 

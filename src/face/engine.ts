@@ -40,7 +40,7 @@ export interface FaceEngine {
   /** Which model produced the embeddings (e.g. "human-3.3.6/faceres", "sim"). */
   readonly embeddingId: string;
   analyse(image: Image, role: FaceRole): Promise<FaceAnalysis>;
-  /** Free models and WASM memory. The engine is unusable afterwards. */
+  /** The engine is unusable afterwards (analyse rejects). What memory it frees is the adapter's to say. */
   close(): Promise<void>;
 }
 

@@ -16,6 +16,10 @@
  * - Every per-model cache is off (skipFrames 0, skipTime 0, cacheSensitivity 0): each call sees one
  *   image only, and nothing of one customer can leak into the next call.
  *
+ * `close()` only marks the engine closed: Human keeps loaded models in module-level caches of its
+ * own, which a second engine in the same process reuses (disposing them would break it), so the
+ * models' memory (~10 MiB of weights) goes with the process. The daemon makes one engine.
+ *
  * Measured (x86 dev VM, bench:face): load 0.1 s on a quiet machine (≈ 1 s with the team's load);
  * detect + mesh + embed + antispoof + liveness of a 480×645 frame with one face: 134 ms CPU (p50).
  * Live tfjs tensors stay at 402 (the weights) across calls: nothing leaks per call.

@@ -32,7 +32,7 @@ describe("kioskctl trust derive-ca on the deck's test CA (e = 65537)", () => {
     const trustFile = path.join(dir, "deck-trust.json");
     writeFileSync(trustFile, JSON.stringify({ keys: deck.trustKeys() }));
     cli = await buildKioskctl();
-    const run = await runCli(cli, ["trust", "derive-ca", "--trust-file", trustFile, ...files], 1_800_000);
+    const run = await runCli(cli, ["trust", "derive-ca", "--trust-file", trustFile, ...files], { timeoutMs: 1_800_000 });
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
     expect(run.stdout).toContain("issuer 9000023/001 (2 certificates, e=65537)");

@@ -21,7 +21,10 @@ function camera(n: number): CameraPort {
     status: () => "ok",
     still: () => Promise.reject(new Error("not used")),
     async *frames(signal: AbortSignal) {
-      for (let i = 0; i < n && !signal.aborted; i++) yield { ...photo, data: photo.data.slice() };
+      for (let i = 0; i < n && !signal.aborted; i++) {
+        yield { ...photo, data: photo.data.slice() };
+        await Promise.resolve();
+      }
     },
     close: () => Promise.resolve(),
   };
@@ -88,6 +91,7 @@ describe("readCardFront agreement rules", () => {
 
   it("turns an OCR failure into a reason, not an exception", async () => {
     const r = await readCardFront({ camera: camera(3), ocr: scripted([[B, "fail", "2718"]]), clock }, AbortSignal.timeout(20_000), 20_000);
-    expect(r).toMatchObject({ kind: "unsure", reasons: expect.arrayContaining([{ kind: "ocr", detail: "timeout" }]) });
+    expect(r.kind).toBe("unsure");
+    if (r.kind === "unsure") expect(r.reasons).toContainEqual({ kind: "ocr", detail: "timeout" });
   });
 });
