@@ -108,7 +108,7 @@ export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
     log,
   });
   const front = devices.documentCamera
-    ? createFrontGlue({ camera: devices.documentCamera, ocr: lazyOcr, budgetMs: budgets.budgets.captureCardFace, now: () => Date.now(), log })
+    ? createFrontGlue({ camera: devices.documentCamera, ocr: lazyOcr, budgetMs: withinBudget(budgets.budgets.captureCardFace), now: () => Date.now(), log })
     : null;
   const face = devices.faceCamera
     ? createFaceGlue({
@@ -116,7 +116,7 @@ export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
         engine: devices.faceEngine,
         decoder: lazyDecoder,
         thresholds: config.face,
-        budgetMs: budgets.budgets.faceCheck,
+        budgetMs: withinBudget(budgets.budgets.faceCheck),
         clock: systemClock,
         log,
       })
@@ -199,6 +199,14 @@ export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
         log.info("daemon-stopped", {});
       })()),
   };
+}
+
+/**
+ * A device step's own deadline: a little inside the flow state's budget, so the step's answer (with
+ * its reason) arrives before the state's timer ends it without one.
+ */
+function withinBudget(stateBudgetMs: number): number {
+  return Math.max(Math.floor(stateBudgetMs / 2), stateBudgetMs - 500);
 }
 
 export class ConfigError extends Error {
