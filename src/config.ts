@@ -39,8 +39,11 @@ export const configSchema = z
       .object({
         /** PC/SC reader name (substring match); empty = the first reader that appears. */
         readerName: z.string().default(""),
-        /** Refuse to VERIFY when the card has fewer tries left than this. */
-        minTriesLeft: z.number().int().min(1).max(10).default(3),
+        /**
+         * Refuse to VERIFY when the card has fewer tries left than this. At least 2: with one try left
+         * a wrong code would block the card, and the kiosk must never be what locks it.
+         */
+        minTriesLeft: z.number().int().min(2).max(10).default(3),
         /** READ BINARY mode: short 256-byte steps, one extended read, or extended when the reader allows. */
         readMode: z.enum(["short", "extended", "auto"]).default("short"),
         /** Demo mode only: the virtual card deck (JSON). Empty = the built-in deck. */

@@ -25,6 +25,7 @@ import { parseKeyTable } from "./card/mynumber/ca-keys";
 import { buildTrustStore, type TrustStore } from "./card/mynumber/trust";
 import { parseCameraSpec, type CameraPort, type CameraStatus } from "./camera/camera";
 import { openRpicamCamera } from "./camera/rpicam";
+import { openV4l2Camera } from "./camera/v4l2";
 import { openSimCamera, openSimDocumentCamera, SIM_ASSETS_DIR, type SimDocumentCamera } from "./camera/sim";
 import type { OcrPort } from "./cardfront/ocr";
 import { createTesseractOcr } from "./cardfront/tesseract";
@@ -83,15 +84,15 @@ export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
 
   const budgets = resolveBudgets(config.budgets);
   if (!budgets.ok) throw new ConfigError(budgets.errors);
-  const trust = openTrustStore(config, config.mode === "demo" ? loadDeck() : null);
+  // The demo deck is loaded once: its test CA is what the trust store must accept for its cards.
+  const deck = config.mode === "demo" ? loadDemoDeck(config) : null;
+  const trust = openTrustStore(config, deck);
 
-  const devices = config.mode === "demo" ? await openDemoDevices(config, log) : await openProductionDevices(config, log);
+  const devices = deck ? await openDemoDevices(config, deck, log) : await openProductionDevices(config, log);
   const audit = openAudit(config, log);
 
-  let ocr: Promise<OcrPort> | null = null;
-  let decoder: Promise<Jp2Decoder> | null = null;
-  const lazyOcr = () => (ocr ??= createTesseractOcr());
-  const lazyDecoder = () => (decoder ??= createJp2Decoder());
+  const lazyOcr = lazily<OcrPort>(createTesseractOcr);
+  const lazyDecoder = lazily<Jp2Decoder>(createJp2Decoder);
 
   const deviceStates = (): DeviceStates => ({
     reader: devices.reader?.status() ?? "missing",
@@ -171,9 +172,7 @@ export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
       log,
     });
   } catch (e) {
-    core.stop();
-    await devices.close();
-    audit.close();
+    await closeAll([unwatch, () => core.stop(), () => devices.close(), () => audit.close()]).catch(() => undefined);
     throw e;
   }
 
@@ -191,11 +190,7 @@ export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
     stop: () =>
       (stopping ??= (async () => {
         await systemd.stopping("stopping");
-        unwatch();
-        core.stop();
-        await server.close();
-        await devices.close();
-        audit.close();
+        await closeAll([unwatch, () => core.stop(), () => server.close(), () => devices.close(), () => audit.close()]);
         log.info("daemon-stopped", {});
       })()),
   };
@@ -207,6 +202,36 @@ export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
  */
 function withinBudget(stateBudgetMs: number): number {
   return Math.max(Math.floor(stateBudgetMs / 2), stateBudgetMs - 500);
+}
+
+/**
+ * Opens something on first use and shares it afterwards. A failed open is not remembered: the next
+ * use tries again, so one bad start (e.g. memory pressure while a model loads) does not put every
+ * later session out of service until a restart.
+ */
+export function lazily<T>(open: () => Promise<T>): () => Promise<T> {
+  let opened: Promise<T> | null = null;
+  return () =>
+    (opened ??= open().catch((e: unknown) => {
+      opened = null;
+      throw e;
+    }));
+}
+
+/**
+ * Runs every step in order even when one throws or rejects, then throws the first failure: a device
+ * that fails to close must not leave the others (or the audit database) open.
+ */
+export async function closeAll(steps: readonly (() => unknown)[]): Promise<void> {
+  const failures: unknown[] = [];
+  for (const step of steps) {
+    try {
+      await step();
+    } catch (e) {
+      failures.push(e);
+    }
+  }
+  if (failures.length > 0) throw failures[0];
 }
 
 export class ConfigError extends Error {
@@ -269,18 +294,20 @@ async function openProductionDevices(config: Config, log: Logger): Promise<Devic
           return null;
         });
       case "v4l2":
+        return openV4l2Camera({ role, device: s.device }).catch((e: unknown) => {
+          log.error("camera-unavailable", { role, message: e instanceof Error ? e.message : String(e) });
+          return null;
+        });
       case "sim":
       case "none":
       case "invalid":
-        // Production never simulates; V4L2 is not wired yet (README, card face section).
+        // Production never simulates.
         log.error("camera-unavailable", { role, reason: `spec ${s.kind} is not usable in production` });
         return null;
     }
   };
   const documentCamera = await openCamera(config.camera.document, "document");
-  const faceCamera = config.camera.face === config.camera.document && documentCamera
-    ? await openCamera(config.camera.face, "face")
-    : await openCamera(config.camera.face, "face");
+  const faceCamera = await openCamera(config.camera.face, "face");
   const faceEngine = await createHumanEngine().catch((e: unknown) => {
     log.error("face-engine-unavailable", { message: e instanceof Error ? e.message : String(e) });
     return null;
@@ -308,13 +335,8 @@ async function openProductionDevices(config: Config, log: Logger): Promise<Devic
     leds,
     ledsHealth,
     demo: null,
-    async close() {
-      await reader?.close();
-      await documentCamera?.close();
-      if (faceCamera !== documentCamera) await faceCamera?.close();
-      await faceEngine?.close();
-      await leds.close();
-    },
+    close: () =>
+      closeAll([() => reader?.close(), () => documentCamera?.close(), () => faceCamera?.close(), () => faceEngine?.close(), () => leds.close()]),
   };
 }
 
@@ -331,8 +353,11 @@ function missingLeds(): LedPort {
   };
 }
 
-async function openDemoDevices(config: Config, log: Logger): Promise<Devices> {
-  const deck = config.card.deckFile ? loadDeck(JSON.parse(readFileSync(config.card.deckFile, "utf8"))) : loadDeck();
+function loadDemoDeck(config: Config): Deck {
+  return config.card.deckFile ? loadDeck(JSON.parse(readFileSync(config.card.deckFile, "utf8"))) : loadDeck();
+}
+
+async function openDemoDevices(config: Config, deck: Deck, log: Logger): Promise<Devices> {
   const reader: SimReader = await openSimReader({});
   const documentCamera: SimDocumentCamera = await openSimDocumentCamera({
     assetsDir: config.camera.simImages || path.join(PACKAGE_ROOT, SIM_ASSETS_DIR),
@@ -376,13 +401,7 @@ async function openDemoDevices(config: Config, log: Logger): Promise<Devices> {
     leds,
     ledsHealth: () => leds.health(),
     demo,
-    async close() {
-      await reader.close();
-      await documentCamera.close();
-      await faceCamera.close();
-      await faceEngine.close();
-      await leds.close();
-    },
+    close: () => closeAll([() => reader.close(), () => documentCamera.close(), () => faceCamera.close(), () => faceEngine.close(), () => leds.close()]),
   };
 }
 

@@ -45,6 +45,28 @@ export function parseIsoDate(s: string): CalendarDate | null {
   return isValidDate(year, month, day) ? { year, month, day } : null;
 }
 
+/**
+ * "YYYYMMDD" as ASCII bytes (the chip's dates) → date, or null when malformed or not a real day.
+ * Read digit by digit, so that no string holding the date is made (strings cannot be zeroed).
+ */
+export function parseAsciiDate(b: Uint8Array): CalendarDate | null {
+  if (b.length !== 8) return null;
+  let n = 0;
+  for (const c of b) {
+    if (c < 0x30 || c > 0x39) return null;
+    n = n * 10 + (c - 0x30);
+  }
+  const year = Math.floor(n / 10_000);
+  const month = Math.floor(n / 100) % 100;
+  const day = n % 100;
+  return isValidDate(year, month, day) ? { year, month, day } : null;
+}
+
+/** 00:00 in Japan (UTC+9, no daylight saving) on day `d`, as epoch ms. */
+export function tokyoMidnight(d: CalendarDate): number {
+  return Date.UTC(d.year, d.month - 1, d.day) - 9 * 3_600_000;
+}
+
 export function formatIsoDate(d: CalendarDate): string {
   return `${String(d.year).padStart(4, "0")}-${String(d.month).padStart(2, "0")}-${String(d.day).padStart(2, "0")}`;
 }

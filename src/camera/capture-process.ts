@@ -41,7 +41,7 @@ function failureOf(e: NodeJS.ErrnoException): CameraFailure {
   return new CameraFailure({ kind: e.code === "ENOENT" ? "missing" : "capture-failed", detail: e.code ?? "spawn" });
 }
 
-/** Run the tool once and return the first JPEG it writes to stdout (the rest is discarded). */
+/** Run the tool once; its whole stdout must be one JPEG. */
 export async function captureJpeg(run: ToolRun, signal: AbortSignal): Promise<Frame> {
   if (signal.aborted) throw new CameraFailure({ kind: "aborted" });
   const child = start(run);
@@ -70,10 +70,10 @@ export async function captureJpeg(run: ToolRun, signal: AbortSignal): Promise<Fr
     child.on("error", (e: NodeJS.ErrnoException) => finish(failureOf(e)));
     child.on("close", (code) => {
       if (code !== 0) return finish(new CameraFailure({ kind: "capture-failed", detail: `exit ${String(code)}` }));
+      // The whole output is the image: rpicam-still's JPEG carries an EXIF thumbnail with its own
+      // EOI marker, so it must not go through the MJPEG splitter.
       const all = Buffer.concat(chunks);
-      const first = new MjpegSplitter().push(all)[0];
-      all.fill(0);
-      finish(null, first ?? new Uint8Array(0));
+      finish(null, new Uint8Array(all.buffer, all.byteOffset, all.byteLength));
     });
   });
   const size = encodedSize(data);

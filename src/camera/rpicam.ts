@@ -9,13 +9,15 @@
  *   tool or the camera index is absent, "error" when the tool fails. It never falls back to a sim.
  * - Images travel over stdout pipes into memory (`-o -`); nothing is written to disk.
  * - Every capture is bounded (`timeoutMs`, default 5 s for a still, per frame for a stream) and an
- *   aborted signal kills the child (SIGTERM, then SIGKILL after 500 ms).
+ *   aborted signal kills the child (capture-process.ts).
  * - Flags verified in rpicam-apps `core/still_options.hpp` (ecosystem.md §1.3): `-n` no preview,
  *   `--immediate`, `-e jpg`, `--camera N`, `--codec mjpeg`, `-t 0` run until killed.
  */
-import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { execFile, type ChildProcess } from "node:child_process";
 import { CameraFailure, throwIfAborted, type CameraPort, type CameraRole, type CameraStatus, type Frame } from "./camera";
-import { encodedSize } from "./image-size";
+import { captureJpeg, kill, streamJpegs, type ToolRun } from "./capture-process";
+
+export { MjpegSplitter } from "./mjpeg";
 
 export interface RpicamOptions {
   readonly role: CameraRole;
@@ -30,8 +32,6 @@ export interface RpicamOptions {
   readonly env?: NodeJS.ProcessEnv;
   readonly now?: () => number;
 }
-
-const MAX_FRAME_BYTES = 20 << 20;
 
 /** Parse `rpicam-still --list-cameras` output: the indices listed ("0 : imx708 [...]"). */
 export function listedCameras(output: string): number[] {
@@ -67,169 +67,34 @@ class RpicamCamera implements CameraPort {
     return this.#status;
   }
 
-  #common(): string[] {
-    return ["-n", "--camera", String(this.o.index), "--width", String(this.o.width ?? 1024), "--height", String(this.o.height ?? 768)];
+  #run(bin: string, extra: string[]): ToolRun {
+    const common = ["-n", "--camera", String(this.o.index), "--width", String(this.o.width ?? 1024), "--height", String(this.o.height ?? 768)];
+    return { bin, args: [...common, ...extra], env: this.o.env ?? process.env, timeoutMs: this.o.timeoutMs ?? 5000, children: this.#children, now: this.o.now ?? Date.now };
   }
 
-  #spawn(bin: string, args: string[]): ChildProcess {
-    const child = spawn(bin, args, { stdio: ["ignore", "pipe", "ignore"], env: this.o.env ?? process.env });
-    this.#children.add(child);
-    child.on("close", () => this.#children.delete(child));
-    child.on("error", () => this.#children.delete(child));
-    return child;
+  #ready(signal: AbortSignal): void {
+    throwIfAborted(signal);
+    if (this.#status !== "ok") throw new CameraFailure({ kind: "missing", detail: `camera ${this.o.index} ${this.#status}` });
   }
 
   async still(signal: AbortSignal): Promise<Frame> {
-    throwIfAborted(signal);
-    if (this.#status !== "ok") throw new CameraFailure({ kind: "missing", detail: `camera ${this.o.index} ${this.#status}` });
-    const timeoutMs = this.o.timeoutMs ?? 5000;
-    const args = [...this.#common(), "--immediate", "-e", "jpg", "-q", "90", "-t", "1", "-o", "-"];
-    const child = this.#spawn(this.o.stillBin ?? "rpicam-still", args);
-    const data = await new Promise<Uint8Array>((resolve, reject) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      const fail = (e: CameraFailure) => {
-        cleanup();
-        kill(child);
-        for (const c of chunks) c.fill(0);
-        reject(e);
-      };
-      const timer = setTimeout(() => fail(new CameraFailure({ kind: "timeout", afterMs: timeoutMs })), timeoutMs);
-      const onAbort = () => fail(new CameraFailure({ kind: "aborted" }));
-      signal.addEventListener("abort", onAbort, { once: true });
-      const cleanup = () => {
-        clearTimeout(timer);
-        signal.removeEventListener("abort", onAbort);
-      };
-      child.stdout?.on("data", (c: Buffer) => {
-        size += c.length;
-        if (size > MAX_FRAME_BYTES) fail(new CameraFailure({ kind: "capture-failed", detail: "image too large" }));
-        else chunks.push(c);
-      });
-      child.on("error", (e: NodeJS.ErrnoException) => {
-        if (e.code === "ENOENT") this.#status = "missing";
-        fail(new CameraFailure({ kind: e.code === "ENOENT" ? "missing" : "capture-failed", detail: e.code ?? "spawn" }));
-      });
-      child.on("close", (code) => {
-        cleanup();
-        const all = Buffer.concat(chunks);
-        for (const c of chunks) c.fill(0);
-        if (code !== 0) {
-          all.fill(0);
-          reject(new CameraFailure({ kind: "capture-failed", detail: `exit ${String(code)}` }));
-        } else resolve(new Uint8Array(all.buffer, all.byteOffset, all.byteLength));
-      });
-    });
-    const size = encodedSize(data);
-    if (!size || size.format !== "jpeg") {
-      data.fill(0);
-      throw new CameraFailure({ kind: "bad-image", detail: "rpicam-still did not return a JPEG" });
+    this.#ready(signal);
+    try {
+      return await captureJpeg(this.#run(this.o.stillBin ?? "rpicam-still", ["--immediate", "-e", "jpg", "-q", "90", "-t", "1", "-o", "-"]), signal);
+    } catch (e) {
+      if (e instanceof CameraFailure && e.error.kind === "missing") this.#status = "missing";
+      throw e;
     }
-    return { width: size.width, height: size.height, format: "jpeg", data, capturedAt: (this.o.now ?? Date.now)() };
   }
 
   async *frames(signal: AbortSignal): AsyncIterable<Frame> {
-    throwIfAborted(signal);
-    if (this.#status !== "ok") throw new CameraFailure({ kind: "missing", detail: `camera ${this.o.index} ${this.#status}` });
-    const args = [...this.#common(), "-t", "0", "--codec", "mjpeg", "--framerate", String(this.o.framerate ?? 10), "-o", "-"];
-    const child = this.#spawn(this.o.vidBin ?? "rpicam-vid", args);
-    const splitter = new MjpegSplitter();
-    const queue: Uint8Array[] = [];
-    const state: { ended: CameraFailure | null } = { ended: null };
-    let wake: (() => void) | null = null;
-    const poke = () => {
-      wake?.();
-      wake = null;
-    };
-    child.stdout?.on("data", (c: Buffer) => {
-      for (const f of splitter.push(c)) queue.push(f);
-      c.fill(0);
-      if (queue.length > 3) queue.shift()?.fill(0); // keep only fresh frames
-      poke();
-    });
-    child.on("error", (e: NodeJS.ErrnoException) => {
-      state.ended = new CameraFailure({ kind: e.code === "ENOENT" ? "missing" : "capture-failed", detail: e.code ?? "spawn" });
-      poke();
-    });
-    child.on("close", (code) => {
-      state.ended ??= new CameraFailure({ kind: "capture-failed", detail: `rpicam-vid exit ${String(code)}` });
-      poke();
-    });
-    signal.addEventListener("abort", poke, { once: true });
-    const timeoutMs = this.o.timeoutMs ?? 5000;
-    try {
-      while (!signal.aborted) {
-        const next = queue.shift();
-        if (next) {
-          const size = encodedSize(next);
-          if (size) yield { width: size.width, height: size.height, format: "jpeg", data: next, capturedAt: (this.o.now ?? Date.now)() };
-          continue;
-        }
-        if (state.ended) throw state.ended;
-        let timer: NodeJS.Timeout | undefined;
-        const timedOut = await new Promise<boolean>((resolve) => {
-          wake = () => resolve(false);
-          timer = setTimeout(() => resolve(true), timeoutMs);
-        });
-        clearTimeout(timer);
-        if (timedOut && queue.length === 0 && !signal.aborted) throw new CameraFailure({ kind: "timeout", afterMs: timeoutMs });
-      }
-    } finally {
-      signal.removeEventListener("abort", poke);
-      kill(child);
-      for (const f of queue) f.fill(0);
-      splitter.wipe();
-    }
+    this.#ready(signal);
+    yield* streamJpegs(this.#run(this.o.vidBin ?? "rpicam-vid", ["-t", "0", "--codec", "mjpeg", "--framerate", String(this.o.framerate ?? 10), "-o", "-"]), signal);
   }
 
   close(): Promise<void> {
     this.#status = "missing";
     for (const c of this.#children) kill(c);
     return Promise.resolve();
-  }
-}
-
-function kill(child: ChildProcess): void {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  child.kill("SIGTERM");
-  const t = setTimeout(() => {
-    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
-  }, 500);
-  t.unref();
-}
-
-/** Splits an MJPEG byte stream into JPEGs at SOI (FF D8) … EOI (FF D9) markers. */
-export class MjpegSplitter {
-  #buf = new Uint8Array(0);
-
-  push(chunk: Uint8Array): Uint8Array[] {
-    const merged = new Uint8Array(this.#buf.length + chunk.length);
-    merged.set(this.#buf, 0);
-    merged.set(chunk, this.#buf.length);
-    this.#buf.fill(0);
-    const out: Uint8Array[] = [];
-    let start = -1;
-    let consumed = 0;
-    for (let i = 0; i + 1 < merged.length; i++) {
-      if (merged[i] !== 0xff) continue;
-      const m = merged[i + 1];
-      if (m === 0xd8 && start < 0) start = i;
-      else if (m === 0xd9 && start >= 0) {
-        out.push(merged.slice(start, i + 2));
-        consumed = i + 2;
-        start = -1;
-        i++;
-      }
-    }
-    const keepFrom = start >= 0 ? start : Math.max(consumed, merged.length - 1);
-    this.#buf = merged.slice(keepFrom);
-    if (this.#buf.length > MAX_FRAME_BYTES) this.#buf = new Uint8Array(0);
-    merged.fill(0);
-    return out;
-  }
-
-  wipe(): void {
-    this.#buf.fill(0);
-    this.#buf = new Uint8Array(0);
   }
 }

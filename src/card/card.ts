@@ -14,7 +14,8 @@
  * | the kiosk's procedure         | mynumber/read-face.ts         | via surface-ap.ts |
  *
  * `call()` is the only place that sends: it bounds the wait (per-APDU timeout and the caller's signal,
- * even if the transport ignores the signal), follows 61xx with GET RESPONSE and 6Cxx with one re-send,
+ * even if the transport ignores the signal), follows 61xx with GET RESPONSE and 6Cxx with one re-send
+ * (never for a VERIFY with data: a secret is sent once),
  * refuses oversized answers, traces every exchange (VERIFY data masked, response data never traced),
  * and counts APDUs and bytes for the benchmark.
  */
@@ -85,6 +86,8 @@ export class Card {
     let r = await this.#exchange(cmd, signal, step, opts);
     let c = classifySw(r.sw);
     if (c.kind === "resend") {
+      // A VERIFY with data carries the secret: it is sent once, whatever the card answers.
+      if (cmd.ins === 0x20 && cmd.data) throw new CardError({ kind: "malformed", what: `${step}: 6Cxx to a VERIFY` });
       r = await this.#exchange({ ...cmd, le: c.le }, signal, step, { extended: c.le > 256 });
       c = classifySw(r.sw);
       if (c.kind === "resend") throw new CardError({ kind: "malformed", what: `${step}: 6Cxx twice` });

@@ -348,16 +348,18 @@ export function openPcscReader(opts: PcscReaderOptions = {}): Promise<PcscReader
       protocol = await connectOnce();
       if (typeof protocol !== "number") throw new CardError({ kind: "transport", detail: "stale PC/SC handle" });
     }
-    if (entry.atr === null || readers.get(name) !== entry) {
-      await disconnectQuietly(r);
-      throw new CardError({ kind: "no-card" });
-    }
     let extended = typeof opts.extendedApdu === "boolean" ? opts.extendedApdu : extendedCache.get(name);
     if (extended === undefined) {
       const probed = await probeExtendedApdu({ reader: r, timeoutMs: 1000 });
       extended = probed ?? /virtual pcd/i.test(name);
       extendedCache.set(name, extended);
       log(`pcsc: ${name} extended APDU ${extended ? "yes" : "no"} (${probed === null ? "by name" : "probed"})`);
+    }
+    // Checked after the last wait: a card taken away during connect or the probe must not get a
+    // channel (its removal event has already passed, so nothing would kill that channel).
+    if (entry.atr === null || readers.get(name) !== entry) {
+      await disconnectQuietly(r);
+      throw new CardError({ kind: "no-card" });
     }
     const ch = makeChannel(r, name, entry.atr.slice(), protocol, extended);
     channel = ch;

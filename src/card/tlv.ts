@@ -27,9 +27,15 @@ function malformed(what: string, at: number): CardError {
   return new CardError({ kind: "malformed", what: `${what} at offset ${at}` });
 }
 
-/** Read one TLV header at `offset`; the whole TLV must end at or before `limit`. */
-export function readTlv(buf: Uint8Array, offset: number, limit: number = buf.length): Tlv {
-  const end0 = Math.min(limit, buf.length);
+interface Header {
+  readonly tag: number;
+  readonly constructed: boolean;
+  readonly valueStart: number;
+  readonly length: number;
+}
+
+/** The tag and length at `offset`, which must both end before `end0`; the value is not looked at. */
+function readHeader(buf: Uint8Array, offset: number, end0: number): Header {
   let p = offset;
   if (p >= end0) throw malformed("TLV expected, end of data", p);
   const first = buf[p++] ?? 0;
@@ -61,10 +67,16 @@ export function readTlv(buf: Uint8Array, offset: number, limit: number = buf.len
     length = 0;
     for (let i = 0; i < n; i++) length = length * 256 + (buf[p++] ?? 0);
   }
-  const valueStart = p;
+  return { tag, constructed: (first & 0x20) !== 0, valueStart: p, length };
+}
+
+/** Read one TLV header at `offset`; the whole TLV must end at or before `limit`. */
+export function readTlv(buf: Uint8Array, offset: number, limit: number = buf.length): Tlv {
+  const end0 = Math.min(limit, buf.length);
+  const { tag, constructed, valueStart, length } = readHeader(buf, offset, end0);
   const end = valueStart + length;
   if (end > end0) throw malformed(`value of ${length} bytes runs past its bound`, offset);
-  return { tag, constructed: (first & 0x20) !== 0, start: offset, valueStart, end, length };
+  return { tag, constructed, start: offset, valueStart, end, length };
 }
 
 /**
@@ -98,32 +110,8 @@ function isFiller(buf: Uint8Array, from: number, end: number): boolean {
 
 /** Size of the whole outer TLV from its header bytes alone (no value needed); throws malformed when the header is incomplete. */
 export function tlvTotalSize(head: Uint8Array): number {
-  let p = 0;
-  const first = head[p++];
-  if (first === undefined) throw malformed("empty file", 0);
-  if ((first & 0x1f) === 0x1f) {
-    let n = 0;
-    for (;;) {
-      const b = head[p++];
-      if (b === undefined) throw malformed("tag truncated", 0);
-      n++;
-      if ((b & 0x80) === 0) break;
-      if (n >= 2) throw malformed("tag longer than 3 bytes", 0);
-    }
-  }
-  const l0 = head[p++];
-  if (l0 === undefined) throw malformed("length missing", 0);
-  if (l0 < 0x80) return p + l0;
-  if (l0 === 0x80) throw malformed("indefinite length", 0);
-  const n = l0 & 0x7f;
-  if (n > 3) throw malformed(`length of ${n} bytes`, 0);
-  let length = 0;
-  for (let i = 0; i < n; i++) {
-    const b = head[p++];
-    if (b === undefined) throw malformed("length truncated", 0);
-    length = length * 256 + b;
-  }
-  return p + length;
+  const h = readHeader(head, 0, head.length);
+  return h.valueStart + h.length;
 }
 
 /** Children of a constructed TLV, each tag at most once; duplicates are malformed. */

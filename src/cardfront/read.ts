@@ -4,7 +4,7 @@
  *
  *   readCardFront({ camera, ocr, clock }, signal, budgetMs)
  *     → { kind: "sure", fields, code }          code: 照合番号B (CodeB; wipe() it when done)
- *     | { kind: "unsure", prefill, reasons }    → manual entry, pre-filled with the leading readings
+ *     | { kind: "unsure", prefill, reasons }    → manual entry, pre-filled with the fields all frames read alike
  *     | { kind: "back-side-up" }                → ask the customer to turn the card; nothing was OCR'd
  *
  * Agreement: each field needs 2 agreeing frames (3 when the birth date is Western-printed, because the
@@ -135,9 +135,12 @@ export async function readCardFront(deps: CardFrontDeps, signal: AbortSignal, bu
   else note({ kind: budget.signal.aborted ? "timeout" : "frames-ended", frames });
   for (const p of lastProblems) note({ kind: "implausible", problem: p });
   for (const f of ["birth", "expiry", "securityCode"] as const) if (votes[f].disagreement) note({ kind: "disagree", field: f });
-  const birth = votes.birth.leading();
-  const expiryYear = votes.expiry.leading()?.year;
-  const securityCode = votes.securityCode.leading();
+  // Pre-fill only fields every frame read alike: a field the frames disagreed on is left for the
+  // customer to type, so pressing "OK" on a pre-filled guess cannot spend a try.
+  const settled = <T>(v: FieldVotes<T>): T | undefined => (v.disagreement ? undefined : v.leading());
+  const birth = settled(votes.birth);
+  const expiryYear = settled(votes.expiry)?.year;
+  const securityCode = settled(votes.securityCode);
   const prefill = toPrefill({
     ...(birth ? { birth } : {}),
     ...(expiryYear !== undefined ? { expiryYear } : {}),

@@ -40,7 +40,7 @@ function birthText(b: BirthField): string {
   return b.calendar === "era" ? `${b.era} ${b.eraYear}-${b.month}-${b.day}` : `${b.year}-${b.month}-${b.day}`;
 }
 
-export function describe(image: string, r: FrameReading, reveal: boolean, today: ReturnType<typeof tokyoDate>, ms: number): OcrCardImageJson {
+export function describeReading(image: string, r: FrameReading, reveal: boolean, today: ReturnType<typeof tokyoDate>, ms: number): OcrCardImageJson {
   const show = (v: string) => (reveal ? v : REDACTED);
   const base = { image, fields: { birth: null, expiry: null, securityCode: null }, ms: Math.round(ms) };
   switch (r.kind) {
@@ -144,7 +144,7 @@ export const ocrCardCommand: Command = {
       for (const [i, f] of frames.entries()) {
         const t0 = performance.now();
         const r = await readFrame({ ocr }, { ...f, data: f.data.slice() }, today, signal);
-        out.images.push(describe(files[i] ?? "", r, reveal, today, performance.now() - t0));
+        out.images.push(describeReading(files[i] ?? "", r, reveal, today, performance.now() - t0));
       }
       if (session) {
         const r = await readCardFront({ camera: listCamera(frames), ocr, clock: { now: () => Date.now() } }, signal, 60_000);

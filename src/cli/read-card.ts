@@ -150,8 +150,9 @@ function parseArgs(args: readonly string[], stdinLine: string | null): Args | st
         i++;
         continue;
       case "--min-tries": {
-        const n = int(1, 10);
-        if (n === null) return "--min-tries is 1 to 10";
+        // Never below 2: with one try left a wrong code would block the card.
+        const n = int(2, 10);
+        if (n === null) return "--min-tries is 2 to 10";
         a.minTries = n;
         i++;
         continue;

@@ -1,4 +1,5 @@
 import Database from "better-sqlite3";
+import { parseIsoDate, tokyoMidnight } from "../age/date";
 import { countsSince } from "../audit/sqlite";
 import type { Command } from "./kioskctl";
 
@@ -11,12 +12,8 @@ export function parseSince(text: string, now: number): number | null {
     const unit = rel[2] === "d" ? 86_400_000 : rel[2] === "h" ? 3_600_000 : 60_000;
     return now - Number(rel[1]) * unit;
   }
-  const day = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
-  if (day) {
-    const ms = Date.UTC(Number(day[1]), Number(day[2]) - 1, Number(day[3])) - 9 * 3_600_000;
-    return Number.isNaN(ms) ? null : ms;
-  }
-  return null;
+  const day = parseIsoDate(text);
+  return day && text.length === 10 ? tokyoMidnight(day) : null;
 }
 
 export const statsCommand: Command = {

@@ -5,13 +5,13 @@
  * guard) is forgotten when the flow purges the session.
  */
 import { randomBytes } from "node:crypto";
-import { formatIsoDate, tokyoDate, type CalendarDate } from "../age/date";
-import { assessAuthenticity } from "../card/mynumber/authenticity";
+import { tokyoDate, type CalendarDate } from "../age/date";
+import { assessAuthenticity, printedExpiryFromCodeB, type PrintedExpiry } from "../card/mynumber/authenticity";
 import type { CardFaceRecord } from "../card/mynumber/card-face";
 import { readCardFace, NONCE_BYTES, type ReadFaceResult } from "../card/mynumber/read-face";
+import type { ReadMode } from "../card/card";
 import { RetryGuard } from "../card/mynumber/retry-policy";
 import type { TrustStore } from "../card/mynumber/trust";
-import type { ReadMode } from "../card/card";
 import type { CardReaderPort } from "../card/reader";
 import type { CodeB } from "../card/secret";
 import { isCardError } from "../card/errors";
@@ -24,7 +24,7 @@ export interface ChipGlueDeps {
   reader: CardReaderPort | null;
   trust: TrustStore;
   minTriesLeft: number;
-  readMode: "short" | "extended" | "auto";
+  readMode: ReadMode | "auto";
   now: () => number;
   log: Logger;
   random?: (n: number) => Uint8Array;
@@ -35,39 +35,35 @@ class ReadEvidence implements ChipEvidence {
   constructor(
     readonly result: Extract<ReadFaceResult, { ok: true }>,
     /** The expiry year as printed (digits 7–10 of 照合番号B), for the DF29 cross-check. */
-    readonly printedExpiryYear: number | null,
+    readonly printedExpiry: PrintedExpiry | null,
   ) {}
   wipe(): void {
     this.result.purge();
   }
 }
 
-const ascii = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, "ascii"));
-const compactDate = (d: CalendarDate): string => formatIsoDate(d).replaceAll("-", "");
+/** "YYYYMMDD" as ASCII bytes, written digit by digit: no string holding the date is made. */
+function asciiDate(d: CalendarDate): Uint8Array {
+  const out = new Uint8Array(8);
+  let n = d.year * 10_000 + d.month * 100 + d.day;
+  for (let i = 7; i >= 0; i--) {
+    out[i] = 0x30 + (n % 10);
+    n = Math.floor(n / 10);
+  }
+  return out;
+}
 
 function chipData(record: CardFaceRecord): ChipData {
   // Copies: the flow owns these buffers from now on and zeroes them on purge; the record (and its
   // raw EF 0002 buffer) stays in the evidence and is wiped with it.
   return {
-    birthDate: ascii(compactDate(record.birthDate)),
-    expiry: ascii(compactDate(record.expiry)),
-    sex: ascii(record.sex),
+    birthDate: asciiDate(record.birthDate),
+    expiry: asciiDate(record.expiry),
+    sex: Uint8Array.of(record.sex.charCodeAt(0)),
     nameImage: record.namePng.slice(),
     addressImage: record.addressPng.slice(),
     photo: record.photo.bytes.slice(),
   };
-}
-
-function printedExpiryYear(code: CodeB): number | null {
-  return code.useBytes((b) => {
-    let y = 0;
-    for (let i = 6; i < 10; i++) {
-      const d = (b[i] ?? 0) - 0x30;
-      if (d < 0 || d > 9) return null;
-      y = y * 10 + d;
-    }
-    return y;
-  });
 }
 
 export function createChipGlue(deps: ChipGlueDeps) {
@@ -97,10 +93,7 @@ export function createChipGlue(deps: ChipGlueDeps) {
         return { kind: "read-error", detail: isCardError(e) ? e.problem.kind : "connect failed" };
       }
       const nonce = random(NONCE_BYTES);
-      const readMode: ReadMode =
-        deps.readMode === "auto" ? (channel.extendedApdu ? "extended" : "short") : deps.readMode;
-      if (readMode === "extended" && !channel.extendedApdu) log.warn("extended-apdu-unsupported", { reader: channel.reader });
-      let triesLeft: number | null = null;
+      if (deps.readMode === "extended" && !channel.extendedApdu) log.warn("extended-apdu-unsupported", { reader: channel.reader });
       try {
         const r = await readCardFace({
           transmit: channel,
@@ -108,12 +101,12 @@ export function createChipGlue(deps: ChipGlueDeps) {
           nonce,
           guard,
           signal,
-          readMode: readMode === "extended" && !channel.extendedApdu ? "short" : readMode,
-          onProgress: (fraction) => onProgress({ progress: fraction, triesLeft }),
+          readMode: deps.readMode,
+          extendedApdu: channel.extendedApdu,
+          onProgress: (fraction) => onProgress({ progress: fraction, triesLeft: null }),
           now: deps.now,
         });
         nonce.fill(0);
-        triesLeft = r.triesLeftAfter;
         log.info("chip-read", {
           ok: r.ok,
           failure: r.ok ? null : r.failure.kind,
@@ -126,7 +119,7 @@ export function createChipGlue(deps: ChipGlueDeps) {
           return {
             kind: "ok",
             chip: chipData(r.record),
-            evidence: new ReadEvidence(r, printedExpiryYear(code)),
+            evidence: new ReadEvidence(r, printedExpiryFromCodeB(code)),
             triesLeft: r.triesLeftAfter ?? 0,
           };
         }
@@ -154,20 +147,23 @@ export function createChipGlue(deps: ChipGlueDeps) {
         }
       } finally {
         nonce.fill(0);
-        await channel.disconnect();
+        // A failed disconnect must not replace the answer: an ok answer carries the chip data, which
+        // only the flow can wipe.
+        await channel.disconnect().catch((e: unknown) => {
+          log.warn("disconnect-failed", { error: e instanceof Error ? e.name : typeof e });
+        });
       }
     },
 
     assessAuthenticity(evidence: ChipEvidence): Promise<Authenticity> {
       if (!(evidence instanceof ReadEvidence)) return Promise.resolve("could-not-check");
       const r = evidence.result;
-      const year = evidence.printedExpiryYear;
       const a = assessAuthenticity({
         face: r.record,
         cvc: r.cvc,
         nonce: r.nonce,
         challengeSignature: r.signature,
-        printedExpiry: year === null ? null : { year },
+        printedExpiry: evidence.printedExpiry,
         today: tokyoDate(deps.now()),
         trust: deps.trust,
       });

@@ -11,7 +11,7 @@
  * - abandoned: the session ended without a verdict (timeout, cancel, card taken away).
  */
 import { ageOn } from "../age/legal-age";
-import { compareDates, isValidDate, type CalendarDate } from "../age/date";
+import { compareDates, parseAsciiDate, type CalendarDate } from "../age/date";
 import type { KioskMode, Outcome, ReasonCode } from "../protocol";
 
 export interface FlowPolicy {
@@ -101,30 +101,19 @@ export interface ChipFacts {
  * holding a birth date is ever created.
  */
 export function chipFacts(birthAscii: Uint8Array, expiryAscii: Uint8Array, today: CalendarDate): ChipFacts {
-  const birth = asciiDate(birthAscii);
-  const expiry = asciiDate(expiryAscii);
+  const birth = parseAsciiDate(birthAscii);
+  const expiry = parseAsciiDate(expiryAscii);
   return {
     age: birth ? ageOn(birth, today) : -1,
     expired: expiry ? compareDates(today, expiry) > 0 : true,
   };
 }
 
-function asciiDate(b: Uint8Array): CalendarDate | null {
-  if (b.length !== 8) return null;
-  let n = 0;
-  for (const c of b) {
-    if (c < 0x30 || c > 0x39) return null;
-    n = n * 10 + (c - 0x30);
-  }
-  const year = Math.floor(n / 10_000);
-  const month = Math.floor(n / 100) % 100;
-  const day = n % 100;
-  return isValidDate(year, month, day) ? { year, month, day } : null;
-}
 
 /**
  * The verdict from the chip before any face check, or null when nothing objects (yet).
- * Forgery signs come first (the dates of an altered record mean nothing), then expiry, then age.
+ * Forgery signs come first (the dates of an altered record mean nothing), then an unusable birth
+ * date, then expiry, then age.
  * With `requireGenuineChip` off, a chip that could not be checked is accepted; one that shows
  * alteration or cloning never is.
  */
@@ -144,6 +133,8 @@ export function chipVerdict(facts: ChipFacts, auth: Authenticity, policy: FlowPo
     case "genuine":
       break;
   }
+  // A birth date that is unreadable or in the future is a record the kiosk cannot use, not a minor.
+  if (facts.age < 0) return verdictFor("read-error");
   if (policy.refuseExpired && facts.expired) return verdictFor("card-expired");
   if (facts.age < policy.minimumAge) return verdictFor("under-age");
   return null;

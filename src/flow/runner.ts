@@ -19,7 +19,7 @@ import type { KioskCore } from "./core";
 import type { ClientMessage, Health, KioskMode, Lang, LedPattern, RunMode, ViewMessage } from "../protocol";
 import type { Logger } from "../log";
 import type { AuditStep } from "../audit/sink";
-import { tokyoDate } from "../age/date";
+import { tokyoDate, tokyoMidnight } from "../age/date";
 import type { Budgets } from "./budgets";
 import { INITIAL, budgetOf, transition, type Effect, type Event, type MachineOptions, type State, type StateKind } from "./machine";
 import { triesBand, type FlowPolicy } from "./outcome";
@@ -112,9 +112,7 @@ export function createRunner(deps: RunnerDeps): FlowRunner {
 
   function todayCounts() {
     try {
-      const d = tokyoDate(clock.now());
-      // 00:00 in Japan (UTC+9, no daylight saving) as epoch ms.
-      return ports.audit.counts(Date.UTC(d.year, d.month - 1, d.day) - 9 * 3_600_000);
+      return ports.audit.counts(tokyoMidnight(tokyoDate(clock.now())));
     } catch (e) {
       log.warn("flow.counts-failed", { error: e instanceof Error ? e.name : typeof e });
       return emptyCounts();
@@ -265,12 +263,7 @@ export function createRunner(deps: RunnerDeps): FlowRunner {
         });
         return;
       case "purge":
-        vault.purge();
-        try {
-          ports.endSession?.();
-        } catch (e) {
-          log.warn("flow.session-ended-failed", { error: e instanceof Error ? e.name : typeof e });
-        }
+        purgeSession();
         cancelSessionTimer();
         cancelSessionTimer = () => {};
         return;
@@ -284,6 +277,16 @@ export function createRunner(deps: RunnerDeps): FlowRunner {
         forEpoch(epoch)({ type: "DEVICES", healthy });
         return;
       }
+    }
+  }
+
+  /** Zero the vault and let the ports forget the session (the card layer's retry guard). */
+  function purgeSession(): void {
+    vault.purge();
+    try {
+      ports.endSession?.();
+    } catch (e) {
+      log.warn("flow.session-ended-failed", { error: e instanceof Error ? e.name : typeof e });
     }
   }
 
@@ -336,7 +339,7 @@ export function createRunner(deps: RunnerDeps): FlowRunner {
       cancelStateTimer();
       cancelSessionTimer();
       staff.close();
-      vault.purge();
+      purgeSession();
       listeners.clear();
     },
     state: () => state,

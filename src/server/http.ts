@@ -79,8 +79,8 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
       send(res, 200, "application/json", JSON.stringify(deps.core.health()) + "\n");
       return;
     }
-    const rel = url.pathname === "/" ? "index.html" : decodeURIComponent(url.pathname.slice(1));
-    const file = path.resolve(uiRoot, rel);
+    const rel = url.pathname === "/" ? "index.html" : decodedPath(url.pathname.slice(1));
+    const file = rel === null ? "" : path.resolve(uiRoot, rel);
     const type = TYPES[path.extname(file)];
     if (!file.startsWith(uiRoot + path.sep) || type === undefined) {
       send(res, 404, "text/plain; charset=utf-8", "not found\n");
@@ -119,6 +119,15 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
       });
     },
   };
+}
+
+/** A percent-decoded path, or null when its escapes are malformed (a 404, not a server error). */
+function decodedPath(p: string): string | null {
+  try {
+    return decodeURIComponent(p);
+  } catch {
+    return null;
+  }
 }
 
 function send(

@@ -59,7 +59,12 @@ export function attachSocket(deps: {
         deps.log.warn("socket-frame-dropped", { reason: "invalid" });
         return;
       }
-      deps.core.dispatch(parsed.message);
+      try {
+        deps.core.dispatch(parsed.message);
+      } catch (e) {
+        // A throw here would escape the socket's event handler and end the daemon.
+        deps.log.error("socket-dispatch-failed", { type: parsed.message.type, error: e instanceof Error ? e.name : typeof e });
+      }
     });
     ws.on("close", () => sockets.delete(ws));
     ws.on("error", () => sockets.delete(ws));

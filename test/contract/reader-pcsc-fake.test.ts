@@ -240,6 +240,21 @@ describe("PC/SC helpers", () => {
     expect(await probeExtendedApdu({ reader: r, timeoutMs: 200 })).toBe(false);
   });
 
+  it("refuses a channel to a card taken away while the reader's capability was being probed", async () => {
+    const b = fakeBinding();
+    const port = await openPcscReader({ readerName: "ACME", deps: { createBinding: b.create } });
+    const reader = new FakeReader("ACME CL Reader 00");
+    b.last().emit("reader", reader);
+    reader.status(PRESENT, 1);
+    await until("the card", () => port.cardPresent() !== null);
+    reader.control = (_d, _code, _l, cb) => {
+      reader.status(EMPTY, 1);
+      setImmediate(() => cb(new Error("SCardControl error: Function not supported.(0x80100022)"), Buffer.alloc(0)));
+    };
+    await expect(port.connect(signal())).rejects.toMatchObject({ kind: "no-card" });
+    await port.close();
+  });
+
   it("reports the probed capability on the channel", async () => {
     const b = fakeBinding();
     const port = await openPcscReader({ readerName: "ACME", deps: { createBinding: b.create } });

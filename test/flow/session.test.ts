@@ -116,6 +116,19 @@ describe("a whole session on fake devices", () => {
     expect(k.last().screen.name).toBe("idle");
   });
 
+  it("lets the card layer forget the session when the daemon stops in the middle of one", async () => {
+    k = startKiosk({ kioskMode: "attended" });
+    let ended = 0;
+    k.world.ports.endSession = () => void ended++;
+    k.world.insert();
+    await k.advance(800 + 1500 + 200 + 2000 + 50);
+    expect(k.last().screen.name).toBe("result");
+    expect(ended).toBe(0);
+    k.runner.stop();
+    expect(ended).toBe(1);
+    expect(k.world.handed.chips.every(chipZeroed)).toBe(true);
+  });
+
   it("numbers every view so the screen can drop stale ones", async () => {
     k = startKiosk();
     k.world.insert();

@@ -52,6 +52,14 @@ describe("config", () => {
     expect(text).toMatch(/unknownKey/);
   });
 
+  it("refuses a retry minimum that would let the kiosk spend a card's last try", () => {
+    const r = parseConfig({ card: { minTriesLeft: 1 } });
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.errors.join("\n")).toContain("card.minTriesLeft:");
+    expect(parseConfig({ card: { minTriesLeft: 2 } }).ok).toBe(true);
+  });
+
   it("refuses to listen on anything but loopback", () => {
     const r = parseConfig({ server: { host: "0.0.0.0" } });
     expect(r.ok).toBe(false);

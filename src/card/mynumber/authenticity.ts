@@ -33,8 +33,8 @@
  *
  * Cost: three RSA-2048 public operations plus SHA-256 of the record; see `npm run bench:auth`.
  */
-import { createHash } from "node:crypto";
 import { concatBytes } from "../apdu";
+import { NONCE_BYTES, sha256 } from "./digest";
 import { compareDates, isValidDate, type CalendarDate } from "../../age/date";
 import { parseCvc, type RawPublicKey } from "./cvc";
 import { rsaPublicKey, verifyPkcs1v15Sha256, type RsaPublicKey } from "./rsa";
@@ -134,20 +134,19 @@ export interface AuthenticityInput {
   readonly trust: TrustStore;
 }
 
-export const NONCE_LENGTH = 32;
-
 /**
  * The printed expiry year inside 照合番号B (digits 7–10, reference §3.2): what the customer or the
- * OCR read off the face. Null when the code is not 14 digits.
+ * OCR read off the face. Null when the code is not 14 digits. Computed from the bytes, so that no
+ * string holding digits of the code is ever created.
  */
 export function printedExpiryFromCodeB(code: CodeB): PrintedExpiry | null {
   return code.useBytes((b) => {
     if (b.length !== 14 || !b.every((c) => c >= 0x30 && c <= 0x39)) return null;
-    return { year: Number(String.fromCharCode(...b.subarray(6, 10))) };
+    let year = 0;
+    for (const c of b.subarray(6, 10)) year = year * 10 + (c - 0x30);
+    return { year };
   });
 }
-
-const sha256 = (data: Uint8Array): Uint8Array => new Uint8Array(createHash("sha256").update(data).digest());
 
 /** Run every check it can and return the one result. Never throws on any input bytes. */
 export function assessAuthenticity(input: AuthenticityInput): Authenticity {
@@ -242,7 +241,7 @@ function checkChain(input: AuthenticityInput): {
 
   // 3. The chip proves it holds the private half of DF24 by signing our nonce.
   const signedSoFar = { certificate: "pass", recordSignature: "pass" } as const;
-  if (input.nonce.length !== NONCE_LENGTH) {
+  if (input.nonce.length !== NONCE_BYTES) {
     return {
       checks: { ...signedSoFar, challenge: "fail" },
       failure: fail("could-not-check", "nonce-invalid"),

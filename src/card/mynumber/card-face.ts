@@ -11,7 +11,7 @@
  * `wipe()` zeroes everything at once. The spans are the raw TLV bytes the signature covers:
  * digest 1 = DF22‖DF23‖DF24, digest 2 = DF25‖DF26, digest 3 = DF27 (reference §3.5).
  */
-import { isValidDate, type CalendarDate } from "../../age/date";
+import { parseAsciiDate, type CalendarDate } from "../../age/date";
 import { CardError } from "../errors";
 import { childrenByTag, readTlv, readTlvList, type Tlv } from "../tlv";
 
@@ -79,12 +79,9 @@ export function imageFormat(b: Uint8Array): ImageFormat {
 
 function asciiDate(v: Uint8Array, what: string): CalendarDate {
   if (v.length !== 8 || !v.every((c) => c >= 0x30 && c <= 0x39)) throw malformed(`${what} is not 8 ASCII digits`);
-  const s = String.fromCharCode(...v);
-  const year = Number(s.slice(0, 4));
-  const month = Number(s.slice(4, 6));
-  const day = Number(s.slice(6, 8));
-  if (!isValidDate(year, month, day)) throw malformed(`${what} is not a real day`);
-  return { year, month, day };
+  const d = parseAsciiDate(v);
+  if (!d) throw malformed(`${what} is not a real day`);
+  return d;
 }
 
 /** `90 <exponent> 91 <modulus>` inside DF24 (also used for DF12, CVC bodies). */

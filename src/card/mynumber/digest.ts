@@ -5,6 +5,9 @@
  */
 import { createHash } from "node:crypto";
 
+/** The kiosk's nonce for 80 2A 00 00: 32 random bytes it chose itself (never the card's GET CHALLENGE). */
+export const NONCE_BYTES = 32;
+
 const SHA256_ALGORITHM = Uint8Array.of(0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05, 0x00);
 
 export function sha256(data: Uint8Array): Uint8Array {

@@ -17,12 +17,11 @@ import { CardError, toCardError } from "../errors";
 import type { CodeB } from "../secret";
 import type { Transmit } from "../transmit";
 import { parseCardFace, type CardFaceRecord } from "./card-face";
-import { nonceDigestInfo } from "./digest";
-import type { RetryGuard} from "./retry-policy";
-import { type PolicyRefusal } from "./retry-policy";
+import { NONCE_BYTES, nonceDigestInfo } from "./digest";
+import type { PolicyRefusal, RetryGuard } from "./retry-policy";
 import { SurfaceAp } from "./surface-ap";
 
-export const NONCE_BYTES = 32;
+export { NONCE_BYTES };
 
 export interface ReadFaceDeps {
   readonly transmit: Transmit;

@@ -52,7 +52,8 @@ export class RetryGuard {
   /**
    * The VERIFY of `code` was sent but its answer never arrived. The next `check()` settles it from the
    * card's tries-left answer: fewer tries than before → it was wrong (counted as the session's one wrong
-   * VERIFY); the same or more → it was right or never executed. An unknown count (null) counts as wrong.
+   * VERIFY); the same or more → it was right or never executed. A count now but none before counts as
+   * wrong; no count now (the card answered 9000: already verified) means it was right.
    */
   recordUncertain(code: CodeB, triesBefore: number | null): void {
     this.#uncertain?.code.wipe();

@@ -69,7 +69,9 @@ describe("readCardFront agreement rules", () => {
     expect(r.kind).toBe("unsure");
     if (r.kind === "unsure") {
       expect(r.reasons).toContainEqual({ kind: "disagree", field: "securityCode" });
-      expect(r.prefill).toMatchObject({ era: "heisei", birthYear: "1", securityCode: "2718" });
+      expect(r.prefill).toMatchObject({ era: "heisei", birthYear: "1", expiryYear: "2033" });
+      // The code the frames disagreed on is left for the customer to type, not pre-filled with a guess.
+      expect(r.prefill.securityCode).toBeUndefined();
     }
   });
 

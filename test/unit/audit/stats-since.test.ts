@@ -15,6 +15,12 @@ describe("kioskctl stats --since", () => {
     expect(parseSince("2026-06-10", now)).toBe(Date.parse("2026-06-09T15:00:00Z"));
   });
 
+  it("refuses a day that does not exist instead of rolling it over into the next month", () => {
+    expect(parseSince("2026-02-30", now)).toBeNull();
+    expect(parseSince("2026-13-01", now)).toBeNull();
+    expect(parseSince("20260610", now)).toBeNull();
+  });
+
   it("refuses anything else", () => {
     for (const bad of ["", "7", "7w", "yesterday", "2026-6-1", "-3d"]) expect(parseSince(bad, now)).toBeNull();
   });

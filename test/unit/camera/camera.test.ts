@@ -3,7 +3,7 @@ import { PNG } from "pngjs";
 import { describe, expect, it } from "vitest";
 import { CameraFailure, missingCamera, parseCameraSpec, wipeFrame } from "../../../src/camera/camera";
 import { encodedSize } from "../../../src/camera/image-size";
-import { MjpegSplitter } from "../../../src/camera/rpicam";
+import { MjpegSplitter } from "../../../src/camera/mjpeg";
 import { listedCameras } from "../../../src/camera/rpicam";
 
 function tinyJpeg(width: number, height: number): Uint8Array {

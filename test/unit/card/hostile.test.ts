@@ -162,6 +162,23 @@ describe("hostile cards", () => {
     expect(reads[0]?.bytes[4]).toBe(0x80);
   });
 
+  it("never re-sends the 照合番号B when the card answers its VERIFY with 6Cxx", async () => {
+    const card = entry.makeCard();
+    let verifies = 0;
+    const t: Transmit = {
+      transmit(cmd, signal) {
+        if (cmd[1] === 0x20 && cmd.length > 5) {
+          verifies++;
+          return Promise.resolve(Uint8Array.of(0x6c, 0x0e));
+        }
+        return card.transmit(cmd, signal);
+      },
+    };
+    const r = await run(t);
+    expect(kind(r)).toBe("malformed");
+    expect(verifies).toBe(1);
+  });
+
   it("refuses an endless 61xx chain as malformed", async () => {
     const t: Transmit = { transmit: () => Promise.resolve(Uint8Array.of(0x61, 0x01)) };
     expect(kind(await run(t))).toBe("malformed");

@@ -60,6 +60,13 @@ describe("BER-TLV", () => {
     expect(malformed(() => tlvTotalSize(new Uint8Array(0)))).toBe(true);
   });
 
+  it("sizes a file from its header by the same rules readTlv reads it: padding and indefinite lengths are malformed", () => {
+    for (const hex of ["00 05 01 02 03", "FF 20 80 00", "FF FF FF 01 00", "FF 20 84 00 00 00 01"]) {
+      expect(malformed(() => tlvTotalSize(fromHex(hex)))).toBe(true);
+      expect(malformed(() => readTlv(fromHex(hex), 0))).toBe(true);
+    }
+  });
+
   it("round-trips encodeTlv through readTlv for every length form (property, 3,000 cases)", () => {
     fc.assert(
       fc.property(

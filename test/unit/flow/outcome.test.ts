@@ -35,6 +35,12 @@ describe("verdict policy", () => {
     expect(chipVerdict({ age: 20, expired: false }, "genuine", POLICY)).toBeNull();
   });
 
+  it("refers a chip whose birth date is unreadable or in the future instead of calling the customer under age", () => {
+    expect(chipVerdict({ age: -1, expired: false }, "genuine", POLICY)).toEqual({ outcome: "refer", reason: "read-error" });
+    const lax = { ...POLICY, requireGenuineChip: false };
+    expect(chipVerdict({ age: -1, expired: false }, "could-not-check", lax)).toEqual({ outcome: "refer", reason: "read-error" });
+  });
+
   it("follows the switches: genuine chip, expired cards", () => {
     const ok = { age: 30, expired: false };
     const lax = { ...POLICY, requireGenuineChip: false, refuseExpired: false };

@@ -59,6 +59,12 @@ describe("server", () => {
     expect((await get(server.port, "/%2e%2e/%2e%2e/etc/passwd")).status).toBe(404);
   });
 
+  it("answers a path with malformed percent escapes with 404, not a server error", async () => {
+    const r = await get(server.port, "/%E0%A4%A.js");
+    expect(r.status).toBe(404);
+    expect(log.lines.some((l) => l.includes("http-error"))).toBe(false);
+  });
+
   it("refuses requests addressed to another host name (DNS rebinding)", async () => {
     const r = await get(server.port, "/healthz", { host: `evil.example:${server.port}` });
     expect(r.status).toBe(421);
@@ -82,6 +88,20 @@ describe("server", () => {
     expect(core.received).toEqual([{ type: "start" }, { type: "demo-place-card", cardId: "showa-adult" }]);
     expect(log.lines.filter((l) => l.includes("socket-frame-dropped")).length).toBe(2);
     ws.close();
+  });
+
+  it("keeps serving when the flow throws on a message, and logs it by type only", async () => {
+    const throwing = { ...fakeCore(health), dispatch: () => { throw new TypeError("flow bug"); } };
+    const dir = await mkdtemp(path.join(tmpdir(), "mynaguard-ui-"));
+    const own = await startServer({ core: throwing, uiDir: dir, host: "127.0.0.1", port: 0, log });
+    const ws = new WebSocket(`ws://127.0.0.1:${own.port}/ws`);
+    await new Promise((r) => ws.once("open", r));
+    ws.send(JSON.stringify({ type: "start" }));
+    await expect.poll(() => log.lines.some((l) => l.includes("socket-dispatch-failed"))).toBe(true);
+    expect(log.lines.find((l) => l.includes("socket-dispatch-failed"))).toContain("TypeError");
+    expect((await get(own.port, "/healthz")).status).toBe(200);
+    ws.close();
+    await own.close();
   });
 
   it("refuses a WebSocket from a page of another origin", async () => {
