@@ -178,7 +178,11 @@ export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
 
   const health = (): Health => ({ ...core.health(), devices: deviceStates() });
   systemd.ready(devicesHealthy(deviceStates()) ? "ready" : "out of service: hardware missing");
-  systemd.startWatchdog(() => devicesHealthy(deviceStates()));
+  // The watchdog is fed while the event loop runs (the timer fires) and no device is failing
+  // ("error": e.g. pcscd unusable for longer than WatchdogSec), so systemd restarts a wedged daemon.
+  // Hardware that is simply absent ("missing") does not starve it: a restart cannot plug a camera
+  // in, and a restart loop would blank the out-of-service screen and /healthz every half minute.
+  systemd.startWatchdog(() => !Object.values(deviceStates()).includes("error"));
   log.info("daemon-started", { mode: config.mode, kioskMode: config.kiosk.mode, url: server.url });
 
   let stopping: Promise<void> | null = null;
@@ -287,17 +291,15 @@ async function openProductionDevices(config: Config, log: Logger): Promise<Devic
   });
   const openCamera = async (spec: string, role: "document" | "face"): Promise<CameraPort | null> => {
     const s = parseCameraSpec(spec);
+    const unavailable = (e: unknown): null => {
+      log.error("camera-unavailable", { role, message: e instanceof Error ? e.message : String(e) });
+      return null;
+    };
     switch (s.kind) {
       case "rpicam":
-        return openRpicamCamera({ role, index: s.index }).catch((e: unknown) => {
-          log.error("camera-unavailable", { role, message: e instanceof Error ? e.message : String(e) });
-          return null;
-        });
+        return openRpicamCamera({ role, index: s.index }).catch(unavailable);
       case "v4l2":
-        return openV4l2Camera({ role, device: s.device }).catch((e: unknown) => {
-          log.error("camera-unavailable", { role, message: e instanceof Error ? e.message : String(e) });
-          return null;
-        });
+        return openV4l2Camera({ role, device: s.device }).catch(unavailable);
       case "sim":
       case "none":
       case "invalid":

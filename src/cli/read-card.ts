@@ -8,7 +8,7 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import { toHex } from "../card/apdu";
-import { CardError, isCardError } from "../card/errors";
+import { CardError, describeProblem, isCardError } from "../card/errors";
 import { formatIsoDate } from "../age/date";
 import { readCardFace, type ReadFaceFailure, type ReadFaceResult } from "../card/mynumber/read-face";
 import { RetryGuard } from "../card/mynumber/retry-policy";
@@ -277,17 +277,12 @@ function failureText(f: ReadFaceFailure): string {
     case "no-card":
       return "no card on the reader (or it was removed during the read)";
     case "no-reader":
-      return `no reader: ${f.detail}`;
     case "timeout":
-      return `the card did not answer in time (${f.step})`;
     case "aborted":
-      return "aborted";
     case "malformed":
-      return `malformed card data: ${f.what}`;
     case "status":
-      return `unexpected status ${f.sw.toString(16).toUpperCase().padStart(4, "0")} at ${f.step}`;
     case "transport":
-      return `transport failure: ${f.detail}`;
+      return describeProblem(f);
   }
 }
 
@@ -299,7 +294,8 @@ export function toJson(
   read: ReadFaceResult,
   ctx: { reader: string; atr: Uint8Array; readMode: "short" | "extended"; reveal: boolean; auth?: AuthenticityContext },
 ): ReadCardJson {
-  const show = (v: string): string => (ctx.reveal ? v : REDACTED);
+  // A thunk: without --reveal no string of the holder's data is even made.
+  const show = (v: () => string): string => (ctx.reveal ? v() : REDACTED);
   const out: ReadCardJson = {
     outcome: read.ok ? "read" : read.failure.kind,
     reader: ctx.reader,
@@ -317,13 +313,13 @@ export function toJson(
   if (read.ok) {
     const r = read.record;
     out.record = {
-      birthDate: show(formatIsoDate(r.birthDate)),
-      sex: show(r.sex),
-      expiry: show(formatIsoDate(r.expiry)),
+      birthDate: show(() => formatIsoDate(r.birthDate)),
+      sex: show(() => r.sex),
+      expiry: show(() => formatIsoDate(r.expiry)),
       photo: {
         format: r.photo.format,
         bytes: r.photo.bytes.length,
-        sha256: show(createHash("sha256").update(r.photo.bytes).digest("hex")),
+        sha256: show(() => createHash("sha256").update(r.photo.bytes).digest("hex")),
       },
     };
   } else {

@@ -7,7 +7,9 @@
  * - An answer that arrives after its state was left (`!scope.current()`) is never turned into an
  *   event; if it carries personal data (a 照合番号B, a chip record, a PNG) that data is wiped at once.
  * - A port that throws (synchronously or by rejecting) is a device failure: `scope.failed`.
- * - 照合番号B is wiped as soon as the chip has been read: it is never kept for a second VERIFY.
+ * - 照合番号B is wiped as soon as the chip has been read. Until then it stays in the vault only for the
+ *   re-read after a lifted card is put back; whether that read may VERIFY again is the retry guard's
+ *   call (card/mynumber/retry-policy.ts), never this file's.
  */
 import { tokyoDate } from "../age/date";
 import type { Logger } from "../log";

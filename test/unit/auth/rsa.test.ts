@@ -1,6 +1,7 @@
 import { constants, privateEncrypt, sign, type KeyObject } from "node:crypto";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { digestInfoSha256, nonceDigestInfo } from "../../../src/card/mynumber/digest";
 import {
   bigIntToBytes,
   bytesToBigInt,
@@ -68,6 +69,14 @@ describe("PKCS#1 v1.5 SHA-256 verification", () => {
     const triple = concat(sha256(Uint8Array.of(1)), sha256(Uint8Array.of(2)), sha256(Uint8Array.of(3)));
     const sig = signInfo(keys.issuer, digestInfo(triple));
     expect(verifyPkcs1v15Sha256(issuer, sig, triple)).toEqual({ ok: true });
+  });
+
+  it("encodes DigestInfo with short-form DER lengths only, and refuses a digest that would need a long form", () => {
+    const info = nonceDigestInfo(new Uint8Array(32));
+    expect(info.length).toBe(51);
+    expect(Array.from(info.subarray(0, 2))).toEqual([0x30, 0x31]);
+    expect(digestInfoSha256(new Uint8Array(110))[1]).toBe(0x7f);
+    expect(() => digestInfoSha256(new Uint8Array(111))).toThrow(RangeError);
   });
 
   it("encodes the same message representative as OpenSSL", () => {
