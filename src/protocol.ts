@@ -147,7 +147,9 @@ export type EntryProblem =
   | "too-far-ahead"
   | "long-past"
   | "before-fifth-birthday"
-  | "not-4-digits";
+  | "not-4-digits"
+  /** The camera saw the back of the card (the side with the number): turn it over. Not a typing problem. */
+  | "back-side-up";
 
 export interface DemoCard {
   id: string;

@@ -39,7 +39,8 @@ export function createFrontGlue(deps: FrontGlueDeps) {
           return { kind: "unsure", prefill: r.prefill };
         case "back-side-up":
           log.info("card-front", { sure: false, reasons: "back-side-up" });
-          return { kind: "unsure", prefill: { calendar: "era" } };
+          // Never read further: the number side must not be OCR'd. Ask the customer to turn it over.
+          return { kind: "unsure", prefill: { calendar: "era" }, problem: "card:back-side-up" };
       }
     },
 

@@ -82,7 +82,7 @@ export function runPortEffect(effect: PortEffect, scope: EffectScope, deps: Effe
           return;
         }
         if (r.kind === "sure") vault.setCodeB(r.codeB);
-        emit({ type: "CARD_FRONT_READ", sure: r.kind === "sure", prefill: r.prefill });
+        emit({ type: "CARD_FRONT_READ", sure: r.kind === "sure", prefill: r.prefill, problem: r.kind === "unsure" ? (r.problem ?? null) : null });
       }, failed);
       return;
 

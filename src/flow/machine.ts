@@ -84,7 +84,7 @@ export type Event =
   | { readonly type: "BUDGET_EXPIRED" }
   | { readonly type: "SESSION_EXPIRED" }
   | { readonly type: "DEVICES"; readonly healthy: boolean }
-  | { readonly type: "CARD_FRONT_READ"; readonly sure: boolean; readonly prefill: EntryPrefill }
+  | { readonly type: "CARD_FRONT_READ"; readonly sure: boolean; readonly prefill: EntryPrefill; readonly problem?: string | null }
   | { readonly type: "ENTRY_SUBMITTED"; readonly entry: EntryPrefill }
   /** Live validation of the entry being typed. */
   | { readonly type: "ENTRY_DRAFT"; readonly problem: string | null }
@@ -326,7 +326,7 @@ function fromSession(state: SessionState, event: Event, opts: MachineOptions): S
         const s3 = withCheck(s2, "ocr");
         return event.sure
           ? { state: { kind: "reading-chip", epoch, s: s3, progress: 0, resumed: false }, effects: [{ type: "read-chip" }] }
-          : { state: { kind: "manual-entry", epoch, s: s3, prefill: event.prefill, problem: null }, effects: [] };
+          : { state: { kind: "manual-entry", epoch, s: s3, prefill: event.prefill, problem: event.problem ?? null }, effects: [] };
       }
       if (event.type === "BUDGET_EXPIRED") {
         return { state: { kind: "manual-entry", epoch, s: s2, prefill: { calendar: "era" }, problem: null }, effects: [] };

@@ -71,7 +71,8 @@ export interface ChipProgress {
 
 export type CardFrontResult =
   | { kind: "sure"; codeB: CodeB; prefill: EntryPrefill }
-  | { kind: "unsure"; prefill: EntryPrefill };
+  /** `problem`: why OCR could not help, for the manual-entry screen (e.g. "card:back-side-up"). */
+  | { kind: "unsure"; prefill: EntryPrefill; problem?: string };
 
 export type EntryCheck = { ok: true; codeB: CodeB } | { ok: false; problem: string };
 

@@ -168,6 +168,16 @@ describe("card removal and devices at other moments", () => {
     expect(k.last().screen).toMatchObject({ name: "result", outcome: "pass" });
   });
 
+  it("asks the customer to turn the card over when the camera sees its back, without reading it", async () => {
+    k = startKiosk({ script: { front: { after: 100, value: "back-side-up" } } });
+    k.world.insert();
+    await k.advance(100);
+    expect(k.last().screen).toMatchObject({ name: "manual-entry", problem: "card:back-side-up", prefill: { calendar: "era" } });
+    k.runner.dispatch({ type: "entry-draft", entry: { calendar: "era", era: "showa" } });
+    await k.advance(10);
+    expect(k.last().screen).not.toMatchObject({ problem: "card:back-side-up" });
+  });
+
   it("lets the customer lift the card to read its digits during manual entry", async () => {
     k = startKiosk({ script: { front: { after: 100, value: "unsure" } } });
     k.world.insert();

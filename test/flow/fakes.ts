@@ -34,7 +34,7 @@ export const ADULT: PersonSpec = { birth: "19870423", expiry: "20341231", sex: "
 type Answer<T> = { after: number; value: T } | "hang" | "throw";
 
 export interface Script {
-  front: Answer<"sure" | "unsure">;
+  front: Answer<"sure" | "unsure" | "back-side-up">;
   entry: Answer<"ok" | "problem">;
   chip: Answer<ChipReadResult["kind"]>;
   triesLeft: number;
@@ -166,7 +166,8 @@ export function createFakeWorld(overrides: Partial<Script> = {}, person: PersonS
     },
     async readCardFront(signal): Promise<CardFrontResult> {
       const v = await answer(script.front, signal);
-      return v === "sure" ? { kind: "sure", codeB: code(), prefill } : { kind: "unsure", prefill };
+      if (v === "sure") return { kind: "sure", codeB: code(), prefill };
+      return v === "back-side-up" ? { kind: "unsure", prefill: { calendar: "era" }, problem: "card:back-side-up" } : { kind: "unsure", prefill };
     },
     async checkEntry(_entry, _today, signal): Promise<EntryCheck> {
       const v = await answer(script.entry, signal);

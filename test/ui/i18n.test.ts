@@ -28,6 +28,7 @@ const AUTH: Record<Authenticity | "not-checked", true> = {
 const ENTRY_PROBLEMS: Record<EntryProblem, true> = {
   missing: true, "not-a-number": true, "out-of-range": true, "not-in-era": true, "not-a-date": true, "in-future": true,
   "too-old": true, "not-birthday": true, "too-far-ahead": true, "long-past": true, "before-fifth-birthday": true, "not-4-digits": true,
+  "back-side-up": true,
 };
 
 const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();

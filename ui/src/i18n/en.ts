@@ -58,6 +58,7 @@ export const en: Messages = {
   "entry.problem.long-past": "The expiry year is too long ago. Please check.",
   "entry.problem.before-fifth-birthday": "Please check the expiry year.",
   "entry.problem.not-4-digits": "The security code has 4 digits.",
+  "entry.problem.back-side-up": "The card is upside down. Turn it over so the photo side faces up, or type the numbers.",
   "entry.problem.other": "Please check what you entered.",
   "pad.delete": "Delete one digit",
   "pad.next": "Next",

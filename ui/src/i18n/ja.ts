@@ -57,6 +57,7 @@ export const ja = {
   "entry.problem.long-past": "有効期限の年が古すぎます。ご確認ください。",
   "entry.problem.before-fifth-birthday": "有効期限の年をご確認ください。",
   "entry.problem.not-4-digits": "セキュリティコードは4桁です。",
+  "entry.problem.back-side-up": "カードが裏返しです。顔写真のある表面を上にして置き直すか、数字を入力してください。",
   "entry.problem.other": "入力内容をもう一度ご確認ください。",
   "pad.delete": "1文字消す",
   "pad.next": "次へ",

@@ -58,6 +58,7 @@ export const ko: Messages = {
   "entry.problem.long-past": "유효기간 연도가 너무 오래되었습니다. 확인해 주세요.",
   "entry.problem.before-fifth-birthday": "유효기간 연도를 확인해 주세요.",
   "entry.problem.not-4-digits": "보안 코드는 4자리입니다.",
+  "entry.problem.back-side-up": "카드가 뒤집혀 있습니다. 사진이 있는 앞면이 위로 오게 다시 놓거나 숫자를 입력해 주세요.",
   "entry.problem.other": "입력 내용을 다시 확인해 주세요.",
   "pad.delete": "한 글자 지우기",
   "pad.next": "다음",

@@ -59,6 +59,7 @@ export const pt: Messages = {
   "entry.problem.long-past": "O ano de validade é antigo demais. Confira.",
   "entry.problem.before-fifth-birthday": "Confira o ano de validade.",
   "entry.problem.not-4-digits": "O código de segurança tem 4 dígitos.",
+  "entry.problem.back-side-up": "O cartão está virado ao contrário. Vire-o com a foto para cima ou digite os números.",
   "entry.problem.other": "Confira o que foi digitado.",
   "pad.delete": "Apagar um dígito",
   "pad.next": "Próximo",

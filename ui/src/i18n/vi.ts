@@ -58,6 +58,7 @@ export const vi: Messages = {
   "entry.problem.long-past": "Năm hết hạn đã quá lâu. Xin kiểm tra.",
   "entry.problem.before-fifth-birthday": "Xin kiểm tra năm hết hạn.",
   "entry.problem.not-4-digits": "Mã bảo mật có 4 chữ số.",
+  "entry.problem.back-side-up": "Thẻ đang bị úp ngược. Hãy lật thẻ để mặt có ảnh hướng lên, hoặc nhập các chữ số.",
   "entry.problem.other": "Xin kiểm tra lại nội dung đã nhập.",
   "pad.delete": "Xóa một số",
   "pad.next": "Tiếp",

@@ -59,6 +59,7 @@ export const zh: Messages = {
   "entry.problem.long-past": "有效期的年份太早，请检查。",
   "entry.problem.before-fifth-birthday": "请检查有效期的年份。",
   "entry.problem.not-4-digits": "安全码为4位数字。",
+  "entry.problem.back-side-up": "卡片放反了。请翻转卡片使照片面朝上，或直接输入数字。",
   "entry.problem.other": "请再次检查输入的内容。",
   "pad.delete": "删除一位",
   "pad.next": "下一项",
