@@ -15,7 +15,7 @@ import { readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseIsoDate, tokyoDate, type CalendarDate } from "../src/age/date";
-import type { CameraPort, Frame } from "../src/camera/camera";
+import { framesCamera, type Frame } from "../src/camera/camera";
 import { deriveCodeB } from "../src/card/mynumber/code-b";
 import { checkCard } from "../src/cardfront/plausibility";
 import { readFrame } from "../src/cardfront/frame-read";
@@ -29,22 +29,6 @@ function arg(argv: string[], name: string, def: string): string {
   return i >= 0 && argv[i + 1] !== undefined ? (argv[i + 1] as string) : def;
 }
 
-/** A camera that yields the given frames once, then ends (one session of the set). */
-function replay(frames: Frame[]): CameraPort {
-  return {
-    role: "document",
-    status: () => "ok",
-    still: () => Promise.reject(new Error("not used")),
-    async *frames(signal: AbortSignal) {
-      for (const f of frames) {
-        if (signal.aborted) return;
-        yield { ...f, data: f.data.slice() };
-        await Promise.resolve();
-      }
-    },
-    close: () => Promise.resolve(),
-  };
-}
 
 async function main(argv: string[]): Promise<void> {
   const dir = arg(argv, "dir", "test-output/cardfaces/eval-moderate");
@@ -71,7 +55,7 @@ async function main(argv: string[]): Promise<void> {
     const loaded: Frame[] = entries.map((e) => ({ width: 0, height: 0, format: "jpeg", data: new Uint8Array(readFileSync(path.join(dir, e.file))), capturedAt: 0 }));
     if (first.side === "back") {
       backs++;
-      const r = await readCardFront({ camera: replay(loaded), ocr, clock: { now: () => Date.now() } }, signal, 30_000);
+      const r = await readCardFront({ camera: framesCamera(loaded), ocr, clock: { now: () => Date.now() } }, signal, 30_000);
       if (r.kind === "back-side-up") backsRefused++;
       if (r.kind === "sure") backsWronglyRead++;
       continue;
@@ -95,7 +79,7 @@ async function main(argv: string[]): Promise<void> {
       if (JSON.stringify(fields.expiry) === JSON.stringify(truth.expiry)) fieldsRight++;
       if (fields.securityCode === truth.securityCode) fieldsRight++;
     }
-    const r = await readCardFront({ camera: replay(loaded), ocr, clock: { now: () => Date.now() } }, signal, 30_000);
+    const r = await readCardFront({ camera: framesCamera(loaded), ocr, clock: { now: () => Date.now() } }, signal, 30_000);
     if (r.kind === "sure") {
       sure++;
       const want = deriveCodeB({ birth: truth.birth, expiryYear: truth.expiry.year, securityCode: truth.securityCode });

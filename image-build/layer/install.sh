@@ -14,6 +14,7 @@
 #   MYNAGUARD_NPM_DIR        an npm installation (pure JS) used in ROOT for `npm rebuild`
 #                            (default: the host's npm)
 #   MYNAGUARD_KEEP_BUILD_DEPS=1  keep compilers in ROOT (the smoke test does not need them either)
+#   MYNAGUARD_ADDON_CFLAGS   extra C/C++ flags for the addons (the rootfs test may pass -O0 for speed)
 set -euo pipefail
 ROOT=${1:?usage: install.sh ROOT APP_DIR}
 APP=${2:?usage: install.sh ROOT APP_DIR}
@@ -28,6 +29,8 @@ inroot() { chroot "$ROOT" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOM
 step "app -> /opt/mynaguard"
 install -d -m 0755 "$ROOT/opt/mynaguard"
 cp -a "$APP/dist" "$APP/package.json" "$APP/node_modules" "$ROOT/opt/mynaguard/"
+# Runtime files the app reads relative to its package root (demo card fronts: src/camera/sim-assets).
+[[ -d "$APP/src" ]] && cp -a "$APP/src" "$ROOT/opt/mynaguard/"
 [[ -f "$APP/package-lock.json" ]] && cp -a "$APP/package-lock.json" "$ROOT/opt/mynaguard/"
 chown -R root:root "$ROOT/opt/mynaguard"
 ln -sf /opt/mynaguard/dist/kioskctl.js "$ROOT/usr/bin/kioskctl"
@@ -36,7 +39,9 @@ step "native addons for the target's Node ($(inroot node --version))"
 install -d "$ROOT/tmp/mynaguard-npm"
 cp -a "$NPM_DIR/." "$ROOT/tmp/mynaguard-npm/"
 # Debian's nodejs headers are /usr/include/node (libnode-dev); prebuilt downloads are not reachable.
-inroot sh -c 'cd /opt/mynaguard && npm_config_build_from_source=true npm_config_nodedir=/usr \
+# MYNAGUARD_ADDON_CFLAGS (e.g. -O0) overrides the addons' optimisation: only for quicker test builds.
+inroot env CFLAGS="${MYNAGUARD_ADDON_CFLAGS:-}" CXXFLAGS="${MYNAGUARD_ADDON_CFLAGS:-}" \
+  sh -c 'cd /opt/mynaguard && npm_config_build_from_source=true npm_config_nodedir=/usr \
   npm_config_update_notifier=false npm_config_audit=false npm_config_fund=false \
   node /tmp/mynaguard-npm/bin/npm-cli.js rebuild --foreground-scripts'
 rm -rf "$ROOT/tmp/mynaguard-npm"

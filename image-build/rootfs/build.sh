@@ -43,7 +43,8 @@ fi
 
 mkdir -p "$out"
 work=$(mktemp -d "$out/rootfs-work.XXXXXX")
-cleanup() { if ((keep)); then echo "rootfs: kept $work"; else rm -rf "$work"; fi; }
+ok=0
+cleanup() { if ((keep)) || ((ok == 0)); then echo "rootfs: kept $work"; else rm -rf "$work"; fi; }
 trap cleanup EXIT
 
 if [[ -n "${MYNAGUARD_APP_DIR:-}" ]]; then
@@ -61,7 +62,7 @@ if [[ -z "${MYNAGUARD_RAUC_CA:-}" ]]; then
   export MYNAGUARD_RAUC_CA="$out/test-ca/ca.cert.pem"
 fi
 
-pkgs=(systemd systemd-sysv udev dbus ca-certificates tzdata locales
+pkgs=(systemd systemd-sysv udev dbus ca-certificates tzdata
   nodejs libpcsclite1 pcscd libccid rauc openssh-server sudo
   libnode-dev g++ make python3 libpcsclite-dev)
 if [[ "${MYNAGUARD_NO_KIOSK:-0}" != 1 ]]; then pkgs+=(cage xwayland chromium fonts-noto-cjk); fi
@@ -69,7 +70,7 @@ include=$(IFS=,; echo "${pkgs[*]}")
 
 export MYNAGUARD_ARCH=${MYNAGUARD_ARCH:-arm64}
 export MYNAGUARD_RAUC_CA MYNAGUARD_INCLUDE="$include" MYNAGUARD_WORK="$work" MYNAGUARD_OUT="$out"
-export MYNAGUARD_KEEP_BUILD_DEPS=${MYNAGUARD_KEEP_BUILD_DEPS:-0}
+export MYNAGUARD_KEEP_BUILD_DEPS=${MYNAGUARD_KEEP_BUILD_DEPS:-0} MYNAGUARD_ADDON_CFLAGS=${MYNAGUARD_ADDON_CFLAGS:-}
 
 # The user namespace: unshare's own process is in it; its child waits until we (real root outside)
 # have written the uid/gid maps, then runs inner.sh in fresh mount and pid namespaces.
@@ -93,4 +94,5 @@ if [[ $rc -ne 0 ]] || ! grep -q "^smoke: PASS" "$log"; then
   echo "rootfs: FAILED (exit $rc) after ${took}s; log: $log" >&2
   exit 1
 fi
+ok=1
 echo "rootfs: $MYNAGUARD_ARCH ${MYNAGUARD_SUITE:-trixie} root filesystem built and smoke-tested in ${took}s -> $out/rootfs.ext4"

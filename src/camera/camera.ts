@@ -113,3 +113,24 @@ export function missingCamera(role: CameraRole, detail: string): CameraPort {
     close: () => Promise.resolve(),
   };
 }
+
+/**
+ * A port that yields the given frames once (copies, so the caller's stay intact), then ends. Not a
+ * device simulator: it feeds images already in memory through the pipeline (`kioskctl ocr-card
+ * --session`, the OCR benchmark).
+ */
+export function framesCamera(frames: readonly Frame[], role: CameraRole = "document"): CameraPort {
+  return {
+    role,
+    status: () => "ok",
+    still: () => Promise.reject(new CameraFailure({ kind: "capture-failed", detail: "a replay has no stills" })),
+    async *frames(signal: AbortSignal) {
+      for (const f of frames) {
+        if (signal.aborted) return;
+        yield { ...f, data: f.data.slice() };
+        await Promise.resolve();
+      }
+    },
+    close: () => Promise.resolve(),
+  };
+}

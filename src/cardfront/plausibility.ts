@@ -20,24 +20,13 @@
  */
 import { compareDates, isLeapYear, isValidDate, type CalendarDate } from "../age/date";
 import { fromEraDate, type EraId } from "../age/era";
-import type { EntryPrefill } from "../protocol";
+import type { EntryPrefill, EntryProblem } from "../protocol";
 import type { BirthField, CardFields, CodeBInput } from "./fields";
 
 export type ProblemField = "era" | "birthYear" | "birthMonth" | "birthDay" | "birth" | "expiry" | "expiryYear" | "securityCode";
 
-export type ProblemCode =
-  | "missing"
-  | "not-a-number"
-  | "out-of-range"
-  | "not-in-era"
-  | "not-a-date"
-  | "in-future"
-  | "too-old"
-  | "not-birthday"
-  | "too-far-ahead"
-  | "long-past"
-  | "before-fifth-birthday"
-  | "not-4-digits";
+/** The typing problems the manual-entry screen knows (src/protocol.ts lists them for the UI). */
+export type ProblemCode = Exclude<EntryProblem, "back-side-up">;
 
 export interface Problem {
   readonly field: ProblemField;

@@ -11,7 +11,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { formatIsoDate, tokyoDate } from "../age/date";
-import type { CameraPort, Frame } from "../camera/camera";
+import { framesCamera, type Frame } from "../camera/camera";
 import { encodedSize } from "../camera/image-size";
 import { REDACTED } from "../card/secret";
 import type { BirthField } from "../cardfront/fields";
@@ -75,21 +75,6 @@ export function describeReading(image: string, r: FrameReading, reveal: boolean,
   }
 }
 
-function listCamera(frames: Frame[]): CameraPort {
-  return {
-    role: "document",
-    status: () => "ok",
-    still: () => Promise.reject(new Error("not used")),
-    async *frames(signal: AbortSignal) {
-      for (const f of frames) {
-        if (signal.aborted) return;
-        yield { ...f, data: f.data.slice() };
-        await Promise.resolve();
-      }
-    },
-    close: () => Promise.resolve(),
-  };
-}
 
 export const ocrCardCommand: Command = {
   summary: "read birth date, expiry and security code from card-face photos (redacted unless --reveal)",
@@ -147,7 +132,7 @@ export const ocrCardCommand: Command = {
         out.images.push(describeReading(files[i] ?? "", r, reveal, today, performance.now() - t0));
       }
       if (session) {
-        const r = await readCardFront({ camera: listCamera(frames), ocr, clock: { now: () => Date.now() } }, signal, 60_000);
+        const r = await readCardFront({ camera: framesCamera(frames), ocr, clock: { now: () => Date.now() } }, signal, 60_000);
         if (r.kind === "sure") r.code.wipe();
         out.session = { result: r.kind, reasons: r.kind === "unsure" ? r.reasons.map((x) => JSON.stringify(x)) : [] };
       }
