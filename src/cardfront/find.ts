@@ -44,6 +44,30 @@ export function classifyDateLine(text: string, today: CalendarDate): DateLine {
   return { kind: "either" };
 }
 
+const DATE_START = /(?:[明治大正昭和平成令]{1,2}(?:元|\d{1,2})|\d{4})年/gu;
+
+/** Every date in a piece of OCR text, each classified with the text up to the next date (a piece is
+ *  normally one line; two lines that ran together still give two dates, never one mixed one). */
+export function classifyDates(text: string, today: CalendarDate): DateLine[] {
+  const s = compact(text);
+  const starts = [...s.matchAll(DATE_START)].map((m) => m.index);
+  if (starts.length <= 1) {
+    const one = classifyDateLine(s, today);
+    return one.kind === "none" ? [] : [one];
+  }
+  const out: DateLine[] = [];
+  for (const [i, at] of starts.entries()) {
+    const one = classifyDateLine(s.slice(i === 0 ? 0 : at, starts[i + 1] ?? s.length), today);
+    if (one.kind !== "none") out.push(one);
+  }
+  return out;
+}
+
+/** A line's last glyphs (see frame-read.ts) say it could be a date field: 日生 or 有効. */
+export function tailLooksLikeField(text: string): boolean {
+  return /日生|有効/u.test(compact(text));
+}
+
 export type FieldFailure = ParseFailure | "not-found" | "found-twice" | "either-field";
 export type Found<T> = { ok: true; value: T } | { ok: false; reason: FieldFailure };
 
@@ -68,7 +92,8 @@ export function decideDates(lines: readonly DateLine[]): { birth: Found<BirthFie
   return { birth: pick(births, birthKey), expiry: pick(expiries, (d) => `${d.year}/${d.month}/${d.day}`) };
 }
 
-/** Combine the code candidates one frame read (null = the engine was not confident). */
+/** Combine the code candidates one frame read (null = the engine was not confident). A different
+ *  4-digit group on another line near the portrait makes the code "found-twice". */
 export function decideCode(reads: readonly (string | null)[]): Found<string> {
   const parsed = reads.map((t) => (t === null ? null : parseSecurityCode(t)));
   const good = new Set(parsed.flatMap((p) => (p?.ok ? [p.value] : [])));
@@ -97,10 +122,12 @@ export function codeCandidates(lines: readonly TextLine[], portrait: Box | null)
   return c.sort((a, b) => priorDistance(a, prior) - priorDistance(b, prior));
 }
 
-/** The crop to OCR for a line: its box plus a margin of ~half its height (canonical pixels). */
+/** The crop to OCR for a line: its box plus a margin of ~half its height (canonical pixels); the
+ *  crop is CROP_HEIGHT_RATIO × the line's height. */
+export const CROP_HEIGHT_RATIO = 1.9;
 export function cropBox(l: Box): Box {
   const mx = Math.round(0.6 * l.h);
-  const my = Math.round(0.45 * l.h);
+  const my = Math.round(((CROP_HEIGHT_RATIO - 1) / 2) * l.h);
   return { x: l.x - mx, y: l.y - my, w: l.w + 2 * mx, h: l.h + 2 * my };
 }
 

@@ -11,11 +11,12 @@ import type { CalendarDate } from "../age/date";
 import type { Frame } from "../camera/camera";
 import { frameToGray } from "./decode";
 import { compact, type BirthField } from "./fields";
-import { classifyDateLine, codeCandidates, cropBox, dateCandidates, decideCode, decideDates, type DateLine, type Found } from "./find";
+import { CROP_HEIGHT_RATIO, classifyDates, codeCandidates, cropBox, dateCandidates, decideCode, decideDates, tailLooksLikeField, type DateLine, type Found } from "./find";
 import { boxBlur, normalize, wipeGray, type Gray } from "./image";
 import { analyseCard, rectifyCard, type Box, type TextLine } from "./lines";
+import { PX_PER_MM } from "./layout";
 import { locateCard } from "./locate";
-import type { LineKind, OcrPort } from "./ocr";
+import { OcrFailure, type LineKind, type OcrPort } from "./ocr";
 import { sampleBox, type Homography } from "./rectify";
 import { classifySide } from "./side";
 
@@ -37,16 +38,20 @@ interface CropSpec {
   readonly minConfidence: number;
 }
 
-/** At most this many date-shaped lines are read in full per frame, nearest the layout prior first;
- *  at most this many code-shaped lines near the portrait. */
-export const MAX_DATE_LINES = 4;
-export const MAX_CODE_LINES = 2;
+/** Per frame at most: date-shaped lines considered, read in full; code-shaped lines considered,
+ *  read in full. */
+export const MAX_DATE_LINES = 6;
+export const MAX_DATE_READS = 4;
+export const MAX_CODE_LINES = 4;
+export const MAX_CODE_READS = 2;
 
 export type FrameReading =
   | { kind: "bad-image"; detail: string }
   | { kind: "no-card"; reason: "no-card" | "card-not-fully-visible" | "not-card-shaped" }
   | { kind: "side-unknown" }
   | { kind: "back-side-up" }
+  /** The OCR engine failed inside this frame (timeout, closed, engine error, aborted). */
+  | { kind: "ocr-failed"; reason: OcrFailure["reason"] }
   | {
       kind: "front";
       birth: Found<BirthField>;
@@ -58,14 +63,17 @@ export type FrameReading =
  * Steps after the side is known: rectify the card once at 5 px/mm, find its lines and portrait
  * (lines.ts), then read by content (find.ts):
  *
- * 1. Date-shaped lines in full, nearest the layout prior first, until a birth and an expiry are
- *    found (at most MAX_DATE_LINES).
- * 2. The date-shaped lines not read: only their last ~2.5 glyphs, all of them in ONE engine call (a
- *    strip of tails side by side). Birth ends in 生 and expiry in 有効, so a line whose tail shows
- *    none of 生/ま/で/有/効 is neither field. If the strip shows one, every such line is read in full,
- *    so a second birth line makes the field "found-twice" instead of being missed.
- * 3. The code: code-shaped lines near the portrait, nearest the prior first, until one reads as
- *    4 digits confidently; the others again in one strip, read one by one if it shows 4 digits.
+ * 1. Code-shaped lines near the portrait, nearest the prior first, until one reads as 4 digits
+ *    confidently (at most MAX_CODE_READS).
+ * 2. Date-shaped lines, nearest the layout prior first, one engine call each, until a birth and an
+ *    expiry are found (at most MAX_DATE_READS).
+ * 3. Every candidate line not read yet goes into ONE check call (a strip of crops side by side):
+ *    for a date-shaped line only its last ~2.5 glyphs (birth ends in 生, expiry in 有効: a line
+ *    whose tail shows neither is neither field); a code-shaped line whole. If the strip shows 日生
+ *    or 有効, every unread date line is read in full; if it shows 4 digits, every unread code line.
+ *    So a second birth line or a second code makes the field "found-twice" instead of being missed.
+ *
+ * Engine calls are the cost (≈ 20 ms each before any text): a clean card takes four.
  */
 export async function readFrame(deps: { ocr: OcrPort }, frame: Frame, today: CalendarDate, signal: AbortSignal): Promise<FrameReading> {
   const decoded = frameToGray(frame);
@@ -81,42 +89,43 @@ export async function readFrame(deps: { ocr: OcrPort }, frame: Frame, today: Cal
     const layout = analyseCard(card);
     wipeGray(card);
     const hm = side.hm;
+    const readDate = async (l: TextLine): Promise<DateLine[]> => {
+      const text = await line(deps.ocr, g, hm, cropBox(l), CROPS.birth, "date", signal);
+      return text === null ? [] : classifyDates(text, today);
+    };
+    const readCode = (l: TextLine) => line(deps.ocr, g, hm, cropBox(l), CROPS.securityCode, "digits", signal);
 
+    const codeLines = codeCandidates(layout.lines, layout.portrait).slice(0, MAX_CODE_LINES);
+    const codes: (string | null)[] = [];
+    let nc = 0;
+    while (nc < Math.min(codeLines.length, MAX_CODE_READS) && !decideCode(codes).ok) {
+      const l = codeLines[nc++];
+      if (l) codes.push(await readCode(l));
+    }
+    const dateLines = dateCandidates(layout.lines, layout.portrait).slice(0, MAX_DATE_LINES);
     const dates: DateLine[] = [];
-    const dateLines = dateCandidates(layout.lines, layout.portrait);
-    let read = 0;
-    while (read < Math.min(dateLines.length, MAX_DATE_LINES)) {
+    let nd = 0;
+    while (nd < Math.min(dateLines.length, MAX_DATE_READS)) {
       const found = decideDates(dates);
       if (found.birth.ok && found.expiry.ok) break;
-      dates.push(await dateLine(deps.ocr, g, hm, dateLines[read++], today, signal));
+      const l = dateLines[nd++];
+      if (l) dates.push(...(await readDate(l)));
     }
-    const rest = dateLines.slice(read);
-    if (rest.length > 0 && /日生|有効/u.test(compact(await strip(deps.ocr, g, hm, rest.map(tailBox), "date", signal)))) {
-      for (const l of rest) dates.push(await dateLine(deps.ocr, g, hm, l, today, signal));
-    }
-
-    const codes: (string | null)[] = [];
-    const codeLines = codeCandidates(layout.lines, layout.portrait);
-    let readCodes = 0;
-    while (readCodes < Math.min(codeLines.length, MAX_CODE_LINES) && !decideCode(codes).ok) {
-      const l = codeLines[readCodes++];
-      if (l) codes.push(await line(deps.ocr, g, hm, cropBox(l), CROPS.securityCode, "digits", signal));
-    }
-    const codeRest = codeLines.slice(readCodes);
-    if (codeRest.length > 0 && /\d{4}/u.test(compact(await strip(deps.ocr, g, hm, codeRest.map(cropBox), "digits", signal)))) {
-      for (const l of codeRest) codes.push(await line(deps.ocr, g, hm, cropBox(l), CROPS.securityCode, "digits", signal));
+    const restDates = dateLines.slice(nd);
+    const restCodes = codeLines.slice(nc);
+    if (restDates.length + restCodes.length > 0) {
+      const check = compact(await strip(deps.ocr, g, hm, [...restDates.map(tailBox), ...restCodes.map(cropBox)], signal));
+      if (restDates.length > 0 && tailLooksLikeField(check)) for (const l of restDates) dates.push(...(await readDate(l)));
+      if (restCodes.length > 0 && /\d{4}/u.test(check)) for (const l of restCodes) codes.push(await readCode(l));
     }
     const { birth, expiry } = decideDates(dates);
     return { kind: "front", birth, expiry, securityCode: decideCode(codes) };
+  } catch (e) {
+    if (e instanceof OcrFailure) return { kind: "ocr-failed", reason: e.reason };
+    throw e;
   } finally {
     wipeGray(g);
   }
-}
-
-async function dateLine(ocr: OcrPort, g: Gray, hm: Homography, l: TextLine | undefined, today: CalendarDate, signal: AbortSignal): Promise<DateLine> {
-  if (!l) return { kind: "none" };
-  const text = await line(ocr, g, hm, cropBox(l), CROPS.birth, "date", signal);
-  return text === null ? { kind: "none" } : classifyDateLine(text, today);
 }
 
 /** OCR one box (canonical pixels); null when the engine's confidence is below the field's minimum. */
@@ -134,32 +143,36 @@ async function line(ocr: OcrPort, g: Gray, hm: Homography, box: Box, spec: CropS
   }
 }
 
-/** Height of every piece in a strip (pixels): glyphs come out ~24 px tall whatever their size. */
-const STRIP_HEIGHT = 48;
+/** Height of every crop in a check strip: a 3.2 mm line's crop at the date scale. */
+const STRIP_HEIGHT = Math.round(3.2 * CROP_HEIGHT_RATIO * PX_PER_MM * CROPS.birth.scale);
 
-/** OCR several boxes in one engine call: each sampled to the same height, side by side, a blank of
- *  half the height between them. Returns the raw text (any confidence). */
-async function strip(ocr: OcrPort, g: Gray, hm: Homography, boxes: readonly Box[], kind: LineKind, signal: AbortSignal): Promise<string> {
+/**
+ * Several boxes (canonical pixels) in ONE date-engine call: each scaled to STRIP_HEIGHT, blurred
+ * and contrast-stretched on its own, side by side with a blank of one crop height between them.
+ * Only the whole text is used (as a trigger, see readFrame): which crop a word came from is not.
+ */
+async function strip(ocr: OcrPort, g: Gray, hm: Homography, boxes: readonly Box[], signal: AbortSignal): Promise<string> {
+  const height = STRIP_HEIGHT;
   const pieces = boxes.map((b) => {
-    const raw = sampleBox(g, hm, b, STRIP_HEIGHT / b.h);
-    const smooth = boxBlur(raw, 1);
+    const raw = sampleBox(g, hm, b, height / b.h);
+    const smooth = boxBlur(raw, CROPS.birth.blur);
     const n = normalize(smooth);
     wipeGray(raw);
     wipeGray(smooth);
     return n;
   });
-  const gap = STRIP_HEIGHT / 2;
+  const gap = height;
   const width = pieces.reduce((w, p) => w + p.width + gap, gap);
-  const data = new Uint8Array(width * STRIP_HEIGHT).fill(255);
+  const data = new Uint8Array(width * height).fill(255);
   let x = gap;
   for (const p of pieces) {
-    for (let y = 0; y < Math.min(STRIP_HEIGHT, p.height); y++) data.set(p.data.subarray(y * p.width, (y + 1) * p.width), y * width + x);
+    for (let y = 0; y < Math.min(height, p.height); y++) data.set(p.data.subarray(y * p.width, (y + 1) * p.width), y * width + x);
     x += p.width + gap;
     wipeGray(p);
   }
-  const img = { width, height: STRIP_HEIGHT, data };
+  const img = { width, height, data };
   try {
-    return (await ocr.recognizeLine(img, kind, signal)).text;
+    return (await ocr.recognizeLine(img, "date", signal)).text;
   } finally {
     wipeGray(img);
   }

@@ -100,9 +100,15 @@ export async function readCardFront(deps: CardFrontDeps, signal: AbortSignal, bu
         case "side-unknown":
           note({ kind: "side-unknown" });
           continue;
+        case "ocr-failed":
+          // A failed engine call costs this frame only; an abort ends the session.
+          if (reading.reason === "aborted") break;
+          note({ kind: "ocr", detail: reading.reason });
+          continue;
         case "front":
           break;
       }
+      if (reading.kind !== "front") break;
       for (const f of ["birth", "expiry", "securityCode"] as const) {
         const r = reading[f];
         if (r.ok) continue;
