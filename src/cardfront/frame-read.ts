@@ -73,9 +73,23 @@ export type FrameReading =
  *    or 有効, every unread date line is read in full; if it shows 4 digits, every unread code line.
  *    So a second birth line or a second code makes the field "found-twice" instead of being missed.
  *
- * Engine calls are the cost (≈ 20 ms each before any text): a clean card takes four.
+ * Engine calls are the cost (≈ 20 ms each before any text, then about proportional to the width):
+ * a clean card takes three calls per frame, plus the check strip in the session's first frame.
  */
-export async function readFrame(deps: { ocr: OcrPort }, frame: Frame, today: CalendarDate, signal: AbortSignal): Promise<FrameReading> {
+/**
+ * What the frames of one session share (readCardFront keeps one per session): the lines already
+ * checked in step 3. The card does not change between frames, so a line checked once (matched by
+ * position on the rectified card, within 2 mm) is not checked again.
+ */
+export interface FrameMemory {
+  readonly checked: Box[];
+}
+
+export function newFrameMemory(): FrameMemory {
+  return { checked: [] };
+}
+
+export async function readFrame(deps: { ocr: OcrPort }, frame: Frame, today: CalendarDate, signal: AbortSignal, memory: FrameMemory = newFrameMemory()): Promise<FrameReading> {
   const decoded = frameToGray(frame);
   if (!decoded.ok) return { kind: "bad-image", detail: decoded.detail };
   const g = decoded.image;
@@ -111,9 +125,11 @@ export async function readFrame(deps: { ocr: OcrPort }, frame: Frame, today: Cal
       const l = dateLines[nd++];
       if (l) dates.push(...(await readDate(l)));
     }
-    const restDates = dateLines.slice(nd);
-    const restCodes = codeLines.slice(nc);
+    const unchecked = (l: TextLine) => !memory.checked.some((c) => Math.abs(c.x - l.x) + Math.abs(c.x + c.w - l.x - l.w) <= 4 * PX_PER_MM && Math.abs(c.y - l.y) + Math.abs(c.y + c.h - l.y - l.h) <= 4 * PX_PER_MM);
+    const restDates = dateLines.slice(nd).filter(unchecked);
+    const restCodes = codeLines.slice(nc).filter(unchecked);
     if (restDates.length + restCodes.length > 0) {
+      memory.checked.push(...restDates, ...restCodes);
       const check = compact(await strip(deps.ocr, g, hm, [...restDates.map(tailBox), ...restCodes.map(cropBox)], signal));
       if (restDates.length > 0 && tailLooksLikeField(check)) for (const l of restDates) dates.push(...(await readDate(l)));
       if (restCodes.length > 0 && /\d{4}/u.test(check)) for (const l of restCodes) codes.push(await readCode(l));
@@ -148,7 +164,7 @@ const STRIP_HEIGHT = Math.round(3.2 * CROP_HEIGHT_RATIO * PX_PER_MM * CROPS.birt
 
 /**
  * Several boxes (canonical pixels) in ONE date-engine call: each scaled to STRIP_HEIGHT, blurred
- * and contrast-stretched on its own, side by side with a blank of one crop height between them.
+ * and contrast-stretched on its own, side by side with a blank of half a crop height between them.
  * Only the whole text is used (as a trigger, see readFrame): which crop a word came from is not.
  */
 async function strip(ocr: OcrPort, g: Gray, hm: Homography, boxes: readonly Box[], signal: AbortSignal): Promise<string> {
@@ -161,7 +177,7 @@ async function strip(ocr: OcrPort, g: Gray, hm: Homography, boxes: readonly Box[
     wipeGray(smooth);
     return n;
   });
-  const gap = height;
+  const gap = Math.round(height / 2);
   const width = pieces.reduce((w, p) => w + p.width + gap, gap);
   const data = new Uint8Array(width * height).fill(255);
   let x = gap;

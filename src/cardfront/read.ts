@@ -20,7 +20,7 @@ import { deriveCodeB } from "../card/mynumber/code-b";
 import type { CodeB } from "../card/secret";
 import type { EntryPrefill } from "../protocol";
 import { birthKey, type BirthField, type CardFields } from "./fields";
-import { readFrame } from "./frame-read";
+import { newFrameMemory, readFrame } from "./frame-read";
 import { OcrFailure, type OcrPort } from "./ocr";
 import { checkCard, toPrefill, type Problem } from "./plausibility";
 import { FieldVotes } from "./votes";
@@ -71,6 +71,7 @@ export async function readCardFront(deps: CardFrontDeps, signal: AbortSignal, bu
   const seen = new Map<string, UnsureReason>();
   const note = (r: UnsureReason) => seen.set(JSON.stringify(r), r);
   const ambiguous = new Set<"birth" | "expiry" | "securityCode">();
+  const memory = newFrameMemory();
   let frames = 0;
   let lastProblems: Problem[] = [];
   try {
@@ -84,7 +85,7 @@ export async function readCardFront(deps: CardFrontDeps, signal: AbortSignal, bu
       }
       let reading;
       try {
-        reading = await readFrame(deps, frame, today, stop);
+        reading = await readFrame(deps, frame, today, stop, memory);
       } finally {
         wipeFrame(frame);
       }
