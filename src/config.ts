@@ -23,6 +23,7 @@ export const configSchema = z
         host: z.enum(["127.0.0.1", "::1", "localhost"]).default("127.0.0.1"),
         port: z.number().int().min(1).max(65535).default(8080),
       })
+      .strict()
       .prefault({}),
     kiosk: z
       .object({
@@ -34,6 +35,7 @@ export const configSchema = z
         /** Staff screen PIN (4–8 digits). Change it on every installation. */
         staffPin: z.string().regex(/^\d{4,8}$/, "must be 4 to 8 digits").default("2580"),
       })
+      .strict()
       .prefault({}),
     card: z
       .object({
@@ -49,12 +51,14 @@ export const configSchema = z
         /** Demo mode only: the virtual card deck (JSON). Empty = the built-in deck. */
         deckFile: z.string().default(""),
       })
+      .strict()
       .prefault({}),
     trust: z
       .object({
         /** Extra trusted card-face CA keys (same JSON format as the shipped keys). Refused in production. */
         extraKeyFiles: z.array(z.string()).default([]),
       })
+      .strict()
       .prefault({}),
     camera: z
       .object({
@@ -64,6 +68,7 @@ export const configSchema = z
         /** Demo mode: folder or image files the simulated cameras replay (empty = generated for the deck). */
         simImages: z.string().default(""),
       })
+      .strict()
       .prefault({}),
     face: z
       .object({
@@ -82,6 +87,7 @@ export const configSchema = z
         /** src/face/quality.ts sharpness; sharp faces 0.32–1.3, a σ = 6 px blur 0.11. */
         minSharpness: z.number().min(0).default(0.2),
       })
+      .strict()
       .prefault({}),
     policy: z
       .object({
@@ -91,6 +97,7 @@ export const configSchema = z
         requireFaceMatch: z.boolean().default(true),
         refuseExpired: z.boolean().default(true),
       })
+      .strict()
       .prefault({}),
     /** Overrides of the session time budgets (ms), by name; bounds are checked by flow/budgets. */
     budgets: z.record(z.string(), ms(100, 600_000)).default({}),
@@ -100,6 +107,7 @@ export const configSchema = z
         path: z.string().min(1).default("auto"),
         retentionDays: z.number().int().min(1).max(3650).default(180),
       })
+      .strict()
       .prefault({}),
     leds: z
       .object({
@@ -110,6 +118,7 @@ export const configSchema = z
         /** sysfs root; tests point it at a temporary folder. */
         sysfsRoot: z.string().default("/sys/class/gpio"),
       })
+      .strict()
       .prefault({}),
   })
   .strict()
@@ -141,7 +150,12 @@ export function parseConfig(raw: unknown): LoadResult {
   if (!r.success) {
     return {
       ok: false,
-      errors: r.error.issues.map((i) => `${i.path.length ? i.path.join(".") : "(root)"}: ${i.message}`),
+      errors: r.error.issues.flatMap((i) => {
+        const where = i.path.map(String);
+        // One error per unknown key, named by its full path (kiosk.staffPIN), so a typo is never dropped.
+        if (i.code === "unrecognized_keys") return i.keys.map((k) => `${[...where, k].join(".")}: unknown setting`);
+        return [`${where.length ? where.join(".") : "(root)"}: ${i.message}`];
+      }),
     };
   }
   return { ok: true, config: deepFreeze(r.data) };

@@ -52,6 +52,31 @@ describe("config", () => {
     expect(text).toMatch(/unknownKey/);
   });
 
+  // Issue 15 problem 1: keys inside a section were dropped silently (kiosk.staffPIN started fine).
+  it.each([
+    [{ kiosk: { staffPIN: "9999" } }, "kiosk.staffPIN"],
+    [{ policy: { minimumage: 18 } }, "policy.minimumage"],
+    [{ audit: { retentiondays: 30 } }, "audit.retentiondays"],
+    [{ server: { Port: 9090 } }, "server.Port"],
+    [{ face: { matchthreshold: 0.9 } }, "face.matchthreshold"],
+    [{ leds: { green: 17, blue: 5 } }, "leds.blue"],
+    [{ Mode: "production" }, "Mode"],
+  ])("refuses the unknown key %j, naming its full path", (file, where) => {
+    const r = loadConfig({ argv: [], env: {}, file });
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.errors).toContain(`${where}: unknown setting`);
+  });
+
+  it("names every unknown key at every depth in one report", () => {
+    const r = parseConfig({ kiosk: { staffPIN: "1", pin: "2" }, policy: { minimumage: 1 }, audit: { retentiondays: 2 } });
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.errors).toEqual(
+      expect.arrayContaining(["kiosk.staffPIN: unknown setting", "kiosk.pin: unknown setting", "policy.minimumage: unknown setting", "audit.retentiondays: unknown setting"]),
+    );
+  });
+
   it("refuses a retry minimum that would let the kiosk spend a card's last try", () => {
     const r = parseConfig({ card: { minTriesLeft: 1 } });
     expect(r.ok).toBe(false);
