@@ -21,8 +21,8 @@ import { openSimReader, type SimReader, type SimReaderCard } from "./card/sim/re
 import { loadDeck, type Deck } from "./card/sim/deck";
 import type { SimulatedCard } from "./card/sim/card";
 import { LATENCY_212K } from "./card/sim/latency";
-import { parseKeyTable } from "./card/mynumber/ca-keys";
-import { buildTrustStore, type TrustStore } from "./card/mynumber/trust";
+import { parseKeyTable } from "./card/mynumber/auth/ca-keys";
+import { buildTrustStore, type TrustStore } from "./card/mynumber/auth/trust";
 import { parseCameraSpec, type CameraPort, type CameraStatus } from "./camera/camera";
 import { openRpicamCamera } from "./camera/rpicam";
 import { openV4l2Camera } from "./camera/v4l2";

@@ -18,8 +18,8 @@ import {
   type AuthenticityChecks,
   type AuthenticityReason,
   type AuthenticityResultKind,
-} from "../card/mynumber/authenticity";
-import { buildTrustStore, type TrustStore } from "../card/mynumber/trust";
+} from "../card/mynumber/auth/authenticity";
+import { buildTrustStore, type TrustStore } from "../card/mynumber/auth/trust";
 import { loadConfig } from "../config";
 import { tokyoDate } from "../age/date";
 import type { CardChannel, CardReaderPort } from "../card/reader";

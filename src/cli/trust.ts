@@ -15,9 +15,9 @@
  * unreadable or malformed file.
  */
 import { readFileSync } from "node:fs";
-import { deriveCaModulus, shippedKeys, type TrustAnchor } from "../card/mynumber/ca-keys";
-import { parseCvc, type CardVerifiableCertificate } from "../card/mynumber/cvc";
-import { loadKeyFile } from "../card/mynumber/trust";
+import { deriveCaModulus, shippedKeys, type TrustAnchor } from "../card/mynumber/auth/ca-keys";
+import { parseCvc, type CardVerifiableCertificate } from "../card/mynumber/auth/cvc";
+import { loadKeyFile } from "../card/mynumber/auth/trust";
 import type { Command, CommandIo } from "./kioskctl";
 
 const USAGE = [
