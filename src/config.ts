@@ -22,6 +22,18 @@ export const configSchema = z
         /** The daemon listens on loopback only: the kiosk browser runs on the same machine. */
         host: z.enum(["127.0.0.1", "::1", "localhost"]).default("127.0.0.1"),
         port: z.number().int().min(1).max(65535).default(8080),
+        /**
+         * Where this run's WebSocket token is written (mode 0640, group `tokenGroup`) for the kiosk
+         * browser. "auto": $RUNTIME_DIRECTORY/ws-token under systemd, /run/mynaguard/ws-token in
+         * production otherwise, no file in demo mode (the daemon prints the URL with its token).
+         */
+        tokenFile: z.string().default("auto"),
+        /** Group that may read the token file: the kiosk browser's user (system/sysusers.d). */
+        tokenGroup: z.string().default("kiosk"),
+        /** Open WebSocket connections at most. */
+        maxSockets: z.number().int().min(1).max(64).default(4),
+        /** A WebSocket that neither sends nor answers a ping this long is closed (ms). */
+        idleTimeoutMs: ms(1_000, 3_600_000).default(60_000),
       })
       .strict()
       .prefault({}),
@@ -32,8 +44,12 @@ export const configSchema = z
         /** Shown on the staff screen and written to the audit; not personal. */
         id: z.string().min(1).max(64).default("kiosk-1"),
         defaultLanguage: z.enum(LANGUAGE_CODES).default("ja"),
-        /** Staff screen PIN (4–8 digits). Change it on every installation. */
-        staffPin: z.string().regex(/^\d{4,8}$/, "must be 4 to 8 digits").default("2580"),
+        /**
+         * Demo mode only: the staff screen PIN (4–8 digits; unset = the published demo PIN 2580).
+         * Production reads only the salted hash that `kioskctl staff-pin set` stores in the state
+         * directory, and refuses a PIN here.
+         */
+        staffPin: z.string().regex(/^\d{4,8}$/, "must be 4 to 8 digits").optional(),
       })
       .strict()
       .prefault({}),
@@ -109,6 +125,16 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    state: z
+      .object({
+        /**
+         * The daemon's state directory (staff PIN hash, PIN lock-out). "auto": $STATE_DIRECTORY under
+         * systemd, else /var/lib/mynaguard in production, nothing (memory only) in demo mode.
+         */
+        dir: z.string().default("auto"),
+      })
+      .strict()
+      .prefault({}),
     leds: z
       .object({
         /** BCM line offsets of the status LEDs on the main gpiochip. */
@@ -131,9 +157,32 @@ export const configSchema = z
         message: "refused in production mode: only the pinned J-LIS key is trusted",
       });
     }
+    if (c.mode === "production" && c.kiosk.staffPin !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["kiosk", "staffPin"],
+        message: "refused in production mode: set the staff PIN with `kioskctl staff-pin set` (stored as a salted hash)",
+      });
+    }
   });
 
 export type Config = Readonly<z.infer<typeof configSchema>>;
+
+/** The state directory a config names, or null for memory only (demo without a state.dir). */
+export function stateDirOf(config: Config, env: Readonly<Record<string, string | undefined>>): string | null {
+  if (config.state.dir !== "auto") return config.state.dir;
+  const fromSystemd = env["STATE_DIRECTORY"]?.split(":")[0];
+  if (fromSystemd) return fromSystemd;
+  return config.mode === "production" ? "/var/lib/mynaguard" : null;
+}
+
+/** Where the WebSocket token file goes, or null for none (demo default). */
+export function tokenFileOf(config: Config, env: Readonly<Record<string, string | undefined>>): string | null {
+  if (config.server.tokenFile !== "auto") return config.server.tokenFile === "" ? null : config.server.tokenFile;
+  const fromSystemd = env["RUNTIME_DIRECTORY"]?.split(":")[0];
+  if (fromSystemd) return `${fromSystemd}/ws-token`;
+  return config.mode === "production" ? "/run/mynaguard/ws-token" : null;
+}
 
 export type LoadResult = { ok: true; config: Config } | { ok: false; errors: string[] };
 

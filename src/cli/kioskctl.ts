@@ -12,6 +12,7 @@ import { rollbackCommand } from "./rollback";
 import { updateCommand } from "./update";
 import { trustCommand } from "./trust";
 import { faceCompareCommand } from "./face-compare";
+import { staffPinCommand } from "./staff-pin";
 
 export interface Command {
   /** One line for `kioskctl --help`. */
@@ -37,6 +38,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   rollback: rollbackCommand,
   trust: trustCommand,
   "face-compare": faceCompareCommand,
+  "staff-pin": staffPinCommand(),
 };
 
 export function helpText(): string {

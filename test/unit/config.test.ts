@@ -7,7 +7,7 @@ describe("config", () => {
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.config.mode).toBe("demo");
-    expect(r.config.server).toEqual({ host: "127.0.0.1", port: 8080 });
+    expect(r.config.server).toMatchObject({ host: "127.0.0.1", port: 8080, tokenFile: "auto", maxSockets: 4 });
     expect(r.config.kiosk.mode).toBe("unattended");
     expect(r.config.policy.minimumAge).toBe(20);
     expect(r.config.card.minTriesLeft).toBe(3);
@@ -75,6 +75,14 @@ describe("config", () => {
     expect(r.errors).toEqual(
       expect.arrayContaining(["kiosk.staffPIN: unknown setting", "kiosk.pin: unknown setting", "policy.minimumage: unknown setting", "audit.retentiondays: unknown setting"]),
     );
+  });
+
+  it("refuses a plain staff PIN in production (only the stored hash counts) and leaves demo's optional", () => {
+    const prod = parseConfig({ mode: "production", kiosk: { staffPin: "2580" } });
+    expect(prod.ok).toBe(false);
+    if (!prod.ok) expect(prod.errors.join("\n")).toMatch(/kiosk\.staffPin: refused in production mode.*kioskctl staff-pin set/);
+    const demo = parseConfig({});
+    expect(demo.ok && demo.config.kiosk.staffPin).toBeUndefined();
   });
 
   it("refuses a retry minimum that would let the kiosk spend a card's last try", () => {
