@@ -27,7 +27,7 @@ export const REASONS = set<ReasonCode>({
   "wrong-code": true,
   "card-blocked": true,
   "low-tries": true,
-  "not-my-number-card": true,
+  "unsupported-document": true,
   "card-removed": true,
   "read-error": true,
   "data-altered": true,
@@ -43,3 +43,6 @@ export const REASONS = set<ReasonCode>({
   "customer-cancelled": true,
   "device-error": true,
 });
+
+/** Reason codes written by older versions, read back under their current name (rows are never rewritten). */
+export const LEGACY_REASONS: Readonly<Record<string, ReasonCode>> = { "not-my-number-card": "unsupported-document" };

@@ -134,7 +134,7 @@ export function createChipGlue(deps: ChipGlueDeps) {
           case "refused-policy":
             return { kind: "refused-low-tries", triesLeft: r.triesLeftBefore ?? 0 };
           case "not-my-number-card":
-            return { kind: "not-my-number-card" };
+            return { kind: "unsupported-document" };
           case "no-card":
           case "aborted":
             return { kind: "no-card" };

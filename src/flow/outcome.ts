@@ -53,7 +53,7 @@ export function outcomeOf(reason: ReasonCode): Exclude<Outcome, "pass"> {
     case "wrong-code":
     case "card-blocked":
     case "low-tries":
-    case "not-my-number-card":
+    case "unsupported-document":
     case "read-error":
     case "data-altered":
     case "clone-suspected":
