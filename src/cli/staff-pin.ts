@@ -1,12 +1,12 @@
 /**
  * `kioskctl staff-pin set`: stores the staff screen PIN as a salted scrypt hash in the daemon's
- * state directory (src/staff/pin-file.ts). The PIN is typed at a prompt without echo (twice), or read
+ * state directory (src/compose/staff-pin-file.ts). The PIN is typed at a prompt without echo (twice), or read
  * as the first line of standard input when that is not a terminal — never taken from argv, so it
  * never appears in the process list or the shell history. `kioskctl staff-pin status` says whether
  * one is set. The daemon reads the file at start: restart it afterwards.
  */
-import { openStaffPinFile, setStaffPin, validPin } from "../staff/pin-file";
-import type { Command } from "./kioskctl";
+import { openStaffPinFile, setStaffPin, validPin } from "../compose/staff-pin-file";
+import type { Command } from "./command";
 
 const DEFAULT_STATE_DIR = "/var/lib/mynaguard";
 
@@ -18,7 +18,6 @@ export interface StaffPinDeps {
 
 export function staffPinCommand(deps: StaffPinDeps = {}): Command {
   return {
-    summary: "set the staff screen PIN (stored as a salted scrypt hash), or show whether one is set",
     usage: [
       "usage: kioskctl staff-pin set [--state-dir DIR]",
       "       kioskctl staff-pin status [--state-dir DIR]",

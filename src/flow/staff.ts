@@ -54,7 +54,7 @@ export function memoryLockoutStore(initial: LockoutState | null = null): Lockout
 
 /**
  * A PIN held in memory, compared in constant time: the demo PIN (state "demo") and tests. Production
- * uses the scrypt hash from the state directory instead (src/staff/pin-file.ts).
+ * uses the scrypt hash from the state directory instead (src/compose/staff-pin-file.ts).
  */
 export function plainStaffPin(pin: string, state: "set" | "demo" = "demo"): StaffPinPort {
   return {

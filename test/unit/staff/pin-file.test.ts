@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { fileLockoutStore, LOCKOUT_FILE, openStaffPinFile, PIN_FILE, SCRYPT, setStaffPin } from "../../../src/staff/pin-file";
+import { fileLockoutStore, LOCKOUT_FILE, openStaffPinFile, PIN_FILE, SCRYPT, setStaffPin } from "../../../src/compose/staff-pin-file";
 import { staffPinCommand } from "../../../src/cli/staff-pin";
 
 const dirs: string[] = [];
