@@ -210,7 +210,7 @@ export const ja = {
   "advice.supported-documents": "このカードには対応していません。マイナンバーカードをお使いください。",
   "cardLeft.title": "カードが置いたままです",
   "cardLeft.body": "カードをお取りください。カードを取るまで、次の確認は始まりません。",
-  "led.card-left": "カード取り忘れ",
+  "led.card-left": "カード忘れ",
   "staff.recent": "最近の確認",
   "staff.noRecent": "まだありません",
   "staff.call": "スタッフ呼び出し中",
