@@ -41,7 +41,7 @@ export type ReasonCode =
   | "wrong-code"
   | "card-blocked"
   | "low-tries"
-  | "not-my-number-card"
+  | "unsupported-document"
   | "card-removed"
   | "read-error"
   | "data-altered"

@@ -14,7 +14,7 @@ if (process.argv.includes("--help") || process.argv.includes("-h")) {
       "usage: node dist/daemon.js [--mode demo|production] [--port N] [--config FILE]",
       "",
       "The mynaguard kiosk daemon. demo: every device simulated; production: real devices only.",
-      "Environment: MYNAGUARD_CONFIG, MYNAGUARD_MODE, MYNAGUARD_PORT. See README, Configuration.",
+      "Environment: MYNAGUARD_CONFIG, MYNAGUARD_MODE, MYNAGUARD_PORT. See docs/configuration.md.",
       "",
     ].join("\n"),
   );

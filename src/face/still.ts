@@ -40,12 +40,12 @@ export async function compareStill(deps: StillDeps, chipPhoto: Uint8Array, liveF
     let analysis: FaceAnalysis | null = null;
     let embedding: Float32Array | null = null;
     try {
-      analysis = await deps.engine.analyse(file.image, "live");
+      analysis = await deps.engine.analyse(file.image, "gate");
       const live = liveScores(analysis.faces);
       const face = analysis.faces[0];
       const usable = frameProblem(live, deps.thresholds) === null;
       if (face && usable) embedding = (await greyEmbedding(deps.engine, file.image, face)).embedding;
-      const similarity = chip.face && embedding ? cosineSimilarity(chip.face.embedding, embedding) : null;
+      const similarity = chip.face && embedding && embedding.length > 0 ? cosineSimilarity(chip.face.embedding, embedding) : null;
       const result = compare({ chip: chip.scores, live, similarity }, deps.thresholds);
       return { result, chipProblem: null, liveProblem: null, timings: timings(now()) };
     } finally {

@@ -13,6 +13,7 @@
 import { ageOn } from "../age/legal-age";
 import { compareDates, parseAsciiDate, type CalendarDate } from "../age/date";
 import type { CustomerAdvice, KioskMode, Outcome, ReasonCode } from "../protocol";
+import type { TriesBand } from "../audit/sink";
 
 export interface FlowPolicy {
   minimumAge: number;
@@ -52,7 +53,7 @@ export function outcomeOf(reason: ReasonCode): Exclude<Outcome, "pass"> {
     case "wrong-code":
     case "card-blocked":
     case "low-tries":
-    case "not-my-number-card":
+    case "unsupported-document":
     case "read-error":
     case "data-altered":
     case "clone-suspected":
@@ -166,8 +167,8 @@ export function faceVerdict(answer: FaceAnswer): Verdict {
   }
 }
 
-/** Tries-left as the audit keeps it: a band, not the count. */
-export type TriesBand = "unknown" | "blocked" | "low" | "ok";
+/** Tries-left as the audit keeps it: a band, not the count (the type belongs to the audit record). */
+export type { TriesBand };
 
 export function triesBand(triesLeft: number | null, minTriesLeft: number): TriesBand {
   if (triesLeft === null) return "unknown";

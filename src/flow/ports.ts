@@ -59,7 +59,7 @@ export type ChipReadResult =
   | { kind: "wrong-code"; triesLeft: number }
   | { kind: "blocked" }
   | { kind: "refused-low-tries"; triesLeft: number }
-  | { kind: "not-my-number-card" }
+  | { kind: "unsupported-document" }
   | { kind: "no-card" }
   | { kind: "read-error"; detail: string };
 
@@ -128,8 +128,8 @@ export function chipFailureReason(r: Exclude<ChipReadResult, { kind: "ok" }>): R
       return "card-blocked";
     case "refused-low-tries":
       return "low-tries";
-    case "not-my-number-card":
-      return "not-my-number-card";
+    case "unsupported-document":
+      return "unsupported-document";
     case "no-card":
       return "card-removed";
     case "read-error":

@@ -192,7 +192,7 @@ export function createFakeWorld(overrides: Partial<Script> = {}, person: PersonS
         case "refused-low-tries":
           return { kind, triesLeft: script.triesLeft };
         case "blocked":
-        case "not-my-number-card":
+        case "unsupported-document":
         case "no-card":
           return { kind };
         case "read-error":

@@ -11,7 +11,7 @@ import { ja } from "../../ui/src/i18n/ja";
 // Records typed by the protocol's unions: adding a code to protocol.ts without a message fails to compile here.
 const REASONS: Record<ReasonCode, true> = {
   "under-age": true, "card-expired": true, "wrong-code": true, "card-blocked": true, "low-tries": true,
-  "not-my-number-card": true, "card-removed": true, "read-error": true, "data-altered": true,
+  "unsupported-document": true, "card-removed": true, "read-error": true, "data-altered": true,
   "clone-suspected": true, "unknown-ca": true, "could-not-check": true, "face-no-match": true,
   "face-not-sure": true, "liveness-failed": true, "no-face": true, "ocr-unsure": true, timeout: true,
   "customer-cancelled": true, "device-error": true,

@@ -1,46 +1,35 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import type { Health, ViewMessage } from "../../../src/protocol";
 import { startDaemon, type DaemonProcess } from "../helpers/daemon";
-import { pcscdRunning, waitFor } from "../helpers/pcscd";
+import { startPcscd, type PcscdHarness } from "../helpers/pcscd";
 
 /**
- * A kiosk in production mode on a machine with no card reader: pcscd runs (from an empty reader
- * configuration folder, so not even vpcd's virtual readers exist), no camera, no GPIO. The daemon must
+ * A kiosk in production mode on a machine with no card reader: a private pcscd runs (from an empty
+ * reader configuration, so not even vpcd's virtual readers exist), no camera, no GPIO. The daemon must
  * say so, stay out of service, and never offer a simulated card.
  */
 describe("the daemon in production mode without hardware", () => {
-  let pcscd: ChildProcess | null = null;
+  let pcscd: PcscdHarness | null = null;
   let daemon: DaemonProcess;
   let dir: string;
 
   beforeAll(async () => {
-    if (pcscdRunning()) throw new Error("another pcscd is running; this test needs to start its own (stop it first)");
     dir = await mkdtemp(path.join(tmpdir(), "mynaguard-prod-"));
-    const readers = path.join(dir, "reader.conf.d");
-    await mkdir(readers);
     const config = path.join(dir, "config.json");
     await writeFile(config, JSON.stringify({ audit: { path: path.join(dir, "audit.sqlite") } }));
-    pcscd = spawn("pcscd", ["--foreground", "--config", readers], { stdio: "ignore" });
-    await waitFor("pcscd socket", () => existsSync("/run/pcscd/pcscd.comm"), 10_000);
-    daemon = await startDaemon({ args: ["--mode", "production", "--config", config] }).catch((e: unknown) => {
-      pcscd?.kill("SIGTERM");
-      throw e;
-    });
+    // The daemon inherits PCSCLITE_CSOCK_NAME from this process (set by the harness).
+    pcscd = await startPcscd({ readers: "none" });
+    daemon = await startDaemon({ args: ["--mode", "production", "--config", config] });
   }, 60_000);
 
   afterAll(async () => {
     await daemon?.stop();
-    if (pcscd && pcscd.exitCode === null) {
-      const gone = new Promise((r) => pcscd?.once("exit", r));
-      pcscd.kill("SIGTERM");
-      await gone;
-    }
+    await pcscd?.stop();
+    await rm(dir, { recursive: true, force: true });
   });
 
   it("reports the reader missing, the camera missing and not ready in /healthz", async () => {

@@ -92,7 +92,7 @@ export const en: Messages = {
   "reason.wrong-code": "The numbers entered did not match the card.",
   "reason.card-blocked": "This card's number is locked. Please ask at your city office.",
   "reason.low-tries": "To protect your card, we will not try again.",
-  "reason.not-my-number-card": "This does not seem to be a My Number Card.",
+  "reason.unsupported-document": "This card is not one this kiosk can read.",
   "reason.card-removed": "The card was moved away during reading.",
   "reason.read-error": "The card could not be read.",
   "reason.data-altered": "The card data could not be confirmed.",

@@ -91,7 +91,7 @@ export const ja = {
   "reason.wrong-code": "入力された数字がカードと一致しませんでした。",
   "reason.card-blocked": "このカードは、照合番号がロックされています。市区町村の窓口でご相談ください。",
   "reason.low-tries": "カードを守るため、これ以上の照合は行いません。",
-  "reason.not-my-number-card": "マイナンバーカードではないようです。",
+  "reason.unsupported-document": "この端末では読み取れない種類のカードです。",
   "reason.card-removed": "読み取りの途中でカードが離れました。",
   "reason.read-error": "カードを読み取れませんでした。",
   "reason.data-altered": "カードの情報を確認できませんでした。",

@@ -92,7 +92,7 @@ export const ko: Messages = {
   "reason.wrong-code": "입력한 숫자가 카드와 일치하지 않았습니다.",
   "reason.card-blocked": "이 카드는 조합 번호가 잠겨 있습니다. 시구정촌 창구에 문의해 주세요.",
   "reason.low-tries": "카드를 보호하기 위해 더 이상 조합하지 않습니다.",
-  "reason.not-my-number-card": "마이넘버카드가 아닌 것 같습니다.",
+  "reason.unsupported-document": "이 단말기에서 읽을 수 없는 종류의 카드입니다.",
   "reason.card-removed": "읽는 도중에 카드가 떨어졌습니다.",
   "reason.read-error": "카드를 읽을 수 없었습니다.",
   "reason.data-altered": "카드 정보를 확인할 수 없었습니다.",

@@ -93,7 +93,7 @@ export const pt: Messages = {
   "reason.wrong-code": "Os números digitados não correspondem ao cartão.",
   "reason.card-blocked": "O número de verificação deste cartão está bloqueado. Consulte a prefeitura.",
   "reason.low-tries": "Para proteger o seu cartão, não tentaremos de novo.",
-  "reason.not-my-number-card": "Este não parece ser um cartão My Number.",
+  "reason.unsupported-document": "Este tipo de cartão não pode ser lido neste terminal.",
   "reason.card-removed": "O cartão foi retirado durante a leitura.",
   "reason.read-error": "Não foi possível ler o cartão.",
   "reason.data-altered": "Não foi possível confirmar os dados do cartão.",

@@ -92,7 +92,7 @@ export const vi: Messages = {
   "reason.wrong-code": "Các số đã nhập không khớp với thẻ.",
   "reason.card-blocked": "Mã đối chiếu của thẻ này đã bị khóa. Xin hỏi tại ủy ban quận/thành phố.",
   "reason.low-tries": "Để bảo vệ thẻ, chúng tôi sẽ không thử thêm.",
-  "reason.not-my-number-card": "Đây có vẻ không phải thẻ My Number.",
+  "reason.unsupported-document": "Máy này không đọc được loại thẻ này.",
   "reason.card-removed": "Thẻ đã bị nhấc ra trong khi đọc.",
   "reason.read-error": "Không đọc được thẻ.",
   "reason.data-altered": "Không thể xác nhận dữ liệu thẻ.",

@@ -93,7 +93,7 @@ export const zh: Messages = {
   "reason.wrong-code": "输入的数字与卡片不一致。",
   "reason.card-blocked": "此卡的核对号码已被锁定，请到市区町村窗口咨询。",
   "reason.low-tries": "为保护您的卡片，不再进行核对。",
-  "reason.not-my-number-card": "这似乎不是个人编号卡。",
+  "reason.unsupported-document": "本机无法读取此类卡片。",
   "reason.card-removed": "读取过程中卡片被移开了。",
   "reason.read-error": "无法读取卡片。",
   "reason.data-altered": "无法确认卡片信息。",
