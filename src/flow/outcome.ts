@@ -97,7 +97,7 @@ const ADVICE: Readonly<Partial<Record<ReasonCode, CustomerAdvice>>> = {
   "card-blocked": "municipal-office",
   "low-tries": "staff-can-help",
   "wrong-code": "staff-can-help",
-  "not-my-number-card": "supported-documents",
+  "unsupported-document": "supported-documents",
 };
 
 export function customerAdvice(v: Verdict): CustomerAdvice | null {
