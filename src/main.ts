@@ -104,7 +104,7 @@ export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
     card: chip.card,
     readChip: (code, signal, onProgress) => chip.readChip(code, signal, onProgress),
     assessAuthenticity: (_chip, evidence) => chip.assessAuthenticity(evidence),
-    readCardFront: (signal) => (front ? front.readCardFront(signal) : Promise.reject(new Error("no document camera"))),
+    readCardFront: (signal, onFrame) => (front ? front.readCardFront(signal, onFrame) : Promise.reject(new Error("no document camera"))),
     checkEntry: (entry, today) =>
       front ? front.checkEntry(entry, today) : Promise.reject(new Error("no document camera")),
     checkFace: (photo, signal, onHint) =>

@@ -36,6 +36,8 @@ function desk(opts: { pin?: StaffPinPort; lockout?: LockoutStore; now?: number }
       version: "v",
       health: { mode: "demo", version: "v", devices: { reader: "ok", camera: "ok", leds: "ok" }, ready: true },
       today: { byOutcome: { pass: 1, fail: 0, refer: 0, abandoned: 0 }, byReason: {} },
+      recent: [],
+      staffCall: null,
     }),
   });
   const login = async (pin: string) => {
