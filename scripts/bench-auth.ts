@@ -12,12 +12,12 @@
 import { randomBytes } from "node:crypto";
 import os from "node:os";
 import { tokyoDate } from "../src/age/date";
-import { assessAuthenticity, type AuthenticityInput } from "../src/card/mynumber/authenticity";
-import { deriveCaModulus, parseKeyTable } from "../src/card/mynumber/ca-keys";
-import { parseCvc, type CardVerifiableCertificate } from "../src/card/mynumber/cvc";
+import { assessAuthenticity, type AuthenticityInput } from "../src/card/mynumber/auth/authenticity";
+import { deriveCaModulus, parseKeyTable } from "../src/card/mynumber/auth/ca-keys";
+import { parseCvc, type CardVerifiableCertificate } from "../src/card/mynumber/auth/cvc";
 import { readCardFace } from "../src/card/mynumber/read-face";
 import { RetryGuard } from "../src/card/mynumber/retry-policy";
-import { buildTrustStore } from "../src/card/mynumber/trust";
+import { buildTrustStore } from "../src/card/mynumber/auth/trust";
 import { CodeB } from "../src/card/secret";
 import { loadDeck } from "../src/card/sim/deck";
 import { buildDeckVariants } from "../src/card/sim/deck-variants";

@@ -6,48 +6,35 @@
  * Production never falls back to a simulator: a reader, camera, face engine or light tower that
  * cannot be opened is reported "missing"/"error" in /healthz, and the flow shows out-of-service.
  *
- * `kioskctl` commands that need a device reach it through the factories exported at the end of this
- * file, so the choice of adapter stays here.
+ * Which adapter backs each port is decided in src/devices.ts (shared with `kioskctl`); this file
+ * decides which set of devices the daemon opens (demo or production) and wires everything together.
  */
-import { readFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import path from "node:path";
-import type { Config } from "./config";
+import { stateDirOf, tokenFileOf, type Config } from "./config";
 import type { Logger } from "./log";
 import type { DeviceHealth, Health } from "./protocol";
 import { createSystemdNotifier } from "./systemd";
-import type { CardReaderPort } from "./card/reader";
-import { openPcscReader } from "./card/pcsc";
-import { openSimReader, type SimReader, type SimReaderCard } from "./card/sim/reader";
-import { loadDeck, type Deck } from "./card/sim/deck";
-import type { SimulatedCard } from "./card/sim/card";
-import { LATENCY_212K } from "./card/sim/latency";
-import { parseKeyTable } from "./card/mynumber/ca-keys";
-import { buildTrustStore, type TrustStore } from "./card/mynumber/trust";
-import { parseCameraSpec, type CameraPort, type CameraStatus } from "./camera/camera";
-import { openRpicamCamera } from "./camera/rpicam";
-import { openV4l2Camera } from "./camera/v4l2";
-import { openSimCamera, openSimDocumentCamera, SIM_ASSETS_DIR, type SimDocumentCamera } from "./camera/sim";
+import { parseKeyTable } from "./card/mynumber/auth/ca-keys";
+import { buildTrustStore, type TrustStore } from "./card/mynumber/auth/trust";
+import type { CameraStatus } from "./camera/camera";
 import type { OcrPort } from "./cardfront/ocr";
 import { createTesseractOcr } from "./cardfront/tesseract";
-import type { FaceEngine } from "./face/engine";
-import { createHumanEngine } from "./face/human";
-import { createSimFaceEngine, type SimFaceEngine } from "./face/sim";
 import { createJp2Decoder, type Jp2Decoder } from "./face/jp2";
-import type { LedPort } from "./leds/leds";
-import { openOnoffLeds } from "./leds/onoff";
-import { createSimLeds } from "./leds/sim";
 import { openSqliteAudit, type SqliteAudit } from "./audit/sqlite";
 import { resolveBudgets } from "./flow/budgets";
-import { systemClock, type DemoDeckPort, type DeviceStates, type FlowPorts } from "./flow/ports";
+import { systemClock, type DeviceStates, type FlowPorts } from "./flow/ports";
 import { createRunner, devicesHealthy, type FlowRunner } from "./flow/runner";
 import { createChipGlue } from "./compose/chip";
 import { createFrontGlue } from "./compose/front";
 import { validateEntry } from "./cardfront/plausibility";
 import { createFaceGlue } from "./compose/face";
 import { startServer, type RunningServer } from "./server/http";
-
-/** Package root: dist/ when built (dist/daemon.js), src/ under tests. */
-const PACKAGE_ROOT = path.resolve(import.meta.dirname, "..");
+import { newToken, writeTokenFile } from "./server/token";
+import { NO_STAFF_PIN, plainStaffPin, type LockoutStore, type StaffPinPort } from "./flow/staff";
+import { fileLockoutStore, openStaffPinFile } from "./compose/staff-pin-file";
+import { loadDemoDeck, openDemoDevices, openProductionDevices, type Devices } from "./devices";
+import { closeAll, lazily } from "./lifecycle";
 
 export interface DaemonDeps {
   config: Config;
@@ -59,23 +46,13 @@ export interface DaemonDeps {
 
 export interface Daemon {
   readonly url: string;
+  /** The page URL with this run's WebSocket token in its fragment (`#token=…`): what the kiosk browser opens. */
+  readonly kioskUrl: string;
   readonly port: number;
   readonly core: FlowRunner;
   health(): Health;
   /** Orderly shutdown: STOPPING=1, flow stopped and purged, devices and audit closed. */
   stop(): Promise<void>;
-}
-
-/** Every device the daemon owns, opened once. `null` = not there (production only). */
-interface Devices {
-  reader: CardReaderPort | null;
-  documentCamera: CameraPort | null;
-  faceCamera: CameraPort | null;
-  faceEngine: FaceEngine | null;
-  leds: LedPort;
-  ledsHealth: () => DeviceHealth;
-  demo: DemoDeckPort | null;
-  close(): Promise<void>;
 }
 
 export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
@@ -85,7 +62,7 @@ export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
   const budgets = resolveBudgets(config.budgets);
   if (!budgets.ok) throw new ConfigError(budgets.errors);
   // The demo deck is loaded once: its test CA is what the trust store must accept for its cards.
-  const deck = config.mode === "demo" ? loadDemoDeck(config) : null;
+  const deck = config.mode === "demo" ? await loadDemoDeck(config) : null;
   const trust = openTrustStore(config, deck);
 
   const devices = deck ? await openDemoDevices(config, deck, log) : await openProductionDevices(config, log);
@@ -127,7 +104,7 @@ export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
     card: chip.card,
     readChip: (code, signal, onProgress) => chip.readChip(code, signal, onProgress),
     assessAuthenticity: (_chip, evidence) => chip.assessAuthenticity(evidence),
-    readCardFront: (signal) => (front ? front.readCardFront(signal) : Promise.reject(new Error("no document camera"))),
+    readCardFront: (signal, onFrame) => (front ? front.readCardFront(signal, onFrame) : Promise.reject(new Error("no document camera"))),
     checkEntry: (entry, today) =>
       front ? front.checkEntry(entry, today) : Promise.reject(new Error("no document camera")),
     checkFace: (photo, signal, onHint) =>
@@ -145,6 +122,11 @@ export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
     },
   };
 
+  const staffPin = openStaffPin(config, deps.env, log);
+  if (staffPin.port.state === "not-set") {
+    log.warn("staff-pin-not-set", { fix: "sudo kioskctl staff-pin set", problem: staffPin.problem ?? "missing" });
+  }
+
   const core = createRunner({
     ports,
     clock: systemClock,
@@ -155,21 +137,32 @@ export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
     kioskId: config.kiosk.id,
     version: __MYNAGUARD_VERSION__,
     defaultLanguage: config.kiosk.defaultLanguage,
-    staffPin: config.kiosk.staffPin,
+    staffPin: staffPin.port,
+    ...(staffPin.lockout ? { staffLockout: staffPin.lockout } : {}),
     log,
     onStateChange: (kind) => systemd.status(`state: ${kind}`),
   });
   core.start();
   const unwatch = watchDevices(devices, () => core.devicesChanged());
 
+  // Who may connect: a fresh token per start, readable only by the kiosk browser's group (token.ts).
+  const token = newToken();
   let server: RunningServer;
   try {
+    const tokenFile = tokenFileOf(config, deps.env);
+    if (tokenFile) {
+      mkdirSync(path.dirname(tokenFile), { recursive: true, mode: 0o711 });
+      const { grouped } = writeTokenFile(tokenFile, token, config.server.tokenGroup);
+      if (!grouped) log.warn("token-file-group-missing", { file: tokenFile, group: config.server.tokenGroup });
+    }
     server = await startServer({
       core,
       uiDir: deps.uiDir ?? path.join(import.meta.dirname, "ui"),
       host: config.server.host,
       port: config.server.port,
       log,
+      token,
+      limits: { maxSockets: config.server.maxSockets, idleMs: config.server.idleTimeoutMs },
     });
   } catch (e) {
     await closeAll([unwatch, () => core.stop(), () => devices.close(), () => audit.close()]).catch(() => undefined);
@@ -188,6 +181,7 @@ export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
   let stopping: Promise<void> | null = null;
   return {
     url: server.url,
+    kioskUrl: `${server.url}/#token=${token}`,
     port: server.port,
     core,
     health,
@@ -206,36 +200,6 @@ export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
  */
 function withinBudget(stateBudgetMs: number): number {
   return Math.max(Math.floor(stateBudgetMs / 2), stateBudgetMs - 500);
-}
-
-/**
- * Opens something on first use and shares it afterwards. A failed open is not remembered: the next
- * use tries again, so one bad start (e.g. memory pressure while a model loads) does not put every
- * later session out of service until a restart.
- */
-export function lazily<T>(open: () => Promise<T>): () => Promise<T> {
-  let opened: Promise<T> | null = null;
-  return () =>
-    (opened ??= open().catch((e: unknown) => {
-      opened = null;
-      throw e;
-    }));
-}
-
-/**
- * Runs every step in order even when one throws or rejects, then throws the first failure: a device
- * that fails to close must not leave the others (or the audit database) open.
- */
-export async function closeAll(steps: readonly (() => unknown)[]): Promise<void> {
-  const failures: unknown[] = [];
-  for (const step of steps) {
-    try {
-      await step();
-    } catch (e) {
-      failures.push(e);
-    }
-  }
-  if (failures.length > 0) throw failures[0];
 }
 
 export class ConfigError extends Error {
@@ -263,7 +227,7 @@ function watchDevices(devices: Devices, changed: () => void): () => void {
   });
 }
 
-function openTrustStore(config: Config, deck: Deck | null): TrustStore {
+function openTrustStore(config: Config, deck: Awaited<ReturnType<typeof loadDemoDeck>> | null): TrustStore {
   const extra = deck ? parseKeyTable({ keys: deck.trustKeys() }, "demo-deck") : null;
   if (extra && !extra.ok) throw new ConfigError(extra.errors);
   const r = buildTrustStore({
@@ -275,181 +239,29 @@ function openTrustStore(config: Config, deck: Deck | null): TrustStore {
   return r.store;
 }
 
+/**
+ * The staff PIN: demo mode uses kiosk.staffPin or the published demo PIN 2580 (the pad says so);
+ * production only the hash `kioskctl staff-pin set` stored in the state directory — none stored means
+ * staff login is impossible (never a default PIN). The lock-out persists in the state directory.
+ */
+function openStaffPin(
+  config: Config,
+  env: Readonly<Record<string, string | undefined>>,
+  log: Logger,
+): { port: StaffPinPort; lockout: LockoutStore | null; problem: string | null } {
+  const dir = stateDirOf(config, env);
+  const lockout = dir ? fileLockoutStore(dir, (what) => log.error(what, { dir })) : null;
+  if (config.mode === "demo") return { port: plainStaffPin(config.kiosk.staffPin ?? DEMO_STAFF_PIN, (config.kiosk.staffPin ?? DEMO_STAFF_PIN) === DEMO_STAFF_PIN ? "demo" : "set"), lockout, problem: null };
+  if (!dir) return { port: NO_STAFF_PIN, lockout, problem: "no state directory" };
+  const file = openStaffPinFile(dir);
+  return { port: file.port, lockout, problem: file.problem };
+}
+
+/** The published demo PIN (docs, the demo pad). Never used in production. */
+export const DEMO_STAFF_PIN = "2580";
+
 function openAudit(config: Config, log: Logger): SqliteAudit {
   const file =
     config.audit.path === "auto" ? (config.mode === "production" ? "/var/lib/mynaguard/audit.sqlite" : ":memory:") : config.audit.path;
   return openSqliteAudit({ path: file, retentionDays: config.audit.retentionDays, now: () => Date.now(), log: log.child("audit") });
-}
-
-async function openProductionDevices(config: Config, log: Logger): Promise<Devices> {
-  const reader = await openPcscReader({
-    readerName: config.card.readerName,
-    log: (line) => log.child("pcsc").info("pcsc", { line }),
-  }).catch((e: unknown) => {
-    log.error("reader-unavailable", { message: e instanceof Error ? e.message : String(e) });
-    return null;
-  });
-  const openCamera = async (spec: string, role: "document" | "face"): Promise<CameraPort | null> => {
-    const s = parseCameraSpec(spec);
-    const unavailable = (e: unknown): null => {
-      log.error("camera-unavailable", { role, message: e instanceof Error ? e.message : String(e) });
-      return null;
-    };
-    switch (s.kind) {
-      case "rpicam":
-        return openRpicamCamera({ role, index: s.index }).catch(unavailable);
-      case "v4l2":
-        return openV4l2Camera({ role, device: s.device }).catch(unavailable);
-      case "sim":
-      case "none":
-      case "invalid":
-        // Production never simulates.
-        log.error("camera-unavailable", { role, reason: `spec ${s.kind} is not usable in production` });
-        return null;
-    }
-  };
-  const documentCamera = await openCamera(config.camera.document, "document");
-  const faceCamera = await openCamera(config.camera.face, "face");
-  const faceEngine = await createHumanEngine().catch((e: unknown) => {
-    log.error("face-engine-unavailable", { message: e instanceof Error ? e.message : String(e) });
-    return null;
-  });
-  let ledsHealth: () => DeviceHealth;
-  let leds: LedPort;
-  try {
-    const real = await openOnoffLeds({
-      sysfsRoot: config.leds.sysfsRoot,
-      lines: { green: config.leds.green, amber: config.leds.amber, red: config.leds.red },
-      log: log.child("leds"),
-    });
-    leds = real;
-    ledsHealth = () => real.health();
-  } catch (e) {
-    log.error("leds-unavailable", { message: e instanceof Error ? e.message : String(e) });
-    leds = missingLeds();
-    ledsHealth = () => "missing";
-  }
-  return {
-    reader,
-    documentCamera,
-    faceCamera,
-    faceEngine,
-    leds,
-    ledsHealth,
-    demo: null,
-    close: () =>
-      closeAll([() => reader?.close(), () => documentCamera?.close(), () => faceCamera?.close(), () => faceEngine?.close(), () => leds.close()]),
-  };
-}
-
-/** A light tower that is not there: shows nothing, reports "missing". Not a simulator. */
-function missingLeds(): LedPort {
-  let current: Parameters<LedPort["show"]>[0] = "off";
-  return {
-    show: (p) => {
-      current = p;
-    },
-    current: () => current,
-    health: () => "missing",
-    close: () => Promise.resolve(),
-  };
-}
-
-function loadDemoDeck(config: Config): Deck {
-  return config.card.deckFile ? loadDeck(JSON.parse(readFileSync(config.card.deckFile, "utf8"))) : loadDeck();
-}
-
-async function openDemoDevices(config: Config, deck: Deck, log: Logger): Promise<Devices> {
-  const reader: SimReader = await openSimReader({});
-  const documentCamera: SimDocumentCamera = await openSimDocumentCamera({
-    assetsDir: config.camera.simImages || path.join(PACKAGE_ROOT, SIM_ASSETS_DIR),
-  });
-  const faceCamera = await openSimCamera({ role: "face", images: [demoFaceFrame()] });
-  const faceEngine: SimFaceEngine = createSimFaceEngine("holder");
-  const leds = createSimLeds();
-  // One simulated card per deck entry for the daemon's lifetime, so its retry counter persists
-  // between placements like a real card's.
-  const cards = new Map<string, SimulatedCard>();
-  let placed: string | null = null;
-  const demo: DemoDeckPort = {
-    cards: () => deck.cards.map((c) => ({ id: c.id, label: c.label })),
-    placed: () => placed,
-    place(cardId) {
-      const entry = deck.cards.find((c) => c.id === cardId);
-      if (!entry) return;
-      let card = cards.get(cardId);
-      // The demo card takes the time a real card takes at 212 kbit/s (latency model in card/sim/latency.ts).
-      if (!card) cards.set(cardId, (card = entry.makeCard({ deps: { latency: LATENCY_212K } })));
-      if (placed !== null) reader.remove();
-      placed = cardId;
-      documentCamera.place(cardId);
-      faceEngine.followCard(entry);
-      reader.place(card);
-    },
-    remove() {
-      if (placed === null) return;
-      placed = null;
-      reader.remove();
-      documentCamera.place(null);
-      faceEngine.followCard(null);
-    },
-  };
-  log.info("demo-devices", { cards: deck.cards.length });
-  return {
-    reader,
-    documentCamera,
-    faceCamera,
-    faceEngine,
-    leds,
-    ledsHealth: () => leds.health(),
-    demo,
-    close: () => closeAll([() => reader.close(), () => documentCamera.close(), () => faceCamera.close(), () => faceEngine.close(), () => leds.close()]),
-  };
-}
-
-/** A plain grey frame for the simulated face camera (the simulated engine decides who is there). */
-function demoFaceFrame() {
-  const width = 320;
-  const height = 240;
-  return { format: "gray" as const, width, height, data: new Uint8Array(width * height).fill(128) };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Factories for kioskctl (src/cli/*) and scripts: the CLI reaches adapters only through these.
-
-/**
- * Open the card reader port. `pcsc` is the real reader (pcscd); `sim` the in-process virtual reader
- * (demo mode, tests). There is no fallback: a pcsc reader that is missing stays "missing"/"error",
- * it never turns into a simulator.
- */
-export type CardReaderChoice =
-  | { kind: "pcsc"; readerName?: string; transmitTimeoutMs?: number; log?: (line: string) => void }
-  | { kind: "sim"; name?: string; card?: SimReaderCard };
-
-export function openCardReader(choice: CardReaderChoice): Promise<CardReaderPort> {
-  switch (choice.kind) {
-    case "pcsc":
-      return openPcscReader({
-        readerName: choice.readerName ?? "",
-        ...(choice.transmitTimeoutMs !== undefined ? { transmitTimeoutMs: choice.transmitTimeoutMs } : {}),
-        ...(choice.log ? { log: choice.log } : {}),
-      });
-    case "sim":
-      return openSimReader({
-        ...(choice.name !== undefined ? { name: choice.name } : {}),
-        ...(choice.card ? { card: choice.card } : {}),
-      });
-  }
-}
-
-/** Open a face engine: the real one (Human on WASM) or the simulator (tests). */
-export type FaceEngineChoice = { kind: "human" } | { kind: "sim"; scene?: Parameters<typeof createSimFaceEngine>[0] };
-
-export function openFaceEngine(choice: FaceEngineChoice): Promise<FaceEngine> {
-  switch (choice.kind) {
-    case "human":
-      return createHumanEngine();
-    case "sim":
-      return Promise.resolve(createSimFaceEngine(choice.scene ?? "holder"));
-  }
 }

@@ -9,8 +9,10 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { makePeople, readDeckPeople, rng, type CardPerson } from "./people";
-import { photograph, renderCard } from "./generate";
-import { FRAME_SIZE, randomShot, type Shot } from "./photograph";
+import { placeCard } from "./families";
+import { cardTexts } from "./generate";
+import { cardWidthInFrame, FRAME_SIZE, loadCard, photograph, randomShot, type Shot } from "./photograph";
+import { renderBack, renderPlaced } from "./render";
 
 export interface FixtureCase {
   file: string;
@@ -21,7 +23,7 @@ export interface FixtureCase {
   note: string;
 }
 
-function main(argv: string[]): void {
+async function main(argv: string[]): Promise<void> {
   const i = argv.indexOf("--out");
   const out = i >= 0 ? (argv[i + 1] ?? "test/fixtures/cardface") : "test/fixtures/cardface";
   mkdirSync(out, { recursive: true });
@@ -76,13 +78,18 @@ function main(argv: string[]): void {
   const manifest: FixtureCase[] = [];
   for (const c of cases) {
     const side = c.side ?? "front";
-    const card = renderCard(c.person, side, "Noto-Sans-CJK-JP", r);
+    // the classic family at its design positions (the committed fixtures do not move fields)
+    const png =
+      side === "front"
+        ? await renderPlaced(placeCard("classic", cardTexts(c.person, "classic", () => 0), 1, "Noto Sans CJK JP", { moveMm: 0, scale: 0 }))
+        : await renderBack(c.person, "Noto Sans CJK JP", r);
+    const shot = c.shot(base());
     const file = `${c.name}.jpg`;
-    writeFileSync(path.join(out, file), photograph(card, c.shot(base())));
+    writeFileSync(path.join(out, file), await photograph(await loadCard(png, cardWidthInFrame(shot.corners) * 1.25), shot, 5));
     manifest.push({ file, person: c.person, side, expect: c.expect, note: c.note });
     console.log(`wrote ${file}`);
   }
   writeFileSync(path.join(out, "cases.json"), JSON.stringify({ today, cases: manifest }, null, 1));
 }
 
-main(process.argv.slice(2));
+await main(process.argv.slice(2));

@@ -1,18 +1,20 @@
 /**
- * ImageMagick (IM6 `convert`) argument arrays that draw a My Number card front or back at 20 px/mm
- * (1712 × 1080), following src/cardfront/layout.ts. Fonts come from Debian's fonts-noto-cjk
- * (Noto Sans CJK JP = gothic, Noto Serif CJK JP = mincho). Everything printed is fictional.
+ * Draws a placed card (families.ts) as a PNG at RENDER_PX_PER_MM. Two independent text renderers:
+ * ImageMagick 6 `convert` (tuning families) and SVG rasterised by librsvg through sharp (the held-out
+ * family), so the held-out cards differ in glyph rasterisation and hinting, not only in layout.
+ * Fonts come from Debian's fonts-noto-cjk and fonts-dejavu. Everything printed is fictional.
  */
+import { spawn } from "node:child_process";
+import sharp from "sharp";
 import { toEraDate, eraById } from "../../src/age/era";
-import { CARD_MM, FRONT, BACK } from "../../src/cardfront/layout";
+import { CARD_MM, type FontName, type PlacedCard, type PlacedGroup, type TextRun } from "./families";
 import type { CardPerson } from "./people";
 
-export const RENDER_PX_PER_MM = 20;
+/** 12 px/mm: above the ≤ 9 px/mm a card covers in a 1024-px frame, so photographing only shrinks. */
+export const RENDER_PX_PER_MM = 12;
 export const RENDER_SIZE = { width: Math.round(CARD_MM.width * RENDER_PX_PER_MM), height: Math.round(CARD_MM.height * RENDER_PX_PER_MM) };
 
-export type CardFont = "Noto-Sans-CJK-JP" | "Noto-Serif-CJK-JP";
-
-const mm = (v: number) => Math.round(v * RENDER_PX_PER_MM);
+const px = (v: number) => Math.round(v * RENDER_PX_PER_MM);
 
 /** "昭和55年 2月17日生", "令和元年 5月 1日生" or "1992年 2月29日生" as printed. */
 export function birthText(p: CardPerson): string {
@@ -28,61 +30,124 @@ export function expiryText(p: CardPerson): string {
   return `${p.expiry.year}年${String(p.expiry.month).padStart(2, " ")}月${String(p.expiry.day).padStart(2, " ")}日まで有効`;
 }
 
-function text(font: string, sizeMm: number, xMm: number, yMm: number, s: string, fill = "#1a1a1a"): string[] {
-  return ["-font", font, "-fill", fill, "-pointsize", String(mm(sizeMm)), "-annotate", `+${mm(xMm)}+${mm(yMm)}`, s];
+const IM_FONT: Record<FontName, string> = {
+  "Noto Sans CJK JP": "Noto-Sans-CJK-JP",
+  "Noto Serif CJK JP": "Noto-Serif-CJK-JP",
+  "Noto Sans Mono CJK JP": "Noto-Sans-Mono-CJK-JP",
+  "DejaVu Sans": "DejaVu-Sans",
+  "DejaVu Serif": "DejaVu-Serif",
+  "DejaVu Sans Mono": "DejaVu-Sans-Mono",
+};
+
+/** Runs `convert args…` and returns its stdout (asynchronous, so several run in parallel). */
+export function convert(args: string[], input?: Buffer, timeoutMs = 60_000): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const c = spawn("convert", args, { stdio: ["pipe", "pipe", "pipe"] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    const t = setTimeout(() => c.kill("SIGKILL"), timeoutMs);
+    c.stdout.on("data", (b: Buffer) => out.push(b));
+    c.stderr.on("data", (b: Buffer) => err.push(b));
+    c.on("error", (e) => {
+      clearTimeout(t);
+      reject(e);
+    });
+    c.on("close", (code) => {
+      clearTimeout(t);
+      if (code === 0) resolve(Buffer.concat(out));
+      else reject(new Error(`convert failed (${String(code)}): ${Buffer.concat(err).toString().slice(0, 400)}`));
+    });
+    c.stdin.on("error", () => undefined);
+    c.stdin.end(input ?? Buffer.alloc(0));
+  });
 }
 
-function background(tint: string): string[] {
-  return [
-    "-size", `${RENDER_SIZE.width}x${RENDER_SIZE.height}`, `gradient:#fbfcf8-${tint}`,
-    "-gravity", "NorthWest",
-  ];
+function imRun(t: TextRun): string[] {
+  const font = IM_FONT[t.font] + (t.weight === "bold" ? "-Bold" : "");
+  return ["-font", font, "-fill", t.fill, "-pointsize", String(px(t.size)), "-annotate", `+${px(t.x)}+${px(t.y)}`, t.text];
 }
 
-/** Card front. `r` gives the small per-card variations (tint, portrait tone). */
-export function frontArgs(p: CardPerson, font: CardFont, r: () => number): string[] {
-  const ph = FRONT.photo;
-  const tone = 90 + Math.floor(r() * 80);
+function portraitIm(g: PlacedGroup, tone: number): string[] {
+  const b = g.rects[0]?.box;
+  if (!b) return [];
   const head = `rgb(${tone + 40},${tone + 20},${tone})`;
-  const cx = ph.x + ph.w / 2;
-  const bodyFont = font;
+  const cx = b.x + b.w / 2;
+  const k = b.h / 30;
   return [
-    ...background(r() < 0.5 ? "#e3eef5" : "#f1e6ee"),
-    // title and labels
-    ...text(bodyFont, 3.0, 3.0, 2.2, "個人番号カード", "#203060"),
-    ...text(bodyFont, 1.8, 3.0, 9.6, "氏名"),
-    ...text(bodyFont, 4.0, 11.0, 8.6, p.name),
-    ...text(bodyFont, 1.8, 3.0, 16.6, "住所"),
-    ...text(bodyFont, 2.6, 11.0, 16.0, p.address),
-    ...text(bodyFont, 1.8, 3.0, 27.9, "生年月日"),
-    ...text(bodyFont, 3.2, 14.0, 27.2, birthText(p)),
-    ...text(bodyFont, 1.8, 48.0, 27.9, "性別"),
-    ...text(bodyFont, 3.2, 53.0, 27.2, p.sex),
-    // expiry box
-    "-fill", "none", "-stroke", "#c05070", "-strokewidth", "3",
-    "-draw", `rectangle ${mm(2.5)},${mm(36.4)} ${mm(44.0)},${mm(42.6)}`,
-    "-stroke", "none",
-    ...text(bodyFont, 3.2, 4.0, 37.2, expiryText(p)),
-    // certificate expiry boxes and issuer seal line (decoration)
-    "-fill", "none", "-stroke", "#999999", "-strokewidth", "2",
-    "-draw", `rectangle ${mm(2.5)},${mm(44.5)} ${mm(56.0)},${mm(51.5)}`,
-    "-stroke", "none",
-    ...text(bodyFont, 1.6, 3.5, 45.0, "電子証明書の有効期限の記載欄", "#777777"),
-    ...text(bodyFont, 2.0, 62.0, 48.5, "〇〇市長", "#333333"),
-    // photo
-    "-fill", "#d8dde0", "-draw", `rectangle ${mm(ph.x)},${mm(ph.y)} ${mm(ph.x + ph.w)},${mm(ph.y + ph.h)}`,
-    "-fill", "#3a3f48", "-draw", `ellipse ${mm(cx)},${mm(ph.y + ph.h)} ${mm(9.5)},${mm(9)} 180,360`,
-    "-fill", head, "-draw", `ellipse ${mm(cx)},${mm(ph.y + 12)} ${mm(5.2)},${mm(6.8)} 0,360`,
-    "-fill", "#2b2420", "-draw", `ellipse ${mm(cx)},${mm(ph.y + 7.5)} ${mm(5.4)},${mm(3.2)} 180,360`,
-    // security code under the photo
-    ...text("Noto-Sans-CJK-JP", 2.4, 67.0, 40.6, p.securityCode.split("").join(" ")),
+    "-fill", "#d8dde0", "-draw", `rectangle ${px(b.x)},${px(b.y)} ${px(b.x + b.w)},${px(b.y + b.h)}`,
+    "-fill", "#3a3f48", "-draw", `ellipse ${px(cx)},${px(b.y + b.h)} ${px(9.5 * k)},${px(9 * k)} 180,360`,
+    "-fill", head, "-draw", `ellipse ${px(cx)},${px(b.y + 12 * k)} ${px(5.2 * k)},${px(6.8 * k)} 0,360`,
+    "-fill", "#2b2420", "-draw", `ellipse ${px(cx)},${px(b.y + 7.5 * k)} ${px(5.4 * k)},${px(3.2 * k)} 180,360`,
   ];
 }
 
-/** Card back (the number side): a fictional 12-digit number, name, birth date and a QR-like block. */
-export function backArgs(p: CardPerson, font: CardFont, r: () => number): string[] {
+/** IM6 arguments (without the output) for a placed card. */
+export function cardArgs(c: PlacedCard): string[] {
+  const args = ["-size", `${RENDER_SIZE.width}x${RENDER_SIZE.height}`, `gradient:#fbfcf8-${c.tint}`, "-gravity", "NorthWest"];
+  for (const g of c.groups) {
+    if (g.key === "photo") {
+      args.push(...portraitIm(g, c.tone));
+      continue;
+    }
+    for (const r of g.rects) {
+      args.push("-fill", r.fill, "-stroke", r.stroke, "-strokewidth", String(Math.max(1, px(r.strokeMm))));
+      args.push("-draw", `rectangle ${px(r.box.x)},${px(r.box.y)} ${px(r.box.x + r.box.w)},${px(r.box.y + r.box.h)}`, "-stroke", "none");
+    }
+    for (const r of g.runs) args.push(...imRun(r));
+  }
+  return args;
+}
+
+const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+
+/** SVG for a placed card (text baseline = top + 0.88 em, the ascent of the Noto CJK and DejaVu faces). */
+export function cardSvg(c: PlacedCard): string {
+  const parts: string[] = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${RENDER_SIZE.width}" height="${RENDER_SIZE.height}" viewBox="0 0 ${CARD_MM.width} ${CARD_MM.height}">`,
+    `<defs><linearGradient id="g" x1="0" y1="0" x2="1" y2="1"><stop offset="0" stop-color="#fdfdfa"/><stop offset="1" stop-color="${c.tint}"/></linearGradient></defs>`,
+    `<rect width="${CARD_MM.width}" height="${CARD_MM.height}" fill="url(#g)"/>`,
+  ];
+  // faint guilloche-like background lines (decoration the tuning families never have)
+  for (let i = 0; i < 14; i++) {
+    const y = 3 + i * 3.7;
+    parts.push(`<path d="M0 ${y.toFixed(1)} Q 21 ${(y - 2).toFixed(1)} 43 ${y.toFixed(1)} T 86 ${y.toFixed(1)}" stroke="#c9d3cc" stroke-width="0.08" fill="none"/>`);
+  }
+  for (const g of c.groups) {
+    if (g.key === "photo") {
+      const b = g.rects[0]?.box;
+      if (!b) continue;
+      const k = b.h / 30, cx = b.x + b.w / 2, t = c.tone;
+      parts.push(
+        `<rect x="${b.x.toFixed(2)}" y="${b.y.toFixed(2)}" width="${b.w.toFixed(2)}" height="${b.h.toFixed(2)}" fill="#dcdad4"/>`,
+        `<path d="M ${(cx - 9.5 * k).toFixed(2)} ${(b.y + b.h).toFixed(2)} A ${(9.5 * k).toFixed(2)} ${(9 * k).toFixed(2)} 0 0 1 ${(cx + 9.5 * k).toFixed(2)} ${(b.y + b.h).toFixed(2)} Z" fill="#40444c"/>`,
+        `<ellipse cx="${cx.toFixed(2)}" cy="${(b.y + 12 * k).toFixed(2)}" rx="${(5.2 * k).toFixed(2)}" ry="${(6.8 * k).toFixed(2)}" fill="rgb(${t + 40},${t + 20},${t})"/>`,
+        `<path d="M ${(cx - 5.4 * k).toFixed(2)} ${(b.y + 7.5 * k).toFixed(2)} A ${(5.4 * k).toFixed(2)} ${(3.2 * k).toFixed(2)} 0 0 1 ${(cx + 5.4 * k).toFixed(2)} ${(b.y + 7.5 * k).toFixed(2)} Z" fill="#2b2420"/>`,
+      );
+      continue;
+    }
+    for (const r of g.rects) {
+      parts.push(`<rect x="${r.box.x.toFixed(2)}" y="${r.box.y.toFixed(2)}" width="${r.box.w.toFixed(2)}" height="${r.box.h.toFixed(2)}" fill="${r.fill}" stroke="${r.stroke}" stroke-width="${r.strokeMm}"/>`);
+    }
+    for (const r of g.runs) {
+      parts.push(
+        `<text x="${r.x.toFixed(2)}" y="${(r.y + r.size * 0.88).toFixed(2)}" font-family="${r.font}" font-size="${r.size.toFixed(3)}" font-weight="${r.weight ?? "normal"}" fill="${r.fill}" xml:space="preserve">${esc(r.text)}</text>`,
+      );
+    }
+  }
+  parts.push("</svg>");
+  return parts.join("");
+}
+
+/** The card as PNG, with the family's renderer. */
+export async function renderPlaced(c: PlacedCard): Promise<Buffer> {
+  if (c.renderer === "svg") return sharp(Buffer.from(cardSvg(c))).flatten({ background: "#ffffff" }).png({ compressionLevel: 1 }).toBuffer();
+  return convert([...cardArgs(c), "-define", "png:compression-level=1", "png:-"]);
+}
+
+/** The back (the number side), own layout: 12-digit number band at the top, a QR-like block right. */
+export function backArgs(p: CardPerson, font: FontName, r: () => number): string[] {
   const num = Array.from({ length: 12 }, () => Math.floor(r() * 10)).join("");
-  const q = BACK.qr;
+  const q = { x: 60, y: 24, w: 21 };
   const n = 25;
   const cell = (q.w / n) * RENDER_PX_PER_MM;
   const rects: string[] = [];
@@ -90,20 +155,26 @@ export function backArgs(p: CardPerson, font: CardFont, r: () => number): string
     for (let j = 0; j < n; j++) {
       const finder = (i < 7 && j < 7) || (i < 7 && j >= n - 7) || (i >= n - 7 && j < 7);
       if (finder ? i % 6 === 0 || j % 6 === 0 || (i % 7 >= 2 && i % 7 <= 4 && j % 7 >= 2 && j % 7 <= 4) : r() < 0.5) {
-        const x = mm(q.x) + j * cell;
-        const y = mm(q.y) + i * cell;
+        const x = px(q.x) + j * cell;
+        const y = px(q.y) + i * cell;
         rects.push(`rectangle ${Math.round(x)},${Math.round(y)} ${Math.round(x + cell)},${Math.round(y + cell)}`);
       }
     }
   }
+  const f = IM_FONT[font];
+  const t = (size: number, x: number, y: number, s: string, ff = f) => ["-font", ff, "-fill", "#1a1a1a", "-pointsize", String(px(size)), "-annotate", `+${px(x)}+${px(y)}`, s];
   return [
-    ...background("#e9eef0"),
-    ...text(font, 2.0, 4.0, 2.5, "個人番号"),
-    ...text("Noto-Sans-CJK-JP", 6.0, 5.0, 6.5, `${num.slice(0, 4)} ${num.slice(4, 8)} ${num.slice(8)}`),
-    ...text(font, 1.8, 4.0, 20.0, "氏名"),
-    ...text(font, 3.2, 10.0, 19.5, p.name),
-    ...text(font, 1.8, 4.0, 28.0, "生年月日"),
-    ...text(font, 3.0, 14.0, 27.5, birthText(p)),
+    "-size", `${RENDER_SIZE.width}x${RENDER_SIZE.height}`, "gradient:#fbfcf8-#e9eef0", "-gravity", "NorthWest",
+    ...t(2.0, 4.0, 2.5, "個人番号"),
+    ...t(6.0, 5.0, 6.5, `${num.slice(0, 4)} ${num.slice(4, 8)} ${num.slice(8)}`, IM_FONT["Noto Sans CJK JP"]),
+    ...t(1.8, 4.0, 20.0, "氏名"),
+    ...t(3.2, 10.0, 19.5, p.name.replace(/\n/g, " ")),
+    ...t(1.8, 4.0, 28.0, "生年月日"),
+    ...t(3.0, 14.0, 27.5, birthText(p)),
     "-fill", "#111111", "-draw", rects.join(" "),
   ];
+}
+
+export async function renderBack(p: CardPerson, font: FontName, r: () => number): Promise<Buffer> {
+  return convert([...backArgs(p, font, r), "-define", "png:compression-level=1", "png:-"]);
 }

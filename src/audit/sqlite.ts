@@ -12,7 +12,7 @@ import Database from "better-sqlite3";
 import type { Logger } from "../log";
 import type { StaffCounts } from "../protocol";
 import type { AuditCheck, AuditRecord, AuditSink, AuditStep } from "./sink";
-import { OUTCOMES, REASONS, STEPS, CHECKS, BANDS, MODES } from "./vocabulary";
+import { OUTCOMES, REASONS, STEPS, CHECKS, BANDS, MODES, LEGACY_REASONS } from "./vocabulary";
 
 export const SCHEMA_VERSION = 1;
 
@@ -149,8 +149,9 @@ export function countsSince(db: Database.Database, sinceMs: number): StaffCounts
     .all(sinceMs) as { outcome: string; reason: string | null; n: number }[];
   for (const row of rows) {
     if (OUTCOMES.has(row.outcome as never)) out.byOutcome[row.outcome as keyof StaffCounts["byOutcome"]] += row.n;
-    if (row.reason !== null && REASONS.has(row.reason as never)) {
-      const reason = row.reason as keyof StaffCounts["byReason"];
+    const name = row.reason === null ? null : (LEGACY_REASONS[row.reason] ?? row.reason);
+    if (name !== null && REASONS.has(name as never)) {
+      const reason = name as keyof StaffCounts["byReason"];
       out.byReason[reason] = (out.byReason[reason] ?? 0) + row.n;
     }
   }

@@ -3,8 +3,7 @@
  * time; these let the SQLite adapter refuse anything else at run time).
  */
 import type { KioskMode, Outcome, ReasonCode } from "../protocol";
-import type { TriesBand } from "../flow/outcome";
-import type { AuditCheck, AuditStep } from "./sink";
+import type { AuditCheck, AuditStep, TriesBand } from "./sink";
 
 const set = <T extends string>(values: Record<T, true>): ReadonlySet<T> => new Set(Object.keys(values) as T[]);
 
@@ -28,7 +27,7 @@ export const REASONS = set<ReasonCode>({
   "wrong-code": true,
   "card-blocked": true,
   "low-tries": true,
-  "not-my-number-card": true,
+  "unsupported-document": true,
   "card-removed": true,
   "read-error": true,
   "data-altered": true,
@@ -44,3 +43,6 @@ export const REASONS = set<ReasonCode>({
   "customer-cancelled": true,
   "device-error": true,
 });
+
+/** Reason codes written by older versions, read back under their current name (rows are never rewritten). */
+export const LEGACY_REASONS: Readonly<Record<string, ReasonCode>> = { "not-my-number-card": "unsupported-document" };

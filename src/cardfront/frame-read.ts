@@ -9,10 +9,10 @@
  */
 import type { CalendarDate } from "../age/date";
 import type { Frame } from "../camera/camera";
-import { frameToGray } from "./decode";
+import { decodeFrame } from "../image/decode";
 import { compact, type BirthField } from "./fields";
 import { CROP_HEIGHT_RATIO, classifyDates, codeCandidates, cropBox, dateCandidates, decideCode, decideDates, tailLooksLikeField, type DateLine, type Found } from "./find";
-import { boxBlur, normalize, wipeGray, type Gray } from "./image";
+import { boxBlur, normalize, wipeGray, type Gray } from "../image/image";
 import { analyseCard, rectifyCard, type Box, type TextLine } from "./lines";
 import { PX_PER_MM } from "./layout";
 import { locateCard } from "./locate";
@@ -90,7 +90,7 @@ export function newFrameMemory(): FrameMemory {
 }
 
 export async function readFrame(deps: { ocr: OcrPort }, frame: Frame, today: CalendarDate, signal: AbortSignal, memory: FrameMemory = newFrameMemory()): Promise<FrameReading> {
-  const decoded = frameToGray(frame);
+  const decoded = await decodeFrame(frame);
   if (!decoded.ok) return { kind: "bad-image", detail: decoded.detail };
   const g = decoded.image;
   try {

@@ -15,7 +15,7 @@
  * Sizes are physical (millimetres × PX_PER_MM) and deliberately wide: a card's fonts are 1.6–4 mm,
  * and nothing here depends on where a field is. Pure; every buffer is the caller's to wipe.
  */
-import type { Gray } from "./image";
+import type { Gray } from "../image/image";
 import { CANON, PX_PER_MM } from "./layout";
 import type { Homography } from "./rectify";
 

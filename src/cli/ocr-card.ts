@@ -22,8 +22,7 @@ import { readFrame, type FrameReading } from "../cardfront/frame-read";
 import type { OcrPort } from "../cardfront/ocr";
 import { checkCard } from "../cardfront/plausibility";
 import { readCardFront, type CardFrontResult } from "../cardfront/read";
-import { createTesseractOcr } from "../cardfront/tesseract";
-import type { Command } from "./kioskctl";
+import type { Command, CommandIo } from "./command";
 
 export const EXIT = { sure: 0, notSure: 1, usage: 2, badImage: 3, engine: 4, crashed: 5 } as const;
 
@@ -90,7 +89,6 @@ export function describeReading(image: string, r: FrameReading, reveal: boolean,
 
 
 export const ocrCardCommand: Command = {
-  summary: "read birth date, expiry and security code from card-face photos (redacted unless --reveal)",
   usage: [
     "usage: kioskctl ocr-card IMAGE... [--json] [--reveal] [--session]",
     "",
@@ -114,7 +112,7 @@ export const ocrCardCommand: Command = {
   },
 };
 
-async function run(args: readonly string[], io: Parameters<Command["run"]>[1]): Promise<number> {
+async function run(args: readonly string[], io: CommandIo): Promise<number> {
   const files: string[] = [];
   let json = false, reveal = false, session = false;
   let lineTimeoutMs: number | undefined;
@@ -153,6 +151,8 @@ async function run(args: readonly string[], io: Parameters<Command["run"]>[1]): 
   }
   let ocr: OcrPort;
   try {
+    // The OCR engine (tesseract.js) is loaded only when there is an image to read, not for --help.
+    const { createTesseractOcr } = await import("../cardfront/tesseract");
     ocr = await createTesseractOcr(lineTimeoutMs !== undefined ? { lineTimeoutMs } : {});
   } catch {
     io.err("kioskctl ocr-card: the OCR engine did not start (are @tesseract.js-data/jpn and /eng installed?)\n");

@@ -6,12 +6,12 @@
  */
 import { randomBytes } from "node:crypto";
 import { tokyoDate, type CalendarDate } from "../age/date";
-import { assessAuthenticity, printedExpiryFromCodeB, type PrintedExpiry } from "../card/mynumber/authenticity";
+import { assessAuthenticity, printedExpiryFromCodeB, type PrintedExpiry } from "../card/mynumber/auth/authenticity";
 import type { CardFaceRecord } from "../card/mynumber/card-face";
 import { readCardFace, NONCE_BYTES, type ReadFaceResult } from "../card/mynumber/read-face";
 import type { ReadMode } from "../card/card";
 import { RetryGuard } from "../card/mynumber/retry-policy";
-import type { TrustStore } from "../card/mynumber/trust";
+import type { TrustStore } from "../card/mynumber/auth/trust";
 import type { CardReaderPort } from "../card/reader";
 import type { CodeB } from "../card/secret";
 import { isCardError } from "../card/errors";
@@ -134,7 +134,7 @@ export function createChipGlue(deps: ChipGlueDeps) {
           case "refused-policy":
             return { kind: "refused-low-tries", triesLeft: r.triesLeftBefore ?? 0 };
           case "not-my-number-card":
-            return { kind: "not-my-number-card" };
+            return { kind: "unsupported-document" };
           case "no-card":
           case "aborted":
             return { kind: "no-card" };

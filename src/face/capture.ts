@@ -3,18 +3,19 @@
  * frame, compare. This is what the session flow calls (through main.ts) in its face-check state.
  *
  * Capture policy:
- * - Frames are taken from the `face` camera one after another and each is analysed as delivered
- *   (detection, pose, liveness, sharpness) — the analysis is what tells a usable frame from an
- *   unusable one, so there is no separate cheap pre-check.
- * - The best frame is then converted to greyscale and embedded again, so that the identity embedding
+ * - Frames are taken from the `face` camera one after another and each goes through the quality gate
+ *   as delivered (engine role "gate": detection, pose, liveness, sharpness — no identity embedding).
+ *   Frames the gate rejects never reach the embedder, which is most of an analysis's cost (issue 16).
+ * - The best frame is then converted to greyscale and embedded (the only embedder run on a live
+ *   frame), so that the identity embedding
  *   is in the chip photo's monochrome domain (sides.ts `greyEmbedding`; on the fixtures grey-vs-grey
  *   scored higher for the same person than colour-vs-grey, e.g. 0.94 against 0.90).
  * - A frame is usable when it shows exactly one face, at least `minFacePixels` on its shorter side,
  *   at least `minSharpness` sharp. Usable frames are ranked by
  *   quality = facePixels × sharpness × cos(yaw) × cos(pitch) (bigger, sharper, more frontal wins).
  * - Capture stops after `goodFrames` usable frames, after `maxFrames` frames, when the budget would
- *   be overrun by one more analysis plus the grey pass (the last analysis time is the estimate), or
- *   on abort.
+ *   be overrun by one more gate pass plus the embedding pass (estimates: the last gate pass's time,
+ *   and the chip photo's analysis time, which runs the same embedder), or on abort.
  * - With no usable frame, the last frame's problem is the answer (e.g. "several-faces"), so the
  *   customer is told what was wrong, not just "timeout".
  * - Hints for the screen while capturing: no face → "look", several → "one-person", too small →
@@ -30,7 +31,7 @@ import { compare, cosineSimilarity, failure, type FaceDecision, type FaceThresho
 import { purgeFaces, type FaceAnalysis, type FaceEngine, type FaceObservation } from "./engine";
 import type { FaceHint } from "./capture-types";
 import { frameToImage } from "./frame";
-import { purge, type Image } from "./image";
+import { purge, type Image } from "../image/image";
 import type { Jp2Decoder } from "./jp2";
 import { analyseChip, frameProblem, greyEmbedding, liveScores, NO_LIVE, type ChipSide } from "./sides";
 
@@ -93,6 +94,7 @@ export async function checkFace(
     if (signal.aborted) return failure("aborted");
     // 1. The chip photo.
     let chip: ChipSide | "timeout";
+    const chipStarted = clock.now();
     const pendingChip = analyseChip(engine, decoder, chipPhoto);
     try {
       chip = await within(pendingChip, remaining(), clock, signal);
@@ -105,6 +107,7 @@ export async function checkFace(
     }
     if (!chip.ok) return failure("chip-photo-unreadable");
     held.push(chip.analysis);
+    const embedCostMs = clock.now() - chipStarted;
     chipFace = chip.face;
     chipScores = chip.scores;
     if (!chipFace || chipScores.faces !== 1) return compare({ chip: chipScores, live: NO_LIVE, similarity: null }, config);
@@ -119,7 +122,7 @@ export async function checkFace(
     try {
       while (frames < opts.maxFrames && good < opts.goodFrames && !signal.aborted) {
         // Keep time for one more frame and for the final grey embedding pass.
-        if (remaining() <= 2 * lastCostMs) break;
+        if (remaining() <= lastCostMs + embedCostMs) break;
         let next: IteratorResult<Frame> | "timeout";
         const pendingFrame = it.next();
         try {
@@ -136,12 +139,12 @@ export async function checkFace(
         const frame = next.value;
         frames++;
         const started = clock.now();
-        const decoded = frameToImage(frame);
+        const decoded = await frameToImage(frame);
         wipeFrame(frame);
         if (!decoded.ok) continue;
         const image = decoded.image;
         let analysis: FaceAnalysis | "timeout";
-        const pendingAnalysis = engine.analyse(image, "live");
+        const pendingAnalysis = engine.analyse(image, "gate");
         try {
           analysis = await within(pendingAnalysis, remaining(), clock, signal);
         } catch {
@@ -187,14 +190,14 @@ export async function checkFace(
     if (!best) return last ? compare({ chip: chipScores, live: last, similarity: null }, config) : failure("timeout", { chip: chipScores });
 
     // 3. The best frame in grey, embedded in the chip photo's domain (sides.ts greyEmbedding).
-    // Out of time for it: the colour embedding of the same frame is used instead.
-    let embedding: Float32Array = best.face.embedding;
+    // Out of time for it (or no face found again): no similarity, so the answer is "not sure", never a guess.
+    let embedding: Float32Array | null = null;
     const pendingGrey = greyEmbedding(engine, best.image, best.face);
     try {
       const g = await within(pendingGrey, remaining(), clock, signal);
       if (g !== "timeout") {
-        embedding = g.embedding;
         embeddings.push(g.embedding);
+        if (g.embedding.length > 0) embedding = g.embedding;
       } else {
         pendingGrey.then((late) => late.embedding.fill(0), () => undefined);
       }
@@ -202,7 +205,7 @@ export async function checkFace(
       return failure("engine-error", { chip: chipScores, live: best.scores });
     }
     if (signal.aborted) return failure("aborted", { chip: chipScores });
-    const similarity = cosineSimilarity(chipFace.embedding, embedding);
+    const similarity = embedding ? cosineSimilarity(chipFace.embedding, embedding) : null;
     return compare({ chip: chipScores, live: best.scores, similarity }, config);
   } finally {
     signal.removeEventListener("abort", onAbort);

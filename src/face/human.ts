@@ -29,7 +29,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { FaceAnalysis, FaceEngine, FaceObservation, FaceRole } from "./engine";
-import { toGrey, type Image } from "./image";
+import { toGrey, type Image } from "../image/image";
 import { sharpness } from "./quality";
 
 /** The slice of Human's API this adapter uses (the package's own types pull in all of tfjs). */
@@ -48,7 +48,7 @@ interface HumanInstance {
   version: string;
   models: { models: Record<string, unknown> };
   load(): Promise<void>;
-  detect(input: HumanTensor): Promise<{ face: HumanFace[]; error?: string | null }>;
+  detect(input: HumanTensor, config?: Record<string, unknown>): Promise<{ face: HumanFace[]; error?: string | null }>;
   tf: {
     ready(): Promise<void>;
     getBackend(): string;
@@ -89,7 +89,7 @@ export async function createHumanEngine(options: HumanEngineOptions = {}): Promi
   const { humanDir, modelsDir, wasmDir } = humanPaths();
   const require = createRequire(import.meta.url);
   const { Human } = require(path.join(humanDir, "dist", "human.node-wasm.js")) as { Human: HumanConstructor };
-  const off = { skipFrames: 0, skipTime: 0 };
+  const faceConfig = (role: FaceRole) => faceModels(role, options);
   const human = new Human({
     backend: "wasm",
     wasmPath: wasmDir + path.sep,
@@ -104,23 +104,8 @@ export async function createHumanEngine(options: HumanEngineOptions = {}): Promi
     hand: { enabled: false },
     object: { enabled: false },
     segmentation: { enabled: false },
-    face: {
-      enabled: true,
-      detector: {
-        ...off,
-        rotation: false,
-        maxDetected: options.maxFaces ?? 5,
-        minConfidence: options.minConfidence ?? 0.5,
-        return: false,
-      },
-      mesh: { enabled: true },
-      iris: { enabled: false },
-      emotion: { enabled: false },
-      attention: { enabled: false },
-      description: { enabled: true, ...off },
-      antispoof: { enabled: true, ...off },
-      liveness: { enabled: true, ...off },
-    },
+    // Every model enabled here so that load() loads them all; each call then enables what its role needs.
+    face: faceConfig("live"),
   });
   await withFileFetch(modelsDir, () => human.load());
   await human.tf.ready();
@@ -141,7 +126,8 @@ export async function createHumanEngine(options: HumanEngineOptions = {}): Promi
       if (rgb !== image.data) rgb.fill(0);
       let faces: HumanFace[];
       try {
-        const result = await human.detect(input);
+        // Human merges a per-call config into its own; the whole face section is passed every time.
+        const result = await human.detect(input, { face: faceConfig(role) });
         if (result.error) throw new Error(`face engine: ${result.error}`);
         faces = result.face;
       } finally {
@@ -162,14 +148,42 @@ export async function createHumanEngine(options: HumanEngineOptions = {}): Promi
   };
 }
 
+/**
+ * Which models run for each role (engine.ts): the identity embedder (faceres, ~100 ms CPU of a
+ * frame's ~140 here) only for "chip", "identity" and "live"; antispoof + liveness (~8 ms) only for
+ * "gate" and "live". Detector and mesh (box, pose) always.
+ */
+function faceModels(role: FaceRole, options: HumanEngineOptions): Record<string, unknown> {
+  const off = { skipFrames: 0, skipTime: 0 };
+  const embed = role !== "gate";
+  const live = role === "gate" || role === "live";
+  return {
+    enabled: true,
+    detector: {
+      ...off,
+      rotation: false,
+      maxDetected: options.maxFaces ?? 5,
+      minConfidence: options.minConfidence ?? 0.5,
+      return: false,
+    },
+    mesh: { enabled: true },
+    iris: { enabled: false },
+    emotion: { enabled: false },
+    attention: { enabled: false },
+    description: { enabled: embed, ...off },
+    antispoof: { enabled: live, ...off },
+    liveness: { enabled: live, ...off },
+  };
+}
+
 function observe(f: HumanFace, grey: ReturnType<typeof toGrey>, role: FaceRole): FaceObservation {
   const [x, y, width, height] = f.box;
   const box = { x, y, width, height };
-  const liveness = role === "chip" ? 1 : Math.min(f.real ?? 0, f.live ?? 0);
+  const liveness = role === "chip" ? 1 : role === "identity" ? 0 : Math.min(f.real ?? 0, f.live ?? 0);
   return {
     box,
     confidence: f.score,
-    embedding: Float32Array.from(f.embedding ?? []),
+    embedding: role === "gate" ? new Float32Array(0) : Float32Array.from(f.embedding ?? []),
     liveness,
     sharpness: sharpness(grey, box),
     yaw: f.rotation?.angle.yaw ?? 0,

@@ -6,7 +6,7 @@
 import type { FaceHint } from "./capture-types";
 import type { FaceThresholds, SideScores } from "./compare";
 import { purgeFaces, type FaceAnalysis, type FaceEngine, type FaceObservation } from "./engine";
-import { purge, toGrey, type Image } from "./image";
+import { purge, toGrey, type Image } from "../image/image";
 import type { Jp2Decoder, Jp2Problem } from "./jp2";
 
 export const NO_LIVE: SideScores = { faces: 0, facePixels: 0, sharpness: 0, liveness: 0 };
@@ -64,37 +64,49 @@ export function frameProblem(s: SideScores, t: FaceThresholds): FaceHint | null 
 /**
  * The embedding of a usable live face, taken from the greyscale version of the frame so that it is
  * in the chip photo's (monochrome) domain. Detection, counting, size, sharpness and liveness come from
- * the frame as delivered (colour), because the detector finds faces in colour more reliably: on the
- * fixtures, blazeface missed the 58-px face of tiny.jpg and one of the faces in group.jpg in grey but
- * not in colour. If the grey pass finds no face overlapping the colour one, the colour embedding is
- * used (`source: "colour"`).
+ * the frame as delivered (the "gate" pass, without the embedder), because the detector finds faces in
+ * colour more reliably: on the fixtures, blazeface missed the 58-px face of tiny.jpg and one of the
+ * faces in group.jpg in grey but not in colour. This is the only pass that runs the embedder on a
+ * live frame ("identity" role, engine.ts), once per session on the chosen frame (issue 16).
+ * A grey frame (greyscale camera path) is embedded as it is. If the grey pass finds no face
+ * overlapping the gate's, the colour frame is embedded instead (`source: "colour"`); if that finds
+ * none either, the embedding is empty (`source: "none"`, similarity unknown, not zero).
  */
 export async function greyEmbedding(
   engine: FaceEngine,
   image: Image,
-  colourFace: FaceObservation,
-): Promise<{ embedding: Float32Array; source: "grey" | "colour" }> {
-  if (image.kind === "grey") return { embedding: colourFace.embedding.slice(), source: "grey" };
+  gateFace: FaceObservation,
+): Promise<{ embedding: Float32Array; source: "grey" | "colour" | "none" }> {
+  if (image.kind !== "rgb") {
+    const e = await identityNear(engine, image, gateFace);
+    return e ? { embedding: e, source: "grey" } : { embedding: new Float32Array(0), source: "none" };
+  }
   const grey = toGrey(image);
-  let analysis: FaceAnalysis;
+  let e: Float32Array | null;
   try {
-    analysis = await engine.analyse(grey, "live");
+    e = await identityNear(engine, grey, gateFace);
   } finally {
     purge(grey);
   }
+  if (e) return { embedding: e, source: "grey" };
+  e = await identityNear(engine, image, gateFace);
+  return e ? { embedding: e, source: "colour" } : { embedding: new Float32Array(0), source: "none" };
+}
+
+/** Embedding of the face in `image` that overlaps `near` by IoU ≥ 0.5 (a copy), or null. */
+async function identityNear(engine: FaceEngine, image: Image, near: FaceObservation): Promise<Float32Array | null> {
+  const analysis = await engine.analyse(image, "identity");
   try {
     let best: FaceObservation | null = null;
     let bestOverlap = 0;
     for (const f of analysis.faces) {
-      const o = overlap(f, colourFace);
+      const o = overlap(f, near);
       if (o > bestOverlap) {
         best = f;
         bestOverlap = o;
       }
     }
-    return best && bestOverlap >= 0.5
-      ? { embedding: best.embedding.slice(), source: "grey" }
-      : { embedding: colourFace.embedding.slice(), source: "colour" };
+    return best && bestOverlap >= 0.5 && best.embedding.length > 0 ? best.embedding.slice() : null;
   } finally {
     purgeFaces(analysis);
   }

@@ -15,7 +15,7 @@
  * Production never constructs this (src/main.ts refuses the sim outside demo mode).
  */
 import type { FaceAnalysis, FaceEngine, FaceObservation, FaceRole } from "./engine";
-import type { Image } from "./image";
+import type { Image } from "../image/image";
 
 export type SimScene = "holder" | "stranger" | "nobody" | "two-people" | "far-away" | "blurred" | "photo-of-holder";
 
@@ -62,27 +62,35 @@ export function createSimFaceEngine(initial: SimScene = "holder"): SimFaceEngine
       if (closed) throw new Error("face engine: closed");
       calls.push(role);
       if (role === "chip") return { faces: [face(image, "chip", { liveness: 1 })] };
-      switch (scene) {
-        case "holder":
-        case "far-away":
-          return { faces: [face(image, "holder")] };
-        case "stranger":
-          return { faces: [face(image, "stranger")] };
-        case "nobody":
-          return { faces: [] };
-        case "two-people":
-          return { faces: [face(image, "holder", {}, 0.1), face(image, "stranger", {}, 0.6)] };
-        case "blurred":
-          return { faces: [face(image, "holder", { sharpness: 0.02 })] };
-        case "photo-of-holder":
-          return { faces: [face(image, "holder", { liveness: 0.1 })] };
-      }
+      const answer = sceneFaces(image);
+      // Same contract as the real engine: the gate pass has no embedding, the identity pass no liveness.
+      if (role === "gate") return { faces: answer.faces.map((f) => ({ ...f, embedding: new Float32Array(0) })) };
+      if (role === "identity") return { faces: answer.faces.map((f) => ({ ...f, liveness: 0 })) };
+      return answer;
     },
     close() {
       closed = true;
       return Promise.resolve();
     },
   };
+
+  function sceneFaces(image: Image): FaceAnalysis {
+    switch (scene) {
+      case "holder":
+      case "far-away":
+        return { faces: [face(image, "holder")] };
+      case "stranger":
+        return { faces: [face(image, "stranger")] };
+      case "nobody":
+        return { faces: [] };
+      case "two-people":
+        return { faces: [face(image, "holder", {}, 0.1), face(image, "stranger", {}, 0.6)] };
+      case "blurred":
+        return { faces: [face(image, "holder", { sharpness: 0.02 })] };
+      case "photo-of-holder":
+        return { faces: [face(image, "holder", { liveness: 0.1 })] };
+    }
+  }
 }
 
 /**

@@ -59,7 +59,7 @@ export type ChipReadResult =
   | { kind: "wrong-code"; triesLeft: number }
   | { kind: "blocked" }
   | { kind: "refused-low-tries"; triesLeft: number }
-  | { kind: "not-my-number-card" }
+  | { kind: "unsupported-document" }
   | { kind: "no-card" }
   | { kind: "read-error"; detail: string };
 
@@ -91,7 +91,8 @@ export interface FlowPorts {
     present(): boolean;
     subscribe(listener: (e: CardPresence) => void): () => void;
   };
-  readCardFront(signal: AbortSignal): Promise<CardFrontResult>;
+  /** `onFrame`: frames looked at so far (progress for the customer; never personal). */
+  readCardFront(signal: AbortSignal, onFrame: (frames: number) => void): Promise<CardFrontResult>;
   /** Plausibility checks and 照合番号B derivation from what the customer typed. */
   checkEntry(entry: EntryPrefill, today: CalendarDate, signal: AbortSignal): Promise<EntryCheck>;
   /** Live validation of what is being typed (no code is derived): a problem as "field:code"
@@ -127,8 +128,8 @@ export function chipFailureReason(r: Exclude<ChipReadResult, { kind: "ok" }>): R
       return "card-blocked";
     case "refused-low-tries":
       return "low-tries";
-    case "not-my-number-card":
-      return "not-my-number-card";
+    case "unsupported-document":
+      return "unsupported-document";
     case "no-card":
       return "card-removed";
     case "read-error":

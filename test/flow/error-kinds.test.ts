@@ -16,7 +16,7 @@ describe("chip read errors", () => {
     ["wrong-code", 5, "wrong-code", "ok"],
     ["blocked", 0, "card-blocked", "blocked"],
     ["refused-low-tries", 2, "low-tries", "low"],
-    ["not-my-number-card", 5, "not-my-number-card", "ok"],
+    ["unsupported-document", 5, "unsupported-document", "ok"],
     ["read-error", 5, "read-error", "ok"],
   ];
   it.each(cases)("a %s answer (tries left %i) refers the customer to staff without saying why, and audits %s", async (kind, tries, reason, band) => {
@@ -27,7 +27,7 @@ describe("chip read errors", () => {
     expect(k.leds()).toEqual(["ready", "busy", "refer"]);
     expect(k.world.audit.records).toHaveLength(1);
     expect(k.world.audit.records[0]).toMatchObject({ outcome: "refer", reason, checks: ["ocr", "chip"] });
-    if (kind !== "blocked" && kind !== "not-my-number-card" && kind !== "read-error") expect(k.world.audit.records[0]?.triesBand).toBe(band);
+    if (kind !== "blocked" && kind !== "unsupported-document" && kind !== "read-error") expect(k.world.audit.records[0]?.triesBand).toBe(band);
     expect(k.world.handed.codes.every((c) => c.wiped)).toBe(true);
   });
 
@@ -232,7 +232,7 @@ describe("card removal and devices at other moments", () => {
     expect(k.last().screen).toMatchObject({ name: "result", outcome: "refer", reason: null });
     expect(k.world.audit.records[0]).toMatchObject({ outcome: "refer", reason: "device-error" });
     expect(k.world.handed.codes.every((c) => c.wiped)).toBe(true);
-    await k.advance(8_000);
+    await k.advance(12_000);
     expect(k.last().screen.name).toBe("out-of-service");
   });
 
@@ -242,7 +242,7 @@ describe("card removal and devices at other moments", () => {
     await k.advance(100);
     k.world.devices.camera = "missing";
     k.runner.dispatch({ type: "cancel" });
-    await k.advance(8_000);
+    await k.advance(12_000);
     expect(k.last().screen.name).toBe("out-of-service");
   });
 });

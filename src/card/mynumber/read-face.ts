@@ -17,7 +17,7 @@ import { CardError, toCardError } from "../errors";
 import type { CodeB } from "../secret";
 import type { Transmit } from "../transmit";
 import { parseCardFace, type CardFaceRecord } from "./card-face";
-import { NONCE_BYTES, nonceDigestInfo } from "./digest";
+import { NONCE_BYTES, nonceDigestInfo } from "./auth/digest";
 import type { PolicyRefusal, RetryGuard } from "./retry-policy";
 import { SurfaceAp } from "./surface-ap";
 

@@ -15,7 +15,7 @@
  * Each variant carries the 照合番号B that opens it and the printed expiry for the DF29 cross-check.
  * Test data only; nothing here is used in production mode.
  */
-import type { AuthenticityResultKind } from "../mynumber/authenticity";
+import type { AuthenticityResultKind } from "../mynumber/auth/authenticity";
 import type { SimCardDeps } from "./card";
 import { SimulatedCard } from "./card";
 import type { Deck, DeckCard } from "./deck";

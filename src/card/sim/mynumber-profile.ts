@@ -14,7 +14,7 @@ import { constants, createPrivateKey, createPublicKey, privateEncrypt, sign, typ
 import { concatBytes } from "../apdu";
 import { encodeTlv } from "../tlv";
 import { JPKI_AID, JPKI_EF, MY_NUMBER_TOKEN_LABEL, SURFACE_AID, SURFACE_EF, TEXT_AID, TEXT_EF } from "../mynumber/ids";
-import { digestInfoSha256, sha256 } from "../mynumber/digest";
+import { digestInfoSha256, sha256 } from "../mynumber/auth/digest";
 import { afterVerify, ALWAYS, NEVER, type CardProfile, type SimApplication, type SimFile } from "./profile";
 
 /** PC/SC pseudo-ATR of a contactless My Number card (pcsc-tools smartcard_list, reference §8). */

@@ -73,6 +73,20 @@ describe("the SQLite audit", () => {
     db.close();
   });
 
+  it("counts rows written under a renamed reason code under its current name", () => {
+    const file = path.join(dir, "audit.sqlite");
+    audit = openSqliteAudit({ path: file, retentionDays: 180, now: () => Date.parse("2026-06-01T04:00:00Z"), log: memoryLogger() });
+    audit.record(record({ outcome: "refer", reason: "unsupported-document" }));
+    audit.close();
+    audit = undefined;
+    const db = new Database(file);
+    db.prepare("UPDATE sessions SET reason = 'not-my-number-card'").run();
+    db.close();
+    audit = openSqliteAudit({ path: file, retentionDays: 180, now: () => Date.parse("2026-06-01T04:00:00Z"), log: memoryLogger() });
+    audit.record(record({ outcome: "refer", reason: "unsupported-document" }));
+    expect(audit.counts(Date.parse("2026-06-01T00:00:00Z")).byReason).toEqual({ "unsupported-document": 2 });
+  });
+
   it("deletes sessions older than the retention when opened", () => {
     const file = path.join(dir, "audit.sqlite");
     let now = Date.parse("2026-06-01T00:00:00Z");

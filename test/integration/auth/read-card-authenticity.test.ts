@@ -1,7 +1,7 @@
 /**
  * Acceptance for issue 4 through the real stack: each authenticity deck variant is served by vpcd,
  * read by the real pcscd + pcsclite, and judged by the built `kioskctl read-card --json`.
- * Run under `flock /tmp/pcscd.lock`.
+ * Each run has its own pcscd on a private socket (helpers/pcscd.ts).
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -1,7 +1,8 @@
 /**
  * An independent peer: Debian's OpenSC (its `jpki` driver, card-jpki.c) recognises the simulated card
  * served through vpcd as a JPKI card via pcscd and reads its user-authentication certificate
- * (JPKI-AP EF 000A) byte for byte. Run under `flock /tmp/pcscd.lock`.
+ * (JPKI-AP EF 000A) byte for byte. OpenSC finds the private pcscd through PCSCLITE_CSOCK_NAME
+ * (set by helpers/pcscd.ts and inherited by the child).
  *
  * The peers run as async child processes: the card is answered by this process's event loop, so a
  * blocking spawnSync would deadlock.

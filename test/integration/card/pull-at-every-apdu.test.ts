@@ -4,7 +4,7 @@
  * the reader (the harshest case: a VERIFY may have counted). Every pull must end in a typed no-card
  * within a bound, and at most one try may be spent. Extended read mode keeps the loop short (vpcd
  * adds ~45 ms per APDU); the short-mode loop runs in-process in test/contract/reader-pull.test.ts.
- * Run under `flock /tmp/pcscd.lock`.
+ * Each run has its own pcscd on a private socket (helpers/pcscd.ts).
  */
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -1,17 +1,15 @@
 /**
  * Acceptance for `kioskctl readers` and `kioskctl read-card`: the built CLI, run as a child process,
  * reads deck cards served through vsmartcard-vpcd by the real pcscd and the pcsclite binding.
- * Run under `flock /tmp/pcscd.lock`.
+ * Each run has its own pcscd on a private socket (helpers/pcscd.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadDeck } from "../../../src/card/sim/deck";
 import type { SimulatedCard } from "../../../src/card/sim/card";
-import { pcscdRunning, startPcscd, VPCD_READER, type PcscdHarness } from "../helpers/pcscd";
+import { startPcscd, VPCD_READER, VPCD_READER_2, type PcscdHarness } from "../helpers/pcscd";
 import { buildKioskctl, removeKioskctlBuild, runCli, type CliRun } from "./kioskctl-build";
 
 const deck = loadDeck();
-/** The pcscd-down tests stop pcscd, so they need one this harness started. */
-const pcscdAlreadyRunning = pcscdRunning();
 const SURFACE = "surface";
 const KEY_CODE_B = 0x0012;
 let pcscd: PcscdHarness;
@@ -141,11 +139,11 @@ describe("kioskctl readers through real pcscd + vpcd", () => {
     const out = JSON.parse(run.stdout) as { service: string; readers: { reader: string; card: boolean; atr: string | null }[] };
     expect(out.service).toBe("ok");
     expect(out.readers).toContainEqual({ reader: VPCD_READER, card: true, atr: "3B 88 80 01 00 00 05 E0 B3 81 A1 00 7F" });
-    expect(out.readers).toContainEqual({ reader: "Virtual PCD 00 01", card: false, atr: null });
+    expect(out.readers).toContainEqual({ reader: VPCD_READER_2, card: false, atr: null });
   });
 });
 
-describe.skipIf(pcscdAlreadyRunning)("kioskctl with pcscd stopped", () => {
+describe("kioskctl with pcscd stopped", () => {
   it("read-card exits with the no-reader code and readers with the service-down code, both within their waits", async () => {
     await pcscd.kill();
     try {

@@ -1,6 +1,6 @@
 /**
  * The reader contract against pcsc.ts through the real stack: pcscd + vsmartcard-vpcd + the pcsclite
- * binding, with a deck card served over vpcd. Run under `flock /tmp/pcscd.lock`.
+ * binding, with a deck card served over vpcd. Each run has its own pcscd (helpers/pcscd.ts).
  */
 import { afterAll, beforeAll } from "vitest";
 import { openPcscReader } from "../../../src/card/pcsc";

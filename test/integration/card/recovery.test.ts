@@ -1,7 +1,7 @@
 /**
  * Bad input at the PC/SC level, through real pcscd + vpcd + pcsclite: pcscd restarted during idle,
  * pcscd gone during a session, a card that stops answering. Each ends in a typed error within its
- * budget, and the adapter recovers without restarting the process. Run under `flock /tmp/pcscd.lock`.
+ * budget, and the adapter recovers without restarting the process. Each run has its own pcscd (helpers/pcscd.ts).
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { isCardError, type CardProblemKind } from "../../../src/card/errors";
@@ -9,11 +9,9 @@ import { openPcscReader, type PcscReader } from "../../../src/card/pcsc";
 import type { ReaderEvent } from "../../../src/card/reader";
 import { loadDeck } from "../../../src/card/sim/deck";
 import type { VpcdLink } from "../../../src/card/sim/vpcd";
-import { pcscdRunning, startPcscd, VPCD_READER, waitFor, type PcscdHarness } from "../helpers/pcscd";
+import { startPcscd, VPCD_READER, waitFor, type PcscdHarness } from "../helpers/pcscd";
 
 const deck = loadDeck();
-/** Restart tests need a pcscd this harness started (it never stops someone else's). */
-const pcscdAlreadyRunning = pcscdRunning();
 const JPKI_AID = [0xd3, 0x92, 0xf0, 0x00, 0x26, 0x01, 0x00, 0x00, 0x00, 0x01];
 const SELECT_JPKI = Uint8Array.from([0x00, 0xa4, 0x04, 0x0c, JPKI_AID.length, ...JPKI_AID]);
 const signal = (): AbortSignal => new AbortController().signal;
@@ -54,7 +52,7 @@ async function readyPort(opts: { transmitTimeoutMs?: number } = {}): Promise<Pcs
 }
 
 describe("PC/SC recovery through real pcscd", () => {
-  it.skipIf(!pcscdOwned())("sees the reader again within 5 s after pcscd restarts during idle, in the same process", async () => {
+  it("sees the reader again within 5 s after pcscd restarts during idle, in the same process", async () => {
     const p = await readyPort();
     const events: ReaderEvent["kind"][] = [];
     p.subscribe((e) => events.push(e.kind));
@@ -73,7 +71,7 @@ describe("PC/SC recovery through real pcscd", () => {
     await ch.disconnect();
   });
 
-  it.skipIf(!pcscdOwned())("reports error while pcscd is down, refuses connect with no-reader, and recovers when it returns", async () => {
+  it("reports error while pcscd is down, refuses connect with no-reader, and recovers when it returns", async () => {
     const p = await readyPort();
     const ch = await p.connect(signal());
     await pcscd.kill();
@@ -110,7 +108,3 @@ describe("PC/SC recovery through real pcscd", () => {
     await fresh.disconnect();
   });
 });
-
-function pcscdOwned(): boolean {
-  return !pcscdAlreadyRunning;
-}

@@ -1,50 +1,59 @@
 /**
- * Test harness for the real PC/SC stack: pcscd + vsmartcard-vpcd, with simulated cards served over TCP.
+ * Hermetic test harness for the real PC/SC stack: a private pcscd + vsmartcard-vpcd per test file,
+ * with simulated cards served over TCP. Two test runs (or a system pcscd) on one machine never meet.
  *
- *   const h = await startPcscd();          // reuses a running pcscd, else starts `pcscd -f`
+ *   const h = await startPcscd();          // its own pcscd, own socket, vpcd on a free port pair
  *   const link = await h.serve(card);      // card "inserted" in "Virtual PCD 00 00"
  *   link.remove(); await link.insert();    // pull / put back
- *   await h.restart();                     // only when this harness started pcscd (h.owned)
- *   await h.stop();                        // stops what it started, closes every link
+ *   await h.restart();                     // stop and start this pcscd (same socket, same ports)
+ *   await h.stop();                        // stops it, closes every link, removes its directory
  *
- * Run every test file that uses it under `flock /tmp/pcscd.lock …` so two people never run pcscd at
- * once. Readiness = vpcd's TCP port 35963 is listening (read from /proc/net/tcp, so probing never
- * inserts a card); that port is opened while pcscd registers "Virtual PCD 00 00". Every wait is bounded.
+ * How it is private (facts checked against Debian's pcsc-lite 1.9.9 and vsmartcard-vpcd 0.8/3.3):
+ * - pcscd 1.9.9 ignores PCSCLITE_CSOCK_NAME (only the client library honours it) and always creates
+ *   /run/pcscd/pcscd.comm. So pcscd runs in its own mount namespace (`unshare -m` as root,
+ *   `unshare -rm` otherwise) where a temporary directory is bind-mounted on /run/pcscd; the socket is
+ *   then reachable from outside as <dir>/pcscd.comm.
+ * - `pcscd -c <dir>/reader.conf` loads only the vpcd driver, with DEVICENAME /dev/null:<port> and
+ *   CHANNELID <port>: vpcd listens on <port> ("Virtual PCD 00 00") and <port>+1 ("… 00 01").
+ *   `readers: "none"` gives an empty configuration (no reader at all).
+ * - Clients find it through PCSCLITE_CSOCK_NAME=<dir>/pcscd.comm, which this harness sets in
+ *   process.env: the in-process pcsclite binding and every child (kioskctl, the daemon, OpenSC)
+ *   inherit it. libpcsclite caches the name on first use, so the directory is fixed per process
+ *   (one harness at a time per process; vitest runs each file in its own worker process).
+ *
+ * Readiness = pcscd's socket exists and vpcd's port is in LISTEN (read from /proc/net/tcp, so probing
+ * never inserts a card). Every wait is bounded. No lock is needed to run these tests concurrently.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { serveOverVpcd, VPCD_PORT, type VpcdCard, type VpcdLink, type VpcdOptions } from "../../../src/card/sim/vpcd";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { serveOverVpcd, type VpcdCard, type VpcdLink, type VpcdOptions } from "../../../src/card/sim/vpcd";
 
 export const VPCD_READER = "Virtual PCD 00 00";
 export const VPCD_READER_2 = "Virtual PCD 00 01";
-const COMM_SOCKET = "/run/pcscd/pcscd.comm";
+export const VPCD_DRIVER = "/usr/lib/pcsc/drivers/serial/libifdvpcd.so";
 
 export interface PcscdHarness {
-  /** Whether this harness started pcscd (and may restart and stop it). */
-  readonly owned: boolean;
-  /** Serve a card through vpcd (default port 35963 = "Virtual PCD 00 00"). */
-  serve(card: VpcdCard, opts?: Omit<VpcdOptions, "card">): Promise<VpcdLink>;
-  /** Stop and start pcscd again (owned daemons only). Links die with it; insert() them again. */
+  /** Always true: the harness owns its private pcscd (kept for callers that asked). */
+  readonly owned: true;
+  /** The private directory bound on /run/pcscd inside pcscd's mount namespace. */
+  readonly dir: string;
+  /** The value given to clients as PCSCLITE_CSOCK_NAME. */
+  readonly socket: string;
+  /** vpcd's port for "Virtual PCD 00 00"; "… 00 01" is port + 1. 0 with `readers: "none"`. */
+  readonly port: number;
+  /** Serve a card through vpcd (slot 0 = "Virtual PCD 00 00", default; slot 1 = "… 00 01"). */
+  serve(card: VpcdCard, opts?: Omit<VpcdOptions, "card" | "port"> & { slot?: 0 | 1 }): Promise<VpcdLink>;
+  /** Stop and start pcscd again. Links die with it; insert() them again. */
   restart(opts?: { downMs?: number }): Promise<void>;
-  /** Stop pcscd without starting it again (owned daemons only). */
+  /** Stop pcscd without starting it again. */
   kill(): Promise<void>;
   /** Start pcscd after kill(). */
   start(): Promise<void>;
-  /** Close every link and stop the pcscd this harness started. Idempotent. */
+  /** Close every link, stop pcscd, remove the directory. Idempotent. */
   stop(): Promise<void>;
-}
-
-/** Whether any pcscd process exists (reads /proc/<pid>/comm; needs no procps on a bare CI image). */
-export function pcscdRunning(): boolean {
-  for (const pid of readdirSync("/proc")) {
-    if (!/^\d+$/.test(pid)) continue;
-    try {
-      if (readFileSync(`/proc/${pid}/comm`, "utf8").trim() === "pcscd") return true;
-    } catch {
-      /* the process ended while we looked */
-    }
-  }
-  return false;
 }
 
 /** Whether a TCP port is in LISTEN state, read from /proc/net/tcp{,6} (no connection is made). */
@@ -70,20 +79,69 @@ export async function waitFor(what: string, check: () => boolean, timeoutMs: num
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-export async function startPcscd(opts: { readyTimeoutMs?: number } = {}): Promise<PcscdHarness> {
+/** Whether `port` can be bound on all interfaces right now (vpcd binds 0.0.0.0). */
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.once("error", () => resolve(false));
+    s.listen({ port, host: "0.0.0.0", exclusive: true }, () => s.close(() => resolve(true)));
+  });
+}
+
+/**
+ * A free pair (p, p+1) for vpcd's two slots, drawn at random below the kernel's ephemeral range
+ * (32768+), so outgoing connections never take it between this check and vpcd's bind.
+ */
+export async function freePortPair(): Promise<number> {
+  for (let i = 0; i < 200; i++) {
+    const p = 20_000 + 2 * Math.floor(Math.random() * 6000);
+    if (tcpListening(p) || tcpListening(p + 1)) continue;
+    if ((await portFree(p)) && (await portFree(p + 1))) return p;
+  }
+  throw new Error("no free port pair for vpcd in 20000–32000 after 200 tries");
+}
+
+/** Only one harness per process: libpcsclite caches the socket name on first use. */
+let active: string | null = null;
+
+export async function startPcscd(opts: { readyTimeoutMs?: number; readers?: "vpcd" | "none" } = {}): Promise<PcscdHarness> {
+  if (active) throw new Error(`a pcscd harness is already running in this process (${active}); stop it first`);
   const readyTimeoutMs = opts.readyTimeoutMs ?? 10_000;
+  const withVpcd = (opts.readers ?? "vpcd") === "vpcd";
+  // Fixed per process (see the header): the same path after stop() and a new startPcscd().
+  const dir = path.join(tmpdir(), `mynaguard-pcscd-${process.pid}`);
+  const socket = path.join(dir, "pcscd.comm");
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true, mode: 0o755 });
+  const conf = path.join(dir, "reader.conf.d");
+  mkdirSync(conf);
+  const port = withVpcd ? await freePortPair() : 0;
+  if (withVpcd) {
+    const hex = `0x${port.toString(16).toUpperCase()}`;
+    writeFileSync(
+      path.join(conf, "vpcd"),
+      `FRIENDLYNAME "Virtual PCD"\nDEVICENAME   /dev/null:${hex}\nLIBPATH      ${VPCD_DRIVER}\nCHANNELID    ${hex}\n`,
+    );
+  }
+  active = dir;
+  process.env["PCSCLITE_CSOCK_NAME"] = socket;
+
   const links = new Set<VpcdLink>();
   const linkPort = new Map<VpcdLink, number>();
   let child: ChildProcess | null = null;
-  const owned = !pcscdRunning();
   const killOnExit = (): void => {
-    child?.kill("SIGTERM");
+    child?.kill("SIGKILL");
   };
 
   const launch = async (): Promise<void> => {
-    // A pcscd killed hard leaves its socket behind, and a new one would refuse to start.
-    if (!pcscdRunning() && existsSync(COMM_SOCKET)) rmSync(COMM_SOCKET, { force: true });
-    const p = spawn("pcscd", ["--foreground"], { stdio: ["ignore", "ignore", "pipe"] });
+    // A pcscd killed hard leaves its socket and pid file behind, and a new one would refuse to start.
+    rmSync(socket, { force: true });
+    rmSync(path.join(dir, "pcscd.pid"), { force: true });
+    const asRoot = process.getuid?.() === 0;
+    const script = `mkdir -p /run/pcscd && mount --bind "$1" /run/pcscd && exec pcscd --foreground --config "$2"`;
+    const p = spawn("unshare", [...(asRoot ? ["-m", "--propagation", "private"] : ["-r", "-m"]), "sh", "-c", script, "sh", dir, conf], {
+      stdio: ["ignore", "ignore", "pipe"],
+    });
     let stderr = "";
     p.stderr?.on("data", (d: Buffer) => {
       stderr = (stderr + d.toString()).slice(-2000);
@@ -92,10 +150,10 @@ export async function startPcscd(opts: { readyTimeoutMs?: number } = {}): Promis
     process.once("exit", killOnExit);
     try {
       await waitFor(
-        `pcscd to register "${VPCD_READER}" (vpcd on port ${VPCD_PORT})`,
+        `the private pcscd (${socket}${withVpcd ? `, vpcd on port ${port}` : ""})`,
         () => {
           if (p.exitCode !== null) throw new Error(`pcscd exited with ${p.exitCode}: ${stderr}`);
-          return tcpListening(VPCD_PORT) && existsSync(COMM_SOCKET);
+          return existsSync(socket) && (!withVpcd || tcpListening(port));
         },
         readyTimeoutMs,
       );
@@ -109,7 +167,7 @@ export async function startPcscd(opts: { readyTimeoutMs?: number } = {}): Promis
     const p = child;
     child = null;
     process.removeListener("exit", killOnExit);
-    if (!p || p.exitCode !== null) return;
+    if (!p || p.exitCode !== null || p.signalCode !== null) return;
     const exited = new Promise<void>((r) => p.once("exit", () => r()));
     p.kill("SIGTERM");
     const timer = setTimeout(() => p.kill("SIGKILL"), 5000);
@@ -117,45 +175,57 @@ export async function startPcscd(opts: { readyTimeoutMs?: number } = {}): Promis
     clearTimeout(timer);
   };
 
-  if (owned) await launch();
-  else await waitFor(`the running pcscd to list "${VPCD_READER}"`, () => tcpListening(VPCD_PORT), readyTimeoutMs);
+  try {
+    await launch();
+  } catch (e) {
+    active = null;
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
 
+  let stopped = false;
   return {
-    owned,
+    owned: true,
+    dir,
+    socket,
+    port,
     async serve(card, o = {}) {
+      if (!withVpcd) throw new Error("this pcscd has no vpcd reader (readers: none)");
+      const { slot, ...rest } = o;
+      const linkTo = port + (slot ?? 0);
       // A new card on a port another link just left must wait out pcscd's presence poll.
-      const port = o.port ?? VPCD_PORT;
       let notBefore = 0;
       for (const l of links) {
-        if (linkPort.get(l) !== port) continue;
+        if (linkPort.get(l) !== linkTo) continue;
         l.close();
         notBefore = Math.max(notBefore, l.removedAt ?? 0);
         links.delete(l);
       }
-      const link = await serveOverVpcd({ ...o, card, ...(notBefore ? { notBefore } : {}) });
+      const link = await serveOverVpcd({ ...rest, card, port: linkTo, ...(notBefore ? { notBefore } : {}) });
       links.add(link);
-      linkPort.set(link, port);
+      linkPort.set(link, linkTo);
       return link;
     },
     async restart(o = {}) {
-      if (!owned) throw new Error("pcscd was already running: this harness does not restart it");
       await terminate();
       if (o.downMs) await sleep(o.downMs);
       await launch();
     },
     async kill() {
-      if (!owned) throw new Error("pcscd was already running: this harness does not stop it");
       await terminate();
     },
     async start() {
-      if (!owned) throw new Error("pcscd was already running: this harness does not start it");
       if (!child) await launch();
     },
     async stop() {
+      if (stopped) return;
+      stopped = true;
       for (const l of links) l.close();
       links.clear();
       linkPort.clear();
-      if (owned) await terminate();
+      await terminate();
+      rmSync(dir, { recursive: true, force: true });
+      active = null;
     },
   };
 }

@@ -6,8 +6,8 @@ import {
   printedExpiryFromCodeB,
   type AuthenticityInput,
   type SignedCardFace,
-} from "../../../src/card/mynumber/authenticity";
-import { buildTrustStore, createTrustStore } from "../../../src/card/mynumber/trust";
+} from "../../../src/card/mynumber/auth/authenticity";
+import { buildTrustStore, createTrustStore } from "../../../src/card/mynumber/auth/trust";
 import { CodeB } from "../../../src/card/secret";
 import { readTlv, readTlvList } from "../../../src/card/tlv";
 import {

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { keyIdLabel, parseCvc, parsePublicKeyTemplate } from "../../../src/card/mynumber/cvc";
-import { hexToBytes } from "../../../src/card/mynumber/ca-keys";
+import { keyIdLabel, parseCvc, parsePublicKeyTemplate } from "../../../src/card/mynumber/auth/cvc";
+import { hexToBytes } from "../../../src/card/mynumber/auth/ca-keys";
 import { concat, jwkParts, keys, makeCvc, publicKeyTemplate, TEST_CA_ID, tlv } from "../../fixtures/auth/build";
 
 const cert = makeCvc({ ca: keys.testCa, caId: TEST_CA_ID, subject: keys.issuer });

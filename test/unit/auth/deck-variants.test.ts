@@ -1,11 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { tokyoDate } from "../../../src/age/date";
-import { assessAuthenticity } from "../../../src/card/mynumber/authenticity";
-import { parseKeyTable } from "../../../src/card/mynumber/ca-keys";
+import { assessAuthenticity } from "../../../src/card/mynumber/auth/authenticity";
+import { parseKeyTable } from "../../../src/card/mynumber/auth/ca-keys";
 import { readCardFace } from "../../../src/card/mynumber/read-face";
 import { RetryGuard } from "../../../src/card/mynumber/retry-policy";
-import { buildTrustStore, type TrustStore } from "../../../src/card/mynumber/trust";
+import { buildTrustStore, type TrustStore } from "../../../src/card/mynumber/auth/trust";
 import { CodeB } from "../../../src/card/secret";
 import { loadDeck } from "../../../src/card/sim/deck";
 import { buildDeckVariants, DECK_VARIANT_IDS, type DeckVariant } from "../../../src/card/sim/deck-variants";

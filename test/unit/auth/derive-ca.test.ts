@@ -4,9 +4,9 @@ import path from "node:path";
 import { randomBytes } from "node:crypto";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { deriveCaModulus } from "../../../src/card/mynumber/ca-keys";
-import { parseCvc, type CardVerifiableCertificate } from "../../../src/card/mynumber/cvc";
-import { bytesToBigInt, gcd } from "../../../src/card/mynumber/rsa";
+import { deriveCaModulus } from "../../../src/card/mynumber/auth/ca-keys";
+import { parseCvc, type CardVerifiableCertificate } from "../../../src/card/mynumber/auth/cvc";
+import { bytesToBigInt, gcd } from "../../../src/card/mynumber/auth/rsa";
 import { trustCommand } from "../../../src/cli/trust";
 import { jwkParts, keys, makeCvc, TEST_CA_ID } from "../../fixtures/auth/build";
 

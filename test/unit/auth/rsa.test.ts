@@ -1,7 +1,7 @@
 import { constants, privateEncrypt, sign, type KeyObject } from "node:crypto";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { digestInfoSha256, nonceDigestInfo } from "../../../src/card/mynumber/digest";
+import { digestInfoSha256, nonceDigestInfo } from "../../../src/card/mynumber/auth/digest";
 import {
   bigIntToBytes,
   bytesToBigInt,
@@ -10,7 +10,7 @@ import {
   rsaPublicKey,
   verifyPkcs1v15Sha256,
   type RsaPublicKey,
-} from "../../../src/card/mynumber/rsa";
+} from "../../../src/card/mynumber/auth/rsa";
 import { concat, digestInfo, jwkParts, keys, sha256, signInfo } from "../../fixtures/auth/build";
 
 function publicOf(k: KeyObject): RsaPublicKey {

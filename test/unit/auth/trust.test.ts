@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import shipped from "../../../src/card/mynumber/keys/kenmen-cvc-ca-keys.json";
-import { CARD_FACE_CA_ID_HEX, parseKeyTable, pinnedCardFaceAnchors, shippedKeys } from "../../../src/card/mynumber/ca-keys";
-import { buildTrustStore } from "../../../src/card/mynumber/trust";
+import shipped from "../../../src/card/mynumber/auth/keys/kenmen-cvc-ca-keys.json";
+import { CARD_FACE_CA_ID_HEX, parseKeyTable, pinnedCardFaceAnchors, shippedKeys } from "../../../src/card/mynumber/auth/ca-keys";
+import { buildTrustStore } from "../../../src/card/mynumber/auth/trust";
 import { anchorFor, keys, TEST_CA_ID, trustFileText } from "../../fixtures/auth/build";
 
 const files = (map: Record<string, string>) => ({
@@ -38,7 +38,7 @@ describe("shipped CA keys", () => {
   });
 
   it.skipIf(!existsSync(sharedCopy))("ships a byte-identical copy of the team's shared key table", () => {
-    const ours = readFileSync(path.resolve(import.meta.dirname, "../../../src/card/mynumber/keys/kenmen-cvc-ca-keys.json"));
+    const ours = readFileSync(path.resolve(import.meta.dirname, "../../../src/card/mynumber/auth/keys/kenmen-cvc-ca-keys.json"));
     expect(ours.equals(readFileSync(sharedCopy))).toBe(true);
   });
 });

@@ -1,8 +1,9 @@
 /**
  * Hostile card behaviours: each ends in a typed failure within its budget, with no crash, no hang and
- * at most one try spent.
+ * at most one try spent. Deterministic under load: cards that answer get a budget no busy machine can
+ * exhaust, and the budget itself is checked on a fake clock (no wall-clock bounds).
  */
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { withSw } from "../../../src/card/apdu";
 import { CodeB } from "../../../src/card/secret";
 import { readCardFace, type ReadFaceDeps, type ReadFaceResult } from "../../../src/card/mynumber/read-face";
@@ -22,11 +23,18 @@ function run(transmit: Transmit, extra: Partial<ReadFaceDeps> = {}): Promise<Rea
     nonce: new Uint8Array(32).fill(1),
     guard: new RetryGuard(),
     signal: new AbortController().signal,
-    apduTimeoutMs: 200,
+    // Far above any answer time, even on a starved machine: only the fake-clock tests below time out.
+    apduTimeoutMs: 60_000,
     ...extra,
   });
 }
 const kind = (r: ReadFaceResult) => (r.ok ? "ok" : r.failure.kind);
+
+/** Lets real I/O callbacks and immediates run until `check` holds (bounded by `max` turns). */
+async function turnsUntil(check: () => boolean, max = 100_000): Promise<void> {
+  for (let i = 0; i < max && !check(); i++) await new Promise<void>((r) => setImmediate(r));
+  if (!check()) throw new Error("condition never held");
+}
 
 /** Number of APDUs a clean read sends. */
 async function cleanCount(mode: "short" | "extended"): Promise<number> {
@@ -61,6 +69,10 @@ function t0(card: SimulatedCard, piece: number): Transmit {
 }
 
 describe("hostile cards", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it("never hangs and never spends a try when the card is pulled before any APDU of the read", async () => {
     for (const mode of ["short", "extended"] as const) {
       const n = await cleanCount(mode);
@@ -111,15 +123,26 @@ describe("hostile cards", () => {
     expect(kind(await run(card, { guard }))).toBe("ok");
   });
 
-  it("ends in a timeout within its budget when the card stops answering at any APDU", async () => {
+  it("ends in a timeout exactly at its budget (fake clock) when the card stops answering at any APDU", async () => {
     const n = await cleanCount("short");
     for (const i of [0, 2, 3, 5, n - 1]) {
-      const card = entry.makeCard();
-      card.setFaults([{ at: i, kind: "hang" }]);
-      const t0 = performance.now();
-      const r = await run(card, { apduTimeoutMs: 30 });
-      expect(kind(r)).toBe("timeout");
-      expect(performance.now() - t0).toBeLessThan(1000);
+      vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+      try {
+        const card = entry.makeCard();
+        card.setFaults([{ at: i, kind: "hang" }]);
+        let result: ReadFaceResult | null = null;
+        void run(card, { apduTimeoutMs: 30 }).then((r) => (result = r));
+        // APDUs before the hang answer without the clock moving; then the read waits on the hung one.
+        await turnsUntil(() => card.received().length === i + 1);
+        await vi.advanceTimersByTimeAsync(29);
+        expect(result, `hang at APDU ${i}: still waiting 1 ms before the budget`).toBeNull();
+        await vi.advanceTimersByTimeAsync(1);
+        await turnsUntil(() => result !== null);
+        expect(result && kind(result), `hang at APDU ${i}`).toBe("timeout");
+        expect(card.received().length, `hang at APDU ${i}: nothing sent after the hung command`).toBe(i + 1);
+      } finally {
+        vi.useRealTimers();
+      }
     }
   });
 
@@ -133,8 +156,10 @@ describe("hostile cards", () => {
     const ac = new AbortController();
     const card = entry.makeCard();
     card.setFaults([{ at: 6, kind: "hang" }]);
-    setTimeout(() => ac.abort(), 10);
-    const r = await run(card, { signal: ac.signal, apduTimeoutMs: 5000 });
+    const pending = run(card, { signal: ac.signal });
+    await turnsUntil(() => card.received().length === 7);
+    ac.abort();
+    const r = await pending;
     expect(kind(r)).toBe("aborted");
   });
 

@@ -4,7 +4,7 @@ import { CodeB } from "../../../src/card/secret";
 import { chooseReadMode, readCardFace, type ReadFaceDeps } from "../../../src/card/mynumber/read-face";
 import { RetryGuard } from "../../../src/card/mynumber/retry-policy";
 import { loadDeck } from "../../../src/card/sim/deck";
-import { nonceDigestInfo } from "../../../src/card/mynumber/digest";
+import { nonceDigestInfo } from "../../../src/card/mynumber/auth/digest";
 import type { SimulatedCard } from "../../../src/card/sim/card";
 
 const deck = loadDeck();

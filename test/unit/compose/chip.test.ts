@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createChipGlue } from "../../../src/compose/chip";
-import { parseKeyTable } from "../../../src/card/mynumber/ca-keys";
-import { buildTrustStore } from "../../../src/card/mynumber/trust";
+import { parseKeyTable } from "../../../src/card/mynumber/auth/ca-keys";
+import { buildTrustStore } from "../../../src/card/mynumber/auth/trust";
 import type { CardReaderPort } from "../../../src/card/reader";
 import { CodeB } from "../../../src/card/secret";
 import { loadDeck } from "../../../src/card/sim/deck";

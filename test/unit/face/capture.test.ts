@@ -65,6 +65,22 @@ describe("checkFace with the simulated engine", () => {
     expect(r.reason).toBe(reason);
   });
 
+  it.each([
+    ["holder", 1],
+    ["stranger", 1],
+    ["photo-of-holder", 1],
+    ["nobody", 0],
+    ["two-people", 0],
+    ["far-away", 0],
+    ["blurred", 0],
+  ] as const)("runs the embedder on live frames only once the gate passed one (%s: %i identity pass)", async (scene, identity) => {
+    const { d, engine } = deps(scene, { config: { ...THRESHOLDS, goodFrames: 3, maxFrames: 6 } });
+    await checkFace(d, chipA, new AbortController().signal, 2000);
+    expect(engine.calls.filter((c) => c === "identity").length).toBe(identity);
+    expect(engine.calls.filter((c) => c === "live").length).toBe(0);
+    expect(engine.calls.filter((c) => c === "gate").length).toBeGreaterThanOrEqual(identity ? 3 : 6);
+  });
+
   it("follows the deck: a card whose holder is present matches, one whose holder is absent does not", async () => {
     const { d, engine } = deps("nobody");
     engine.followCard({ holderPresent: true });

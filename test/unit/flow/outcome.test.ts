@@ -9,7 +9,7 @@ const today = { year: 2026, month: 6, day: 1 };
 describe("verdict policy", () => {
   it("tells an unattended customer only plain rules and why a session was abandoned, never a referral reason", () => {
     const all: ReasonCode[] = [
-      "under-age", "card-expired", "wrong-code", "card-blocked", "low-tries", "not-my-number-card", "card-removed",
+      "under-age", "card-expired", "wrong-code", "card-blocked", "low-tries", "unsupported-document", "card-removed",
       "read-error", "data-altered", "clone-suspected", "unknown-ca", "could-not-check", "face-no-match",
       "face-not-sure", "liveness-failed", "no-face", "ocr-unsure", "timeout", "customer-cancelled", "device-error",
     ];

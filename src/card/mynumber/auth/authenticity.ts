@@ -33,12 +33,12 @@
  *
  * Cost: three RSA-2048 public operations plus SHA-256 of the record; see `npm run bench:auth`.
  */
-import { concatBytes } from "../apdu";
+import { concatBytes } from "../../apdu";
 import { NONCE_BYTES, sha256 } from "./digest";
-import { compareDates, isValidDate, type CalendarDate } from "../../age/date";
+import { compareDates, isValidDate, type CalendarDate } from "../../../age/date";
 import { parseCvc, type RawPublicKey } from "./cvc";
 import { rsaPublicKey, verifyPkcs1v15Sha256, type RsaPublicKey } from "./rsa";
-import type { CodeB } from "../secret";
+import type { CodeB } from "../../secret";
 import type { TrustStore } from "./trust";
 
 export const AUTHENTICITY_RESULTS = [

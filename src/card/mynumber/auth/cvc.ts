@@ -16,8 +16,8 @@
  * Key id format: 7 ASCII digits ‖ 08 05 ‖ 3 ASCII digits ‖ 4 padding bytes, shown "5000023/001".
  * Padding bytes differ between CAs (5000020 ends in A8), so ids are compared on all 16 bytes.
  */
-import { isCardError } from "../errors";
-import { readTlv, readTlvList } from "../tlv";
+import { isCardError } from "../../errors";
+import { readTlv, readTlvList } from "../../tlv";
 
 export const KEY_ID_LENGTH = 16;
 
