@@ -33,6 +33,7 @@ import type { FaceEngine } from "./face/engine";
 import { createHumanEngine } from "./face/human";
 import { createSimFaceEngine, type SimFaceEngine } from "./face/sim";
 import { createJp2Decoder, type Jp2Decoder } from "./face/jp2";
+import { warmFaceStep } from "./face/warm";
 import type { LedPort } from "./leds/leds";
 import { openOnoffLeds } from "./leds/onoff";
 import { createSimLeds } from "./leds/sim";
@@ -93,6 +94,18 @@ export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
 
   const lazyOcr = lazily<OcrPort>(createTesseractOcr);
   const lazyDecoder = lazily<Jp2Decoder>(createJp2Decoder);
+  // Warm start (issue 16): what a session needs is opened before READY, so the first customer after
+  // boot waits no longer than the tenth. The real face engine warmed its models in its factory
+  // (face/human.ts `warmUp`); the OCR workers and the JPEG 2000 decoder are opened here, and the face
+  // step runs on a sample. WASM is compiled optimised up front (bin/wasm-flags.ts).
+  const warm = await warmStart(
+    [
+      ["ocr", lazyOcr],
+      // The whole face step on a sample portrait (face/warm.ts), which also opens the decoder.
+      ["face", async () => (devices.faceEngine ? warmFaceStep(devices.faceEngine, await lazyDecoder(), config.face) : lazyDecoder())],
+    ],
+    log,
+  );
 
   const deviceStates = (): DeviceStates => ({
     reader: devices.reader?.status() ?? "missing",
@@ -183,7 +196,7 @@ export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
   // Hardware that is simply absent ("missing") does not starve it: a restart cannot plug a camera
   // in, and a restart loop would blank the out-of-service screen and /healthz every half minute.
   systemd.startWatchdog(() => !Object.values(deviceStates()).includes("error"));
-  log.info("daemon-started", { mode: config.mode, kioskMode: config.kiosk.mode, url: server.url });
+  log.info("daemon-started", { mode: config.mode, kioskMode: config.kiosk.mode, url: server.url, warmStartMs: warm.totalMs });
 
   let stopping: Promise<void> | null = null;
   return {
@@ -220,6 +233,45 @@ export function lazily<T>(open: () => Promise<T>): () => Promise<T> {
       opened = null;
       throw e;
     }));
+}
+
+/**
+ * Opens each lazily-opened engine now, in parallel, and logs how long each took. A step that fails
+ * is logged and left to the lazy open's retry at first use (the daemon still starts: /healthz and
+ * the out-of-service screen must work without OCR). Bounded: each step is awaited at most
+ * `timeoutMs` (default 60 s, for a Pi 4 loading the Japanese OCR model from a slow SD card); a step
+ * still running then goes on in the background and the daemon reports ready without it.
+ */
+export async function warmStart(
+  steps: readonly (readonly [name: string, open: () => Promise<unknown>])[],
+  log: Logger,
+  timeoutMs = 60_000,
+): Promise<{ totalMs: number; steps: Record<string, number | "failed" | "timeout"> }> {
+  const t0 = performance.now();
+  const result: Record<string, number | "failed" | "timeout"> = {};
+  await Promise.all(
+    steps.map(async ([name, open]) => {
+      const started = performance.now();
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), timeoutMs)));
+      // Never rejects, so a step that fails after its timeout is not an unhandled rejection.
+      const opened = open().then(
+        () => ({ ok: true as const }),
+        (e: unknown) => ({ ok: false as const, message: e instanceof Error ? e.message : String(e) }),
+      );
+      const r = await Promise.race([opened, timeout]);
+      clearTimeout(timer);
+      if (r === "timeout") result[name] = "timeout";
+      else if (r.ok) result[name] = Math.round(performance.now() - started);
+      else {
+        result[name] = "failed";
+        log.warn("warm-start-failed", { step: name, message: r.message });
+      }
+    }),
+  );
+  const totalMs = Math.round(performance.now() - t0);
+  log.info("warm-start", { totalMs, ...result });
+  return { totalMs, steps: result };
 }
 
 /**
