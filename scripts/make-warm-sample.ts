@@ -8,9 +8,9 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { decodeImageFile } from "../src/face/decode-image";
+import { decodeImageFile } from "../src/image/decode";
 import { humanPaths } from "../src/face/human";
-import { toGrey } from "../src/face/image";
+import { toGrey } from "../src/image/image";
 
 interface Enc {
   J2KEncoder: new () => {
@@ -27,7 +27,7 @@ const text = readFileSync(path.join(humanPaths().humanDir, "src", "sample.ts"), 
 const m = /export const face[^`]*`([^`]+)`/.exec(text);
 if (!m?.[1]) throw new Error("sample face not found");
 const jpeg = Buffer.from(m[1].replace(/\s+/g, ""), "base64");
-const d = decodeImageFile(new Uint8Array(jpeg));
+const d = await decodeImageFile(new Uint8Array(jpeg));
 if (!d.ok) throw new Error("sample face unreadable");
 const grey = toGrey(d.image);
 const enc = await (require("@cornerstonejs/codec-openjpeg/wasmjs") as (o: object) => Promise<Enc>)({ print: () => {}, printErr: () => {} });

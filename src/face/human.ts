@@ -29,7 +29,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { FaceAnalysis, FaceEngine, FaceObservation, FaceRole } from "./engine";
-import { toGrey, type Image } from "./image";
+import { toGrey, type Image } from "../image/image";
 import { sharpness } from "./quality";
 
 /** The slice of Human's API this adapter uses (the package's own types pull in all of tfjs). */

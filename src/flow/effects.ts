@@ -76,7 +76,7 @@ export function runPortEffect(effect: PortEffect, scope: EffectScope, deps: Effe
   const { signal, current, emit, failed } = scope;
   switch (effect.type) {
     case "read-card-front":
-      attempt(() => ports.readCardFront(signal)).then((r) => {
+      attempt(() => ports.readCardFront(signal, (frames) => emit({ type: "CARD_FRONT_PROGRESS", frames }))).then((r) => {
         if (!current()) {
           if (r.kind === "sure") r.codeB.wipe();
           return;

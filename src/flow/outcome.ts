@@ -12,7 +12,8 @@
  */
 import { ageOn } from "../age/legal-age";
 import { compareDates, parseAsciiDate, type CalendarDate } from "../age/date";
-import type { KioskMode, Outcome, ReasonCode } from "../protocol";
+import type { CustomerAdvice, KioskMode, Outcome, ReasonCode } from "../protocol";
+import type { TriesBand } from "../audit/sink";
 
 export interface FlowPolicy {
   minimumAge: number;
@@ -88,6 +89,21 @@ export function customerReason(v: Verdict, mode: KioskMode): ReasonCode | null {
   }
 }
 
+/**
+ * A next step the customer may be told in any mode (issue 14): it accuses nobody and says nothing of
+ * forgery checks. Forgery signs, face mismatches and device faults get no advice: staff explain.
+ */
+const ADVICE: Readonly<Partial<Record<ReasonCode, CustomerAdvice>>> = {
+  "card-blocked": "municipal-office",
+  "low-tries": "staff-can-help",
+  "wrong-code": "staff-can-help",
+  "unsupported-document": "supported-documents",
+};
+
+export function customerAdvice(v: Verdict): CustomerAdvice | null {
+  return v.reason === null ? null : (ADVICE[v.reason] ?? null);
+}
+
 /** Facts computed from the chip record, without keeping it. */
 export interface ChipFacts {
   /** Completed years in Japan today; -1 when the birth date is unreadable or in the future. */
@@ -151,8 +167,8 @@ export function faceVerdict(answer: FaceAnswer): Verdict {
   }
 }
 
-/** Tries-left as the audit keeps it: a band, not the count. */
-export type TriesBand = "unknown" | "blocked" | "low" | "ok";
+/** Tries-left as the audit keeps it: a band, not the count (the type belongs to the audit record). */
+export type { TriesBand };
 
 export function triesBand(triesLeft: number | null, minTriesLeft: number): TriesBand {
   if (triesLeft === null) return "unknown";

@@ -91,7 +91,8 @@ export interface FlowPorts {
     present(): boolean;
     subscribe(listener: (e: CardPresence) => void): () => void;
   };
-  readCardFront(signal: AbortSignal): Promise<CardFrontResult>;
+  /** `onFrame`: frames looked at so far (progress for the customer; never personal). */
+  readCardFront(signal: AbortSignal, onFrame: (frames: number) => void): Promise<CardFrontResult>;
   /** Plausibility checks and 照合番号B derivation from what the customer typed. */
   checkEntry(entry: EntryPrefill, today: CalendarDate, signal: AbortSignal): Promise<EntryCheck>;
   /** Live validation of what is being typed (no code is derived): a problem as "field:code"

@@ -16,7 +16,7 @@
  * `createRunner` does no I/O; `start()` subscribes to the card and looks at the devices.
  */
 import type { KioskCore } from "./core";
-import type { ClientMessage, Health, KioskMode, Lang, LedPattern, RunMode, ViewMessage } from "../protocol";
+import type { ClientMessage, Health, KioskMode, Lang, LedPattern, RecentSession, RunMode, StaffCall, ViewMessage } from "../protocol";
 import type { Logger } from "../log";
 import type { AuditStep } from "../audit/sink";
 import { tokyoDate, tokyoMidnight } from "../age/date";
@@ -67,6 +67,9 @@ const STEP_OF: Partial<Record<StateKind, AuditStep>> = {
   "face-check": "face-check",
 };
 
+/** How many finished sessions the staff screen lists. */
+export const RECENT_MAX = 5;
+
 export function devicesHealthy(d: DeviceStates): boolean {
   // The status lights are reported in health but do not take the kiosk out of service.
   return d.reader === "ok" && d.camera === "ok";
@@ -96,6 +99,25 @@ export function createRunner(deps: RunnerDeps): FlowRunner {
   let sessionStartedAt = 0;
   let durations: Partial<Record<AuditStep, number>> = {};
 
+  // What the staff screen lists (no personal data): the last sessions and a referral waiting for staff.
+  let recent: RecentSession[] = [];
+  let staffCall: StaffCall | null = null;
+  let cancelStaffCall: () => void = () => {};
+
+  function callStaff(call: StaffCall | null): void {
+    cancelStaffCall();
+    cancelStaffCall = () => {};
+    staffCall = call;
+    if (call !== null) {
+      cancelStaffCall = clock.after(budgets.staffCall, () => {
+        if (staffCall === call) {
+          staffCall = null;
+          publish();
+        }
+      });
+    }
+  }
+
   let language: Lang = deps.defaultLanguage;
   let ledTest: LedPattern | null = null;
   const staff = createStaffDesk({
@@ -107,7 +129,7 @@ export function createRunner(deps: RunnerDeps): FlowRunner {
       ledTest = pattern;
       led = null; // show the flow's own pattern again after a test
     },
-    view: () => ({ kioskId: deps.kioskId, version: deps.version, health: health(), today: todayCounts() }),
+    view: () => ({ kioskId: deps.kioskId, version: deps.version, health: health(), today: todayCounts(), recent, staffCall }),
   });
 
   function todayCounts() {
@@ -163,7 +185,7 @@ export function createRunner(deps: RunnerDeps): FlowRunner {
       enter(state);
     }
     for (const effect of next.effects) runEffect(effect, state.epoch);
-    if (staff.overlay() !== null && state.kind !== "idle" && state.kind !== "out-of-service") staff.close();
+    if (staff.overlay() !== null && state.kind !== "idle" && state.kind !== "out-of-service" && state.kind !== "card-left") staff.close();
     publish();
     if (state.kind !== prev.kind) {
       try {
@@ -256,6 +278,8 @@ export function createRunner(deps: RunnerDeps): FlowRunner {
         } catch (e) {
           log.error("flow.audit-failed", { error: e instanceof Error ? e.name : typeof e });
         }
+        recent = [{ at: clock.now(), outcome: effect.verdict.outcome, reason: effect.verdict.reason }, ...recent].slice(0, RECENT_MAX);
+        if (effect.verdict.outcome === "refer") callStaff({ since: clock.now(), reason: effect.verdict.reason });
         log.info("flow.session", {
           outcome: effect.verdict.outcome,
           reason: effect.verdict.reason,
@@ -295,18 +319,26 @@ export function createRunner(deps: RunnerDeps): FlowRunner {
     return {
       type: "view",
       seq: ++seq,
-      screen: staff.screen() ?? screenOf(state, deps.kioskMode, attended, ports.devices()),
+      screen:
+        staff.screen() ??
+        screenOf(state, {
+          mode: deps.kioskMode,
+          attended,
+          devices: ports.devices(),
+          minimumAge: deps.policy.minimumAge,
+          staffCall: staffCall !== null,
+        }),
       countdown: staff.countdown() ?? countdown,
       kioskMode: deps.kioskMode,
       defaultLanguage: language,
       demo: ports.demo
-        ? { cards: ports.demo.cards().map((c) => ({ id: c.id, label: c.label })), placed: ports.demo.placed(), leds: ledTest ?? ledOf(state) }
+        ? { cards: ports.demo.cards().map((c) => ({ id: c.id, label: c.label })), placed: ports.demo.placed(), leds: ledTest ?? ledOf(state, staffCall !== null) }
         : null,
     };
   }
 
   function publish(): void {
-    const pattern = ledTest ?? ledOf(state);
+    const pattern = ledTest ?? ledOf(state, staffCall !== null);
     if (pattern !== led) {
       led = pattern;
       ports.leds.show(pattern);
@@ -338,6 +370,7 @@ export function createRunner(deps: RunnerDeps): FlowRunner {
       stateCtl.abort();
       cancelStateTimer();
       cancelSessionTimer();
+      cancelStaffCall();
       staff.close();
       purgeSession();
       listeners.clear();
@@ -372,6 +405,9 @@ export function createRunner(deps: RunnerDeps): FlowRunner {
           ports.demo.place(message.cardId);
           publish();
           return;
+        case "type-instead":
+          send({ type: "TYPE_INSTEAD" });
+          return;
         case "demo-remove-card":
           if (!ports.demo) return;
           ports.demo.remove();
@@ -383,7 +419,7 @@ export function createRunner(deps: RunnerDeps): FlowRunner {
           }
           return;
         case "staff-open":
-          if (state.kind === "idle" || state.kind === "out-of-service") staff.open();
+          if (state.kind === "idle" || state.kind === "out-of-service" || state.kind === "card-left") staff.open();
           return;
         case "staff-login":
           staff.login(message.pin);
@@ -399,6 +435,12 @@ export function createRunner(deps: RunnerDeps): FlowRunner {
           return;
         case "staff-close":
           staff.close();
+          return;
+        case "staff-acknowledge":
+          if (staff.overlay()?.kind === "staff" && staffCall !== null) {
+            callStaff(null);
+            publish();
+          }
           return;
       }
     },

@@ -164,7 +164,8 @@ export function createFakeWorld(overrides: Partial<Script> = {}, person: PersonS
         return () => listeners.delete(l);
       },
     },
-    async readCardFront(signal): Promise<CardFrontResult> {
+    async readCardFront(signal, onFrame): Promise<CardFrontResult> {
+      onFrame(1);
       const v = await answer(script.front, signal);
       if (v === "sure") return { kind: "sure", codeB: code(), prefill };
       return v === "back-side-up" ? { kind: "unsure", prefill: { calendar: "era" }, problem: "card:back-side-up" } : { kind: "unsure", prefill };

@@ -20,6 +20,8 @@ function desk() {
       version: "v",
       health: { mode: "demo", version: "v", devices: { reader: "ok", camera: "ok", leds: "ok" }, ready: true },
       today: { byOutcome: { pass: 1, fail: 0, refer: 0, abandoned: 0 }, byReason: {} },
+      recent: [],
+      staffCall: null,
     }),
   });
   return { d, tests, changes: () => changes };

@@ -76,9 +76,9 @@ describe("server", () => {
     ws.on("message", (d: Buffer) => views.push(JSON.parse(d.toString("utf8")) as ViewMessage));
     await new Promise((r) => ws.once("open", r));
     await expect.poll(() => views.length).toBe(1);
-    core.publish({ ...core.view(), seq: 2, screen: { name: "place-card" } });
+    core.publish({ ...core.view(), seq: 2, screen: { name: "place-card", notice: null } });
     await expect.poll(() => views.length).toBe(2);
-    expect(views[1]?.screen).toEqual({ name: "place-card" });
+    expect(views[1]?.screen).toEqual({ name: "place-card", notice: null });
 
     ws.send(JSON.stringify({ type: "start" }));
     ws.send("{not json");

@@ -26,7 +26,36 @@ function problemMessage(problem: string): MessageKey {
   return isMessageKey(key) ? key : "entry.problem.other";
 }
 
-function where(field: Field): "birth" | "expiry" | "code" {
+type Zone = "birth" | "expiry" | "code";
+
+/** The boxes a problem's field names ("birth:not-a-date" → the three birth boxes), and its zone. */
+function problemFields(problem: string | null): { fields: readonly Field[]; zone: Zone | null } {
+  if (problem === null || !problem.includes(":")) return { fields: [], zone: null };
+  switch (problem.slice(0, problem.indexOf(":"))) {
+    case "birth":
+    case "era":
+      return { fields: ["birthYear", "birthMonth", "birthDay"], zone: "birth" };
+    case "birthYear":
+      return { fields: ["birthYear"], zone: "birth" };
+    case "birthMonth":
+      return { fields: ["birthMonth"], zone: "birth" };
+    case "birthDay":
+      return { fields: ["birthDay"], zone: "birth" };
+    case "expiry":
+    case "expiryYear":
+      return { fields: ["expiryYear"], zone: "expiry" };
+    case "securityCode":
+      return { fields: ["securityCode"], zone: "code" };
+    default:
+      return { fields: [], zone: null };
+  }
+}
+
+/** Shown when the birth date was printed in an era the camera did not see: most customers at the age
+ *  limit were born in Heisei (everyone aged 20 to 37 in 2026). */
+const LIKELY_ERA: Era = "heisei";
+
+function where(field: Field): Zone {
   return field === "expiryYear" ? "expiry" : field === "securityCode" ? "code" : "birth";
 }
 
@@ -36,7 +65,9 @@ function where(field: Field): "birth" | "expiry" | "code" {
  * rules come back as `problem` (this screen validates nothing itself).
  */
 export function ManualEntry({ screen, t, send }: ScreenProps<"manual-entry">) {
-  const [draft, setDraft] = useState<EntryPrefill>(() => ({ ...screen.prefill }));
+  const [draft, setDraft] = useState<EntryPrefill>(() =>
+    screen.prefill.calendar === "era" && screen.prefill.era === undefined ? { ...screen.prefill, era: LIKELY_ERA } : { ...screen.prefill },
+  );
   const [active, setActive] = useState<Field>(() => FIELDS.find((f) => (screen.prefill[f] ?? "") === "") ?? "birthYear");
 
   // After "check", the daemon keeps this screen (problem null) while it checks; one tap is enough.
@@ -58,17 +89,33 @@ export function ManualEntry({ screen, t, send }: ScreenProps<"manual-entry">) {
     update({ ...draft, [active]: nextValue });
     if (nextValue.length === max && active !== "securityCode") nextField();
   };
+  // Backspace in an empty box continues into the previous one, as on any keyboard.
   const onDelete = () => {
     const value = draft[active] ?? "";
-    update({ ...draft, [active]: value.slice(0, -1) });
+    if (value !== "") {
+      update({ ...draft, [active]: value.slice(0, -1) });
+      return;
+    }
+    const prev = FIELDS[FIELDS.indexOf(active) - 1];
+    if (prev === undefined) return;
+    setActive(prev);
+    const prevValue = draft[prev] ?? "";
+    if (prevValue !== "") update({ ...draft, [prev]: prevValue.slice(0, -1) });
   };
   const setCalendar = (calendar: EntryPrefill["calendar"]) => {
     const { era: _era, birthYear: _y, ...rest } = draft;
-    update(calendar === "era" ? { ...rest, calendar, era: draft.era ?? "heisei" } : { ...rest, calendar });
+    update(calendar === "era" ? { ...rest, calendar, era: draft.era ?? LIKELY_ERA } : { ...rest, calendar });
     setActive("birthYear");
   };
   const complete = FIELDS.every((f) => (draft[f] ?? "").length === maxLength(f, draft));
   const problemKey: MessageKey | null = screen.problem === null ? (complete ? "entry.ok" : null) : problemMessage(screen.problem);
+  const bad = problemFields(screen.problem);
+  const problemText =
+    problemKey === null
+      ? ""
+      : screen.problem !== null && bad.zone !== null
+        ? t("entry.problemIn", { field: t(`entry.field.${bad.zone}`), message: t(problemKey) })
+        : t(problemKey);
 
   const box = (field: Field, label: string) => {
     const value = draft[field] ?? "";
@@ -76,10 +123,11 @@ export function ManualEntry({ screen, t, send }: ScreenProps<"manual-entry">) {
     return (
       <button
         type="button"
-        class={field === active ? "digits digits-active" : "digits"}
+        class={["digits", field === active ? "digits-active" : "", bad.fields.includes(field) ? "digits-bad" : ""].join(" ").trim()}
         style={{ "--len": max }}
         aria-label={label}
         aria-pressed={field === active}
+        aria-invalid={bad.fields.includes(field) ? true : undefined}
         data-field={field}
         onClick={() => setActive(field)}
       >
@@ -90,9 +138,14 @@ export function ManualEntry({ screen, t, send }: ScreenProps<"manual-entry">) {
 
   return (
     <section class="screen screen-entry" data-screen="manual-entry" aria-labelledby="entry-title">
-      <h1 id="entry-title" class="entry-title">
-        {t("entry.title")}
-      </h1>
+      <div class="entry-head">
+        <h1 id="entry-title" class="entry-title">
+          {t("entry.title")}
+        </h1>
+        <p class="entry-why" data-why={screen.why}>
+          {t(`entry.why.${screen.why}`)}
+        </p>
+      </div>
       <div class="entry">
         <div class="entry-side">
           <Picture svg={cardFields} label={t("entry.picture")} class="pic-card" active={where(active)} />
@@ -137,7 +190,7 @@ export function ManualEntry({ screen, t, send }: ScreenProps<"manual-entry">) {
             <div class="field-row">{box("securityCode", t("entry.code"))}</div>
           </div>
           <p class={screen.problem ? "problem problem-bad" : "problem"} role="status" data-problem={screen.problem ?? ""}>
-            {problemKey ? t(problemKey) : ""}
+            {problemText}
           </p>
         </div>
         <div class="entry-pad">
