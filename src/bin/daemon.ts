@@ -35,7 +35,10 @@ if (!loaded.ok) {
 
 try {
   const daemon = await startDaemon({ config: loaded.config, log, env: process.env });
-  process.stdout.write(`mynaguard ${__MYNAGUARD_VERSION__} (${loaded.config.mode}) on ${daemon.url}\n`);
+  // Demo: the URL to open, with this run's WebSocket token. Production never prints the token: the
+  // kiosk browser reads it from the token file (docs/security.md).
+  const shown = loaded.config.mode === "demo" ? daemon.kioskUrl : daemon.url;
+  process.stdout.write(`mynaguard ${__MYNAGUARD_VERSION__} (${loaded.config.mode}) on ${shown}\n`);
   let signals = 0;
   const shutdown = (signal: string) => {
     if (++signals > 1) process.exit(1);
