@@ -21,6 +21,7 @@ import type { CameraStatus } from "./camera/camera";
 import type { OcrPort } from "./cardfront/ocr";
 import { createTesseractOcr } from "./cardfront/tesseract";
 import { createJp2Decoder, type Jp2Decoder } from "./face/jp2";
+import { warmFaceStep } from "./face/warm";
 import { openSqliteAudit, type SqliteAudit } from "./audit/sqlite";
 import { resolveBudgets } from "./flow/budgets";
 import { systemClock, type DeviceStates, type FlowPorts } from "./flow/ports";
@@ -34,7 +35,7 @@ import { newToken, writeTokenFile } from "./server/token";
 import { NO_STAFF_PIN, plainStaffPin, type LockoutStore, type StaffPinPort } from "./flow/staff";
 import { fileLockoutStore, openStaffPinFile } from "./compose/staff-pin-file";
 import { loadDemoDeck, openDemoDevices, openProductionDevices, type Devices } from "./devices";
-import { closeAll, lazily } from "./lifecycle";
+import { closeAll, lazily, warmStart } from "./lifecycle";
 
 export interface DaemonDeps {
   config: Config;
@@ -70,6 +71,18 @@ export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
 
   const lazyOcr = lazily<OcrPort>(createTesseractOcr);
   const lazyDecoder = lazily<Jp2Decoder>(createJp2Decoder);
+  // Warm start (issue 16): what a session needs is opened before READY, so the first customer after
+  // boot waits no longer than the tenth. The real face engine warmed its models in its factory
+  // (face/human.ts `warmUp`); the OCR workers and the JPEG 2000 decoder are opened here, and the face
+  // step runs on a sample. WASM is compiled optimised up front (bin/wasm-flags.ts).
+  const warm = await warmStart(
+    [
+      ["ocr", lazyOcr],
+      // The whole face step on a sample portrait (face/warm.ts), which also opens the decoder.
+      ["face", async () => (devices.faceEngine ? warmFaceStep(devices.faceEngine, await lazyDecoder(), config.face) : lazyDecoder())],
+    ],
+    log,
+  );
 
   const deviceStates = (): DeviceStates => ({
     reader: devices.reader?.status() ?? "missing",
@@ -176,7 +189,7 @@ export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
   // Hardware that is simply absent ("missing") does not starve it: a restart cannot plug a camera
   // in, and a restart loop would blank the out-of-service screen and /healthz every half minute.
   systemd.startWatchdog(() => !Object.values(deviceStates()).includes("error"));
-  log.info("daemon-started", { mode: config.mode, kioskMode: config.kiosk.mode, url: server.url });
+  log.info("daemon-started", { mode: config.mode, kioskMode: config.kiosk.mode, url: server.url, warmStartMs: warm.totalMs });
 
   let stopping: Promise<void> | null = null;
   return {
