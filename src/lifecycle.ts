@@ -31,3 +31,25 @@ export async function closeAll(steps: readonly (() => unknown)[]): Promise<void>
   }
   if (failures.length > 0) throw failures[0];
 }
+
+/** Upper bound on the warm-up before the daemon reports ready (engines loading their models). */
+export const WARM_UP_LIMIT_MS = 20_000;
+
+/**
+ * Runs `step` (engines loading and warming) before the daemon reports ready, bounded by `limitMs`.
+ * Never throws: answers whether it finished in time and how long it took. A step that failed or ran
+ * out of time is left to the engines' lazy opening at first use.
+ */
+export async function warmUp(step: () => Promise<unknown>, limitMs = WARM_UP_LIMIT_MS): Promise<{ ok: boolean; ms: number }> {
+  const t0 = performance.now();
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), limitMs);
+  });
+  try {
+    const ok = await Promise.race([step().then(() => true, () => false), late]);
+    return { ok, ms: Math.round(performance.now() - t0) };
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -30,7 +30,7 @@ import { validateEntry } from "./cardfront/plausibility";
 import { createFaceGlue } from "./compose/face";
 import { startServer, type RunningServer } from "./server/http";
 import { loadDemoDeck, openDemoDevices, openProductionDevices, type Devices } from "./devices";
-import { closeAll, lazily } from "./lifecycle";
+import { closeAll, lazily, warmUp } from "./lifecycle";
 
 export interface DaemonDeps {
   config: Config;
@@ -148,13 +148,18 @@ export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
   }
 
   const health = (): Health => ({ ...core.health(), devices: deviceStates() });
+  // Warm start (issue 16): the OCR workers and the image decoder load before READY, so the first
+  // customer after boot waits no longer than the tenth. Bounded (WARM_UP_LIMIT_MS); if it fails or
+  // runs late the engine still opens at first use.
+  const warm = front ? await warmUp(() => front.warm()) : { ok: true, ms: 0 };
+  if (!warm.ok) log.warn("warm-up-incomplete", { ms: warm.ms });
   systemd.ready(devicesHealthy(deviceStates()) ? "ready" : "out of service: hardware missing");
   // The watchdog is fed while the event loop runs (the timer fires) and no device is failing
   // ("error": e.g. pcscd unusable for longer than WatchdogSec), so systemd restarts a wedged daemon.
   // Hardware that is simply absent ("missing") does not starve it: a restart cannot plug a camera
   // in, and a restart loop would blank the out-of-service screen and /healthz every half minute.
   systemd.startWatchdog(() => !Object.values(deviceStates()).includes("error"));
-  log.info("daemon-started", { mode: config.mode, kioskMode: config.kiosk.mode, url: server.url });
+  log.info("daemon-started", { mode: config.mode, kioskMode: config.kiosk.mode, url: server.url, warmUpMs: warm.ms });
 
   let stopping: Promise<void> | null = null;
   return {
