@@ -29,6 +29,10 @@ export interface Health {
   version: string;
   devices: { reader: DeviceHealth; camera: DeviceHealth; leds: DeviceHealth };
   ready: boolean;
+  /** "not-set": production without a staff PIN — customer checks run, staff login is impossible. */
+  staffPin?: "set" | "demo" | "not-set";
+  /** Problems an operator should fix, each with how (e.g. the staff PIN). Never personal. */
+  notes?: string[];
 }
 
 /** LED patterns (status light tower: green, amber, red). */
@@ -148,12 +152,13 @@ export type Screen =
   | { name: "card-left" }
   | { name: "out-of-service"; devices: Health["devices"] }
   /** Staff PIN pad (opened by `staff-open`). `lockedUntil`: daemon ms until which logins are refused. */
-  | { name: "staff-login"; problem: StaffLoginProblem | null; lockedUntil: number | null }
+  /** `pin`: "demo" = the published demo PIN 2580 (the pad says so); "not-set" = staff login impossible. */
+  | { name: "staff-login"; problem: StaffLoginProblem | null; lockedUntil: number | null; pin?: "set" | "demo" | "not-set" }
   /** Staff screen after a correct PIN: status and counts only, never personal data. */
   | { name: "staff"; staff: StaffView };
 
 /** Why a staff login was refused (the daemon rate-limits PIN tries). */
-export type StaffLoginProblem = "wrong-pin" | "locked";
+export type StaffLoginProblem = "wrong-pin" | "locked" | "no-pin-set";
 
 /** Today's sessions by outcome and by reason (from the audit; no personal data). */
 export interface StaffCounts {

@@ -21,7 +21,7 @@ import type { CardFrontResult, EntryCheck } from "../flow/ports";
 
 export interface FrontGlueDeps {
   camera: CameraPort;
-  /** The OCR engine: the daemon opens it at start (`warm`), and again on use if that failed. */
+  /** The OCR engine: the daemon opens and warms it at start (`warmCardFace`), again on use if that failed. */
   ocr: () => Promise<OcrPort>;
   /** The capture budget for one card-face read (the flow's state budget bounds it too). */
   budgetMs: number;
@@ -46,10 +46,10 @@ export async function warmCardFace(ocr: OcrPort, dir = import.meta.dirname, fram
   try {
     bytes = new Uint8Array(await readFile(path.join(dir, WARM_UP_CARD)));
   } catch {
-    return 0;
+    throw new Error(`${WARM_UP_CARD} missing next to the daemon`);
   }
   const size = encodedSize(bytes);
-  if (!size) return 0;
+  if (!size) throw new Error(`${WARM_UP_CARD} is not an image`);
   const signal = new AbortController().signal;
   const today = tokyoDate(Date.now());
   for (let i = 0; i < frames; i++) await readFrame({ ocr }, { width: size.width, height: size.height, format: size.format, data: bytes.slice(), capturedAt: 0 }, today, signal);
@@ -59,13 +59,6 @@ export async function warmCardFace(ocr: OcrPort, dir = import.meta.dirname, fram
 export function createFrontGlue(deps: FrontGlueDeps) {
   const log = deps.log.child("cardfront");
   return {
-    /** Warm start: open the OCR engine (it warms its workers) and the image decoder before the
-     *  daemon reports ready, so the first customer waits no longer than the tenth. */
-    async warm(): Promise<void> {
-      const n = await warmCardFace(await deps.ocr());
-      if (n === 0) log.warn("warm-up-card-missing", { file: WARM_UP_CARD });
-    },
-
     async readCardFront(signal: AbortSignal, onFrame?: (frames: number) => void): Promise<CardFrontResult> {
       const ocr = await deps.ocr();
       const r = await readCardFront({ camera: deps.camera, ocr, clock: { now: deps.now } }, signal, deps.budgetMs, onFrame);

@@ -26,7 +26,7 @@ import { triesBand, type FlowPolicy } from "./outcome";
 import type { Clock, DeviceStates, FlowPorts } from "./ports";
 import { isPortEffect, runPortEffect, type EffectDeps } from "./effects";
 import { createVault } from "./vault";
-import { createStaffDesk, emptyCounts } from "./staff";
+import { createStaffDesk, emptyCounts, plainStaffPin, type LockoutStore, type StaffPinPort } from "./staff";
 import { ledOf, screenOf } from "./view";
 
 export interface RunnerDeps {
@@ -39,8 +39,10 @@ export interface RunnerDeps {
   kioskId: string;
   version: string;
   defaultLanguage: Lang;
-  /** Staff screen PIN (config kiosk.staffPin). */
-  staffPin: string;
+  /** Staff PIN: the port (hash in the state directory, demo PIN, or none); a string = that PIN (tests, demo). */
+  staffPin: StaffPinPort | string;
+  /** Where the staff PIN lock-out survives restarts; default memory. */
+  staffLockout?: LockoutStore;
   log: Logger;
   /** After every change of state (e.g. systemd STATUS=). Must not throw. */
   onStateChange?: (kind: StateKind) => void;
@@ -120,8 +122,10 @@ export function createRunner(deps: RunnerDeps): FlowRunner {
 
   let language: Lang = deps.defaultLanguage;
   let ledTest: LedPattern | null = null;
+  const staffPin = typeof deps.staffPin === "string" ? plainStaffPin(deps.staffPin, "demo") : deps.staffPin;
   const staff = createStaffDesk({
-    pin: deps.staffPin,
+    pin: staffPin,
+    ...(deps.staffLockout ? { lockout: deps.staffLockout } : {}),
     clock,
     budgetMs: budgets.staff,
     onChange: () => publish(),
@@ -148,6 +152,11 @@ export function createRunner(deps: RunnerDeps): FlowRunner {
       version: deps.version,
       devices,
       ready: started && state.kind !== "out-of-service" && devicesHealthy(devices),
+      staffPin: staffPin.state,
+      notes:
+        staffPin.state === "not-set"
+          ? ["staff PIN not set: customer checks run, staff login is impossible; set it with `sudo kioskctl staff-pin set`"]
+          : [],
     };
   }
 

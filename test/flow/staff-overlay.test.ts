@@ -13,6 +13,7 @@ describe("the staff overlay on the kiosk", () => {
     await k.advance(12_000); // back to idle
     k.runner.dispatch({ type: "staff-open" });
     k.runner.dispatch({ type: "staff-login", pin: "2580" });
+    await k.advance(0); // the PIN check answers asynchronously (a slow hash in production)
     const screen = k.last().screen;
     expect(screen).toMatchObject({ name: "staff", staff: { kioskId: "kiosk-test", today: { byOutcome: { pass: 1 } }, health: { ready: true } } });
     k.runner.dispatch({ type: "staff-led-test", pattern: "fail" });

@@ -145,6 +145,8 @@ export const en: Messages = {
   "staffLogin.enter": "Enter",
   "staffLogin.problem.wrong-pin": "Wrong PIN.",
   "staffLogin.problem.locked": "Too many tries. Please try again later.",
+  "staffLogin.problem.no-pin-set": "No staff PIN is set on this kiosk. A technician sets it with: sudo kioskctl staff-pin set",
+  "staffLogin.demoPin": "Demo mode: the staff PIN is 2580.",
 
   "staff.title": "Staff screen",
   "staff.kiosk": "Kiosk {id} · version {v}",

@@ -144,6 +144,8 @@ export const ja = {
   "staffLogin.enter": "入る",
   "staffLogin.problem.wrong-pin": "暗証番号が違います。",
   "staffLogin.problem.locked": "試行が多すぎます。しばらくしてからお試しください。",
+  "staffLogin.problem.no-pin-set": "このキオスクにはスタッフ用暗証番号が設定されていません。技術者が sudo kioskctl staff-pin set で設定します。",
+  "staffLogin.demoPin": "デモモード：スタッフ用暗証番号は 2580 です。",
 
   "staff.title": "スタッフ用画面",
   "staff.kiosk": "端末 {id}・バージョン {v}",

@@ -145,6 +145,8 @@ export const ko: Messages = {
   "staffLogin.enter": "들어가기",
   "staffLogin.problem.wrong-pin": "비밀번호가 틀렸습니다.",
   "staffLogin.problem.locked": "시도 횟수가 너무 많습니다. 잠시 후 다시 시도해 주세요.",
+  "staffLogin.problem.no-pin-set": "이 키오스크에는 직원 비밀번호가 설정되어 있지 않습니다. 기술자가 sudo kioskctl staff-pin set 으로 설정합니다.",
+  "staffLogin.demoPin": "데모 모드: 직원 비밀번호는 2580입니다.",
 
   "staff.title": "직원용 화면",
   "staff.kiosk": "단말 {id} · 버전 {v}",

@@ -146,6 +146,8 @@ export const pt: Messages = {
   "staffLogin.enter": "Entrar",
   "staffLogin.problem.wrong-pin": "PIN incorreto.",
   "staffLogin.problem.locked": "Tentativas demais. Tente novamente mais tarde.",
+  "staffLogin.problem.no-pin-set": "Nenhum PIN de funcionário foi definido neste quiosque. Um técnico o define com: sudo kioskctl staff-pin set",
+  "staffLogin.demoPin": "Modo demonstração: o PIN de funcionário é 2580.",
 
   "staff.title": "Tela de funcionários",
   "staff.kiosk": "Quiosque {id} · versão {v}",

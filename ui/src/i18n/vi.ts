@@ -145,6 +145,8 @@ export const vi: Messages = {
   "staffLogin.enter": "Vào",
   "staffLogin.problem.wrong-pin": "Sai mã PIN.",
   "staffLogin.problem.locked": "Thử quá nhiều lần. Xin thử lại sau.",
+  "staffLogin.problem.no-pin-set": "Chưa đặt mã PIN nhân viên cho máy này. Kỹ thuật viên đặt bằng: sudo kioskctl staff-pin set",
+  "staffLogin.demoPin": "Chế độ demo: mã PIN nhân viên là 2580.",
 
   "staff.title": "Màn hình nhân viên",
   "staff.kiosk": "Máy {id} · phiên bản {v}",

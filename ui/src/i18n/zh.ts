@@ -146,6 +146,8 @@ export const zh: Messages = {
   "staffLogin.enter": "进入",
   "staffLogin.problem.wrong-pin": "密码错误。",
   "staffLogin.problem.locked": "尝试次数过多，请稍后再试。",
+  "staffLogin.problem.no-pin-set": "本机尚未设置员工密码。请技术人员用 sudo kioskctl staff-pin set 设置。",
+  "staffLogin.demoPin": "演示模式：员工密码为 2580。",
 
   "staff.title": "工作人员画面",
   "staff.kiosk": "终端 {id}・版本 {v}",

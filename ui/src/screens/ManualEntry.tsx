@@ -30,7 +30,8 @@ type Zone = "birth" | "expiry" | "code";
 
 /** The boxes a problem's field names ("birth:not-a-date" → the three birth boxes), and its zone. */
 function problemFields(problem: string | null): { fields: readonly Field[]; zone: Zone | null } {
-  if (problem === null || !problem.includes(":")) return { fields: [], zone: null };
+  // "missing" while typing is not a wrong value: nothing is outlined for it.
+  if (problem === null || !problem.includes(":") || problem.endsWith(":missing")) return { fields: [], zone: null };
   switch (problem.slice(0, problem.indexOf(":"))) {
     case "birth":
     case "era":
