@@ -21,12 +21,13 @@ import type { CameraStatus } from "./camera/camera";
 import type { OcrPort } from "./cardfront/ocr";
 import { createTesseractOcr } from "./cardfront/tesseract";
 import { createJp2Decoder, type Jp2Decoder } from "./face/jp2";
+import { warmFaceStep } from "./face/warm";
 import { openSqliteAudit, type SqliteAudit } from "./audit/sqlite";
 import { resolveBudgets } from "./flow/budgets";
 import { systemClock, type DeviceStates, type FlowPorts } from "./flow/ports";
 import { createRunner, devicesHealthy, type FlowRunner } from "./flow/runner";
 import { createChipGlue } from "./compose/chip";
-import { createFrontGlue } from "./compose/front";
+import { createFrontGlue, warmCardFace } from "./compose/front";
 import { validateEntry } from "./cardfront/plausibility";
 import { createFaceGlue } from "./compose/face";
 import { startServer, type RunningServer } from "./server/http";
@@ -34,7 +35,7 @@ import { newToken, writeTokenFile } from "./server/token";
 import { NO_STAFF_PIN, plainStaffPin, type LockoutStore, type StaffPinPort } from "./flow/staff";
 import { fileLockoutStore, openStaffPinFile } from "./compose/staff-pin-file";
 import { loadDemoDeck, openDemoDevices, openProductionDevices, type Devices } from "./devices";
-import { closeAll, lazily } from "./lifecycle";
+import { closeAll, lazily, warmStart } from "./lifecycle";
 
 export interface DaemonDeps {
   config: Config;
@@ -70,6 +71,21 @@ export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
 
   const lazyOcr = lazily<OcrPort>(createTesseractOcr);
   const lazyDecoder = lazily<Jp2Decoder>(createJp2Decoder);
+  // Warm start (issue 16): what a session needs is opened before READY, so the first customer after
+  // boot waits no longer than the tenth. The real face engine warmed its models in its factory
+  // (face/human.ts `warmUp`); the OCR workers and the JPEG 2000 decoder are opened here, and the face
+  // step runs on a sample. WASM is compiled optimised up front (bin/wasm-flags.ts).
+  const warm = await warmStart(
+    [
+      // The whole card-face step (decode, locate, OCR of real line crops) on a fictional warm-up
+      // card (compose/front.ts `warmCardFace`): opening the workers alone left the first frame 3–4×
+      // slower than later ones.
+      ["ocr", async () => warmCardFace(await lazyOcr())],
+      // The whole face step on a sample portrait (face/warm.ts), which also opens the decoder.
+      ["face", async () => (devices.faceEngine ? warmFaceStep(devices.faceEngine, await lazyDecoder(), config.face) : lazyDecoder())],
+    ],
+    log,
+  );
 
   const deviceStates = (): DeviceStates => ({
     reader: devices.reader?.status() ?? "missing",
@@ -176,7 +192,7 @@ export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
   // Hardware that is simply absent ("missing") does not starve it: a restart cannot plug a camera
   // in, and a restart loop would blank the out-of-service screen and /healthz every half minute.
   systemd.startWatchdog(() => !Object.values(deviceStates()).includes("error"));
-  log.info("daemon-started", { mode: config.mode, kioskMode: config.kiosk.mode, url: server.url });
+  log.info("daemon-started", { mode: config.mode, kioskMode: config.kiosk.mode, url: server.url, warmStartMs: warm.totalMs });
 
   let stopping: Promise<void> | null = null;
   return {

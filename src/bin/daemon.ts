@@ -2,6 +2,8 @@
  * The daemon's entry point (systemd ExecStart, `npm run demo`): parse config, start, stop on
  * SIGTERM/SIGINT. Exit codes: 0 clean stop, 78 invalid configuration (EX_CONFIG), 1 failed to start.
  */
+// First: WASM compiler flags must be set before any module is compiled (see wasm-flags.ts).
+import "./wasm-flags";
 import { loadConfig } from "../config";
 import { createLogger } from "../log";
 import { ConfigError, startDaemon } from "../main";
