@@ -12,7 +12,7 @@ import { daemonBuilt, startDaemon, type RunningDaemon } from "./helpers/daemon";
 
 const ADULT = "heisei-1";
 const BLOCKED = "blocked";
-const SHOT = "../screens/e2e";
+const SHOT = "e2e";
 
 let browser: Browser;
 let daemon: RunningDaemon;
