@@ -56,6 +56,7 @@ export interface Daemon {
   stop(): Promise<void>;
 }
 
+// eslint-disable-next-line max-lines-per-function -- not split yet (issue 13, house): remove when split
 export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
   const { config, log } = deps;
   const systemd = createSystemdNotifier({ env: deps.env, pid: process.pid, log: log.child("systemd") });
