@@ -8,14 +8,16 @@
  * late card read or timer can never act on the next state, let alone the next customer.
  *
  * The machine holds no personal data except what the customer is typing on the manual-entry screen
- * (`prefill`), which is dropped with the session. Chip data and 照合番号B live in the runner's vault;
- * the machine only learns the answers (verdicts, tries left, progress).
+ * (`prefill`), which is dropped with the session. Document data and the access key live in the
+ * runner's vault; the machine only learns the answers (verdicts, tries left, progress). It knows no
+ * document kind: which one is on the reader is learnt by the "read-card-front" effect (effects.ts)
+ * and kept in the vault, and the screens take their entry fields from it (view.ts).
  *
  * States (budget → what happens at expiry):
  *   idle               —                  waits for "start" or a card; leaves for out-of-service
  *   out-of-service     outOfService       devices looked at again; idle once healthy
  *   place-card         placeCard          abandoned (timeout)
- *   capture-card-face  captureCardFace    manual entry, nothing pre-filled
+ *   capture-card-face  captureCardFace    manual entry, nothing pre-filled (recognise, then camera)
  *   manual-entry       manualEntry        abandoned (timeout)
  *   check-entry        checkEntry         refer (device-error)
  *   reading-chip       readChip           refer (read-error); card lifted → replace-card (once)
@@ -329,7 +331,8 @@ function fromSession(state: SessionState, event: Event, opts: MachineOptions): S
           : { state: { kind: "manual-entry", epoch, s: s3, prefill: event.prefill, problem: event.problem ?? null }, effects: [] };
       }
       if (event.type === "BUDGET_EXPIRED") {
-        return { state: { kind: "manual-entry", epoch, s: s2, prefill: { calendar: "era" }, problem: null }, effects: [] };
+        // Nothing pre-filled: the screen starts from the document's own initial entry (view.ts).
+        return { state: { kind: "manual-entry", epoch, s: s2, prefill: {}, problem: null }, effects: [] };
       }
       // The customer took the card back (maybe to turn it over): ask for it again.
       if (event.type === "CARD_REMOVED") return { state: { kind: "place-card", epoch, s: s2 }, effects: [] };

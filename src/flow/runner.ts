@@ -23,7 +23,7 @@ import { tokyoDate, tokyoMidnight } from "../age/date";
 import type { Budgets } from "./budgets";
 import { INITIAL, budgetOf, transition, type Effect, type Event, type MachineOptions, type State, type StateKind } from "./machine";
 import { triesBand, type FlowPolicy } from "./outcome";
-import type { Clock, DeviceStates, FlowPorts } from "./ports";
+import type { Clock, DeviceStates, DocumentInfo, FlowPorts } from "./ports";
 import { isPortEffect, runPortEffect, type EffectDeps } from "./effects";
 import { createVault } from "./vault";
 import { createStaffDesk, emptyCounts } from "./staff";
@@ -70,6 +70,12 @@ const STEP_OF: Partial<Record<StateKind, AuditStep>> = {
 export function devicesHealthy(d: DeviceStates): boolean {
   // The status lights are reported in health but do not take the kiosk out of service.
   return d.reader === "ok" && d.camera === "ok";
+}
+
+/** The tries-left below which the audit calls the band "low": the document's own rule when its card
+ *  counts tries, else the policy's. */
+function minTriesLeft(document: DocumentInfo | null, policy: FlowPolicy): number {
+  return document?.tries.counter === "card" ? document.tries.minLeftToSpend : policy.minTriesLeft;
 }
 
 export function createRunner(deps: RunnerDeps): FlowRunner {
@@ -249,7 +255,7 @@ export function createRunner(deps: RunnerDeps): FlowRunner {
             outcome: effect.verdict.outcome,
             reason: effect.verdict.reason,
             durations: { ...durations },
-            triesBand: triesBand(effect.facts.triesLeft, deps.policy.minTriesLeft),
+            triesBand: triesBand(effect.facts.triesLeft, minTriesLeft(vault.document(), deps.policy)),
             checks: effect.facts.checks,
             version: deps.version,
           });
@@ -295,7 +301,7 @@ export function createRunner(deps: RunnerDeps): FlowRunner {
     return {
       type: "view",
       seq: ++seq,
-      screen: staff.screen() ?? screenOf(state, deps.kioskMode, attended, ports.devices()),
+      screen: staff.screen() ?? screenOf(state, deps.kioskMode, attended, ports.devices(), vault.document() ?? ports.fallbackDocument),
       countdown: staff.countdown() ?? countdown,
       kioskMode: deps.kioskMode,
       defaultLanguage: language,
@@ -379,7 +385,8 @@ export function createRunner(deps: RunnerDeps): FlowRunner {
           return;
         case "entry-draft":
           if (state.kind === "manual-entry" && ports.entryProblem) {
-            send({ type: "ENTRY_DRAFT", problem: ports.entryProblem(message.entry, tokyoDate(clock.now())) });
+            const document = vault.document() ?? ports.fallbackDocument;
+            send({ type: "ENTRY_DRAFT", problem: ports.entryProblem(document.kind, message.entry, tokyoDate(clock.now())) });
           }
           return;
         case "staff-open":

@@ -3,7 +3,7 @@
  * screen and LED pattern follows from the machine state alone.
  */
 import type { AttendedChipData, KioskMode, LedPattern, Screen } from "../protocol";
-import type { DeviceStates } from "./ports";
+import type { DeviceStates, DocumentInfo } from "./ports";
 import { customerReason } from "./outcome";
 import type { State } from "./machine";
 
@@ -12,7 +12,10 @@ export function screenOf(
   mode: KioskMode,
   attended: AttendedChipData | null,
   devices: DeviceStates,
+  /** The session's document kind (manual entry renders its access-key fields). */
+  document: DocumentInfo,
 ): Screen {
+  const entry = { kind: document.kind, accessKey: document.accessKey };
   switch (state.kind) {
     case "idle":
       return { name: "idle" };
@@ -23,9 +26,9 @@ export function screenOf(
     case "capture-card-face":
       return { name: "capture-card-face" };
     case "manual-entry":
-      return { name: "manual-entry", prefill: state.prefill, problem: state.problem };
+      return { name: "manual-entry", document: entry, prefill: { ...document.accessKey.initial, ...state.prefill }, problem: state.problem };
     case "check-entry":
-      return { name: "manual-entry", prefill: state.prefill, problem: null };
+      return { name: "manual-entry", document: entry, prefill: { ...document.accessKey.initial, ...state.prefill }, problem: null };
     case "reading-chip":
       return { name: "reading-chip", progress: state.progress, triesLeft: state.s.triesLeft };
     case "replace-card":

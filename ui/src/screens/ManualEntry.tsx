@@ -1,24 +1,13 @@
 import { useState } from "preact/hooks";
-import type { EntryPrefill } from "../../../src/protocol";
+import type { AccessKeySchema, EntryChoice, EntryField, EntryPrefill } from "../../../src/protocol";
 import { BigButton } from "../components/BigButton";
 import { DigitPad } from "../components/DigitPad";
 import { Picture } from "../components/Picture";
-import { isMessageKey, type MessageKey } from "../i18n";
+import { isMessageKey, type MessageKey, type T } from "../i18n";
 import cardFields from "../assets/card-fields.svg";
 import type { ScreenProps } from "./types";
 
-type Field = "birthYear" | "birthMonth" | "birthDay" | "expiryYear" | "securityCode";
-type Era = NonNullable<EntryPrefill["era"]>;
-
-const FIELDS: readonly Field[] = ["birthYear", "birthMonth", "birthDay", "expiryYear", "securityCode"];
-/** Meiji is left out: anyone born then would be over 110. */
-const ERAS: readonly Era[] = ["taisho", "showa", "heisei", "reiwa"];
-
-function maxLength(field: Field, draft: EntryPrefill): number {
-  if (field === "birthYear") return draft.calendar === "era" ? 2 : 4;
-  if (field === "birthMonth" || field === "birthDay") return 2;
-  return 4;
-}
+const PICTURES: Readonly<Record<NonNullable<AccessKeySchema["picture"]>, string>> = { "card-fields": cardFields };
 
 /** The daemon's problem is a plausibility code, alone or as "field:code" (see EntryProblem). */
 function problemMessage(problem: string): MessageKey {
@@ -26,18 +15,49 @@ function problemMessage(problem: string): MessageKey {
   return isMessageKey(key) ? key : "entry.problem.other";
 }
 
-function where(field: Field): "birth" | "expiry" | "code" {
-  return field === "expiryYear" ? "expiry" : field === "securityCode" ? "code" : "birth";
+/** A catalogue key named by the document's schema (test/ui/i18n.test.ts checks they all exist). */
+const text = (t: T, key: string): string => (isMessageKey(key) ? t(key) : key);
+
+function lengthOf(field: EntryField, draft: EntryPrefill): number {
+  if (typeof field.length === "number") return field.length;
+  return field.length.values[draft[field.length.by] ?? ""] ?? Math.max(...Object.values(field.length.values));
+}
+
+const shown = (c: EntryChoice, draft: EntryPrefill): boolean => !c.when || draft[c.when.field] === c.when.is;
+
+/**
+ * The entry after `choice` is set to `option`: choices that depend on it appear (with their default)
+ * or go, and fields whose length it decides are emptied.
+ */
+function choose(schema: AccessKeySchema, draft: EntryPrefill, choice: EntryChoice, option: string): { next: EntryPrefill; reset: EntryField[] } {
+  const next: EntryPrefill = { ...draft, [choice.id]: option };
+  for (const c of schema.choices) {
+    if (c.when?.field !== choice.id) continue;
+    const value = draft[c.id] ?? c.default;
+    if (shown(c, next) && value !== undefined) next[c.id] = value;
+    else delete next[c.id];
+  }
+  const reset = schema.groups.flatMap((g) => g.fields).filter((f) => typeof f.length !== "number" && f.length.by === choice.id);
+  for (const f of reset) delete next[f.id];
+  return { next, reset };
 }
 
 /**
- * Typing the printed numbers when the camera could not read them. The customer's keystrokes are the
- * only state here; each change goes to the daemon as an `entry-draft`, and the daemon's plausibility
- * rules come back as `problem` (this screen validates nothing itself).
+ * Typing the document's access key when the camera could not read it. The fields, choices, picture
+ * and labels come from the document kind's schema (`screen.document.accessKey`); this screen knows
+ * no document. The customer's keystrokes are the only state here; each change goes to the daemon as
+ * an `entry-draft`, and the kind's rules come back as `problem` (this screen validates nothing).
  */
 export function ManualEntry({ screen, t, send }: ScreenProps<"manual-entry">) {
+  const schema = screen.document.accessKey;
+  const cat = schema.catalogue;
+  const fields = schema.groups.flatMap((g) => g.fields);
+  const first = fields[0];
+  const last = fields.at(-1);
   const [draft, setDraft] = useState<EntryPrefill>(() => ({ ...screen.prefill }));
-  const [active, setActive] = useState<Field>(() => FIELDS.find((f) => (screen.prefill[f] ?? "") === "") ?? "birthYear");
+  const [activeId, setActiveId] = useState<string>(() => (fields.find((f) => (screen.prefill[f.id] ?? "") === "") ?? first)?.id ?? "");
+  const active = fields.find((f) => f.id === activeId) ?? first;
+  const groupOf = (f: EntryField | undefined) => schema.groups.find((g) => f !== undefined && g.fields.includes(f))?.id ?? "";
 
   // After "check", the daemon keeps this screen (problem null) while it checks; one tap is enough.
   const [submitted, setSubmitted] = useState(false);
@@ -47,32 +67,34 @@ export function ManualEntry({ screen, t, send }: ScreenProps<"manual-entry">) {
     send({ type: "entry-draft", entry: next });
   };
   const nextField = () => {
-    const i = FIELDS.indexOf(active);
-    setActive(FIELDS[(i + 1) % FIELDS.length] ?? "birthYear");
+    const i = fields.findIndex((f) => f.id === active?.id);
+    setActiveId(fields[(i + 1) % fields.length]?.id ?? "");
   };
   const onDigit = (d: string) => {
-    const value = draft[active] ?? "";
-    const max = maxLength(active, draft);
+    if (!active) return;
+    const value = draft[active.id] ?? "";
+    const max = lengthOf(active, draft);
     if (value.length >= max) return;
     const nextValue = value + d;
-    update({ ...draft, [active]: nextValue });
-    if (nextValue.length === max && active !== "securityCode") nextField();
+    update({ ...draft, [active.id]: nextValue });
+    if (nextValue.length === max && active !== last) nextField();
   };
   const onDelete = () => {
-    const value = draft[active] ?? "";
-    update({ ...draft, [active]: value.slice(0, -1) });
+    if (!active) return;
+    update({ ...draft, [active.id]: (draft[active.id] ?? "").slice(0, -1) });
   };
-  const setCalendar = (calendar: EntryPrefill["calendar"]) => {
-    const { era: _era, birthYear: _y, ...rest } = draft;
-    update(calendar === "era" ? { ...rest, calendar, era: draft.era ?? "heisei" } : { ...rest, calendar });
-    setActive("birthYear");
+  const onChoose = (choice: EntryChoice, option: string) => {
+    const { next, reset } = choose(schema, draft, choice, option);
+    update(next);
+    if (reset[0]) setActiveId(reset[0].id);
   };
-  const complete = FIELDS.every((f) => (draft[f] ?? "").length === maxLength(f, draft));
+  const complete = fields.every((f) => (draft[f.id] ?? "").length === lengthOf(f, draft));
   const problemKey: MessageKey | null = screen.problem === null ? (complete ? "entry.ok" : null) : problemMessage(screen.problem);
+  const optionLabel = (c: EntryChoice, option: string) => text(t, `${c.labels ?? `${cat}.choice.${c.id}`}.${option}`);
 
-  const box = (field: Field, label: string) => {
-    const value = draft[field] ?? "";
-    const max = maxLength(field, draft);
+  const box = (field: EntryField, label: string) => {
+    const value = draft[field.id] ?? "";
+    const max = lengthOf(field, draft);
     return (
       <button
         type="button"
@@ -80,62 +102,59 @@ export function ManualEntry({ screen, t, send }: ScreenProps<"manual-entry">) {
         style={{ "--len": max }}
         aria-label={label}
         aria-pressed={field === active}
-        data-field={field}
-        onClick={() => setActive(field)}
+        data-field={field.id}
+        onClick={() => setActiveId(field.id)}
       >
-        {value.padEnd(max, "·")}
+        {(field.masked ? "•".repeat(value.length) : value).padEnd(max, "·")}
       </button>
     );
   };
 
+  const tag = (field: EntryField) => {
+    const choice = schema.choices.find((c) => c.id === field.tag);
+    const value = choice ? draft[choice.id] : undefined;
+    return choice && value !== undefined && shown(choice, draft) ? <span class="era-tag">{optionLabel(choice, value)}</span> : null;
+  };
+
+  const picture = schema.picture ? PICTURES[schema.picture] : null;
   return (
-    <section class="screen screen-entry" data-screen="manual-entry" aria-labelledby="entry-title">
+    <section class="screen screen-entry" data-screen="manual-entry" data-document={screen.document.kind} aria-labelledby="entry-title">
       <h1 id="entry-title" class="entry-title">
-        {t("entry.title")}
+        {text(t, `${cat}.title`)}
       </h1>
       <div class="entry">
         <div class="entry-side">
-          <Picture svg={cardFields} label={t("entry.picture")} class="pic-card" active={where(active)} />
-          <p class="note entry-where">{t(`entry.where.${where(active)}`)}</p>
-          <div class="seg" role="group" aria-label={t("entry.calendar")}>
-            <BigButton pressed={draft.calendar === "era"} onPress={() => setCalendar("era")} testId="cal-era">
-              {t("entry.era")}
-            </BigButton>
-            <BigButton pressed={draft.calendar === "western"} onPress={() => setCalendar("western")} testId="cal-western">
-              {t("entry.western")}
-            </BigButton>
-          </div>
-          {draft.calendar === "era" ? (
-            <div class="eras" role="group" aria-label={t("entry.eraGroup")}>
-              {ERAS.map((e) => (
-                <BigButton key={e} pressed={draft.era === e} onPress={() => update({ ...draft, era: e })} testId={`era-${e}`}>
-                  {t(`era.${e}`)}
+          {picture ? <Picture svg={picture} label={text(t, `${cat}.picture`)} class="pic-card" active={groupOf(active)} /> : null}
+          <p class="note entry-where">{text(t, `${cat}.where.${groupOf(active)}`)}</p>
+          {schema.choices.filter((c) => shown(c, draft)).map((c) => (
+            <div key={c.id} class="choice" data-choice={c.id} role="group" aria-label={text(t, `${cat}.choice.${c.id}`)}>
+              {c.options.map((o) => (
+                <BigButton key={o} pressed={draft[c.id] === o} onPress={() => onChoose(c, o)} testId={`${c.id}-${o}`}>
+                  {optionLabel(c, o)}
                 </BigButton>
               ))}
             </div>
-          ) : null}
+          ))}
         </div>
         <div class="entry-fields">
-          <div class="field">
-            <span class="field-label">{t("entry.birth")}</span>
-            <div class="field-row">
-              {draft.calendar === "era" && draft.era ? <span class="era-tag">{t(`era.${draft.era}`)}</span> : null}
-              {box("birthYear", `${t("entry.birth")} ${t("entry.year")}`)}
-              <span class="unit">{t("entry.year")}</span>
-              {box("birthMonth", `${t("entry.birth")} ${t("entry.month")}`)}
-              <span class="unit">{t("entry.month")}</span>
-              {box("birthDay", `${t("entry.birth")} ${t("entry.day")}`)}
-              <span class="unit">{t("entry.day")}</span>
-            </div>
-          </div>
-          <div class="field">
-            <span class="field-label">{t("entry.expiry")}</span>
-            <div class="field-row">{box("expiryYear", t("entry.expiry"))}</div>
-          </div>
-          <div class="field">
-            <span class="field-label">{t("entry.code")}</span>
-            <div class="field-row">{box("securityCode", t("entry.code"))}</div>
-          </div>
+          {schema.groups.map((g) => {
+            const groupLabel = text(t, `${cat}.group.${g.id}`);
+            return (
+              <div key={g.id} class="field">
+                <span class="field-label">{groupLabel}</span>
+                <div class="field-row">
+                  {g.fields.map((f) => {
+                    const unit = f.unit ? text(t, `entry.${f.unit}`) : null;
+                    return [
+                      f.tag ? tag(f) : null,
+                      box(f, g.fields.length > 1 && unit ? `${groupLabel} ${unit}` : groupLabel),
+                      unit ? <span class="unit">{unit}</span> : null,
+                    ];
+                  })}
+                </div>
+              </div>
+            );
+          })}
           <p class={screen.problem ? "problem problem-bad" : "problem"} role="status" data-problem={screen.problem ?? ""}>
             {problemKey ? t(problemKey) : ""}
           </p>
