@@ -1,21 +1,72 @@
 /**
  * Import rules that keep the architecture visible (see README "How the pieces talk").
- * Run: npm run deps. Part of the test command line.
+ * Run: npm run deps. Part of the test command line. test/unit/deps/rules.test.ts plants violations
+ * in a scratch tree and checks that these rules fire on them.
  */
 const ADAPTERS =
   "^src/(card/pcsc\\.ts|card/sim/|camera/(rpicam|v4l2|sim)\\.ts|face/(human|sim)\\.ts|leds/(onoff|sim)\\.ts)";
 const PURE =
   "^(src/(protocol\\.ts|card/(apdu|tlv|errors|secret)\\.ts|card/mynumber/(card-face|code-b)\\.ts|age/|face/compare\\.ts|flow/(machine|budgets|outcome)\\.ts|cardfront/(fields|plausibility)\\.ts)|ui/)";
 
+/**
+ * The layers of src/, top to bottom. A module may import its own layer (no cycles) or any layer below,
+ * never one above. Every file under src/ belongs to exactly one layer (the last rule checks that).
+ */
+const LAYERS = [
+  { name: "bin", path: "^src/bin/", comment: "entry points: the daemon and kioskctl executables" },
+  { name: "entry", path: "^src/(main\\.ts|cli/)", comment: "the composition root and the kioskctl commands" },
+  { name: "wiring", path: "^src/(devices\\.ts|compose/|server/)", comment: "device factories, glue from flow ports to the domain, the server" },
+  { name: "flow", path: "^src/flow/", comment: "the session: state machine, runner, ports" },
+  {
+    name: "domain",
+    path: "^src/(card|cardfront|face|camera|leds|audit|age|documents|image)/|^src/systemd\\.ts$",
+    comment: "documents, devices' ports and adapters, pure domain rules, audit sink",
+  },
+  { name: "base", path: "^src/(protocol|log|config|lifecycle)\\.ts$|^src/globals\\.d\\.ts$", comment: "shared types, logger, config schema, lifecycle helpers" },
+];
+
+const layerRules = LAYERS.slice(1).map((layer, i) => ({
+  name: `no-upward-import-from-${layer.name}`,
+  severity: "error",
+  comment: `${layer.name} (${layer.comment}) may not import a higher layer: ${LAYERS.slice(0, i + 1)
+    .map((l) => l.name)
+    .join(", ")}.`,
+  from: { path: layer.path },
+  to: { path: LAYERS.slice(0, i + 1).map((l) => l.path) },
+}));
+
 module.exports = {
+
   forbidden: [
+    ...layerRules,
     {
-      name: "adapters-only-from-composition-root",
+      name: "every-src-file-has-a-layer",
+      severity: "error",
+      comment: "A new folder or top-level file under src/ must be placed in a layer in .dependency-cruiser.cjs.",
+      from: { path: "^src/", pathNot: LAYERS.map((l) => l.path) },
+      to: {},
+    },
+    {
+      name: "no-circular",
+      severity: "error",
+      comment: "No import cycles at all, type-only imports included.",
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: "adapters-only-from-device-factories",
       severity: "error",
       comment:
-        "Device adapters and simulators are chosen once, in src/main.ts. Nothing else in src/ may import them (tests and scripts may).",
-      from: { path: "^src/", pathNot: "^src/(main\\.ts|card/sim/)" },
+        "Device adapters and simulators are chosen in src/devices.ts (used by src/main.ts and kioskctl). Nothing else in src/ may import them (tests and scripts may).",
+      from: { path: "^src/", pathNot: "^src/(devices\\.ts|card/sim/)" },
       to: { path: ADAPTERS },
+    },
+    {
+      name: "cli-does-not-import-the-composition-root",
+      severity: "error",
+      comment: "kioskctl commands reach devices through src/devices.ts, never through src/main.ts.",
+      from: { path: "^src/cli/" },
+      to: { path: "^src/main\\.ts$" },
     },
     {
       name: "pure-modules-import-no-node",
@@ -23,13 +74,6 @@ module.exports = {
       comment: "Pure modules (bytes, parsers, calendar rules, decisions, the UI) import no node: module.",
       from: { path: PURE },
       to: { dependencyTypes: ["core"] },
-    },
-    {
-      name: "flow-does-not-know-server-or-root",
-      severity: "error",
-      comment: "The session flow talks to ports and pure domain modules only.",
-      from: { path: "^src/flow/" },
-      to: { path: "^src/(server/|main\\.ts|bin/|cli/)" },
     },
     {
       name: "ui-imports-only-protocol-types",
@@ -49,12 +93,6 @@ module.exports = {
       severity: "error",
       from: { path: "^src/" },
       to: { path: "^(test|scripts)/" },
-    },
-    {
-      name: "no-circular",
-      severity: "error",
-      from: {},
-      to: { circular: true, viaOnly: { dependencyTypesNot: ["type-only"] } },
     },
   ],
   options: {

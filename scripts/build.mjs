@@ -26,11 +26,16 @@ const nodeCommon = {
 if (!uiOnly) {
   await rm(out, { recursive: true, force: true });
   await build({ ...nodeCommon, entryPoints: { daemon: "src/bin/daemon.ts" }, outdir: out, absWorkingDir: root });
+  // kioskctl is split into chunks: each command (and each device adapter) is a chunk loaded by its
+  // dynamic import, so a command loads only the packages it uses. Chunks stay in dist/ itself so
+  // `import.meta.dirname` is the same as in one bundle.
   await build({
     ...nodeCommon,
     entryPoints: { kioskctl: "src/bin/kioskctl.ts" },
     outdir: out,
     absWorkingDir: root,
+    splitting: true,
+    chunkNames: "kioskctl-[name]-[hash]",
     banner: { js: "#!/usr/bin/env node" },
   });
   await chmod(path.join(out, "kioskctl.js"), 0o755);

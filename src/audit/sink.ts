@@ -5,7 +5,6 @@
  * Adapter: sqlite.ts (better-sqlite3). Tests use an in-memory array.
  */
 import type { KioskMode, Outcome, ReasonCode, StaffCounts } from "../protocol";
-import type { TriesBand } from "../flow/outcome";
 
 /** Steps whose durations are recorded (the flow's session states). */
 export type AuditStep =
@@ -19,6 +18,9 @@ export type AuditStep =
   | "face-check";
 
 export type AuditCheck = "ocr" | "manual-entry" | "chip" | "authenticity" | "face";
+
+/** Tries-left as the audit keeps it: a band, not the count (the flow computes it, `flow/outcome.ts`). */
+export type TriesBand = "unknown" | "blocked" | "low" | "ok";
 
 export interface AuditRecord {
   /** Session start, epoch ms. */

@@ -3,8 +3,7 @@
  * time; these let the SQLite adapter refuse anything else at run time).
  */
 import type { KioskMode, Outcome, ReasonCode } from "../protocol";
-import type { TriesBand } from "../flow/outcome";
-import type { AuditCheck, AuditStep } from "./sink";
+import type { AuditCheck, AuditStep, TriesBand } from "./sink";
 
 const set = <T extends string>(values: Record<T, true>): ReadonlySet<T> => new Set(Object.keys(values) as T[]);
 

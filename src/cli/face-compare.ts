@@ -13,8 +13,8 @@ import type { FaceDecision, FaceThresholds } from "../face/compare";
 import { createJp2Decoder, type Jp2Problem } from "../face/jp2";
 import type { ImageFileProblem } from "../face/decode-image";
 import { compareStill } from "../face/still";
-import { openFaceEngine } from "../main";
-import type { Command } from "./kioskctl";
+import { openFaceEngine } from "../devices";
+import type { Command } from "./command";
 
 export const FACE_COMPARE_EXIT = { match: 0, noMatch: 1, usage: 2, notSure: 3, unreadable: 4, engineError: 5 } as const;
 
@@ -30,7 +30,6 @@ export interface FaceCompareJson {
 }
 
 export const faceCompareCommand: Command = {
-  summary: "compare a chip photo (JPEG 2000) with a live image (JPEG/PNG): scores and decision",
   usage: [
     "usage: kioskctl face-compare CHIP_PHOTO LIVE_IMAGE [--json] [--config PATH]",
     "",

@@ -1,8 +1,7 @@
 import type { Health } from "../protocol";
-import type { Command } from "./kioskctl";
+import type { Command } from "./command";
 
 export const healthCommand: Command = {
-  summary: "ask the running daemon for its health (GET /healthz); exit 0 only when ready",
   usage: [
     "usage: kioskctl health [--url URL] [--json]",
     "",

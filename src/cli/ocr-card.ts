@@ -19,8 +19,7 @@ import { readFrame, type FrameReading } from "../cardfront/frame-read";
 import type { OcrPort } from "../cardfront/ocr";
 import { checkCard } from "../cardfront/plausibility";
 import { readCardFront, type CardFrontResult } from "../cardfront/read";
-import { createTesseractOcr } from "../cardfront/tesseract";
-import type { Command } from "./kioskctl";
+import type { Command } from "./command";
 
 export interface OcrCardImageJson {
   image: string;
@@ -77,7 +76,6 @@ export function describeReading(image: string, r: FrameReading, reveal: boolean,
 
 
 export const ocrCardCommand: Command = {
-  summary: "read birth date, expiry and security code from card-face photos (redacted unless --reveal)",
   usage: [
     "usage: kioskctl ocr-card IMAGE... [--json] [--reveal] [--session]",
     "",
@@ -117,6 +115,8 @@ export const ocrCardCommand: Command = {
     }
     let ocr: OcrPort;
     try {
+      // The OCR engine (tesseract.js) is loaded only when there is an image to read, not for --help.
+      const { createTesseractOcr } = await import("../cardfront/tesseract");
       ocr = await createTesseractOcr();
     } catch {
       io.err("kioskctl ocr-card: the OCR engine did not start (are @tesseract.js-data/jpn and /eng installed?)\n");

@@ -19,13 +19,12 @@ import {
   type AuthenticityReason,
   type AuthenticityResultKind,
 } from "../card/mynumber/auth/authenticity";
-import { buildTrustStore, type TrustStore } from "../card/mynumber/auth/trust";
-import { loadConfig } from "../config";
+import type { TrustStore } from "../card/mynumber/auth/trust";
 import { tokyoDate } from "../age/date";
 import type { CardChannel, CardReaderPort } from "../card/reader";
 import { CodeB, REDACTED } from "../card/secret";
-import { openCardReader } from "../main";
-import type { Command, CommandIo } from "./kioskctl";
+import { openCardReader } from "../devices";
+import type { Command, CommandIo } from "./command";
 import { waitUntil, type OpenReader } from "./readers";
 
 /** Exit codes: each outcome a script may branch on gets its own. */
@@ -442,7 +441,6 @@ function readStdinLine(timeoutMs: number): Promise<string | null> {
 
 export function makeReadCardCommand(deps: { openReader: OpenReader; readStdinLine?: (timeoutMs: number) => Promise<string | null> }): Command {
   return {
-    summary: "read the card-face application with 照合番号B (tries left, verify, fields redacted)",
     usage: USAGE,
     async run(args, io: CommandIo) {
       const stdinLine = args.includes("-") ? await (deps.readStdinLine ?? readStdinLine)(10_000) : null;
@@ -452,6 +450,8 @@ export function makeReadCardCommand(deps: { openReader: OpenReader; readStdinLin
         return READ_CARD_EXIT.usage;
       }
       // Extra trust keys (--trust-file) only outside production: buildTrustStore enforces it.
+      // Loaded here, not at the top: `read-card --help` must not pay for zod (config and key schemas).
+      const [{ loadConfig }, { buildTrustStore }] = await Promise.all([import("../config"), import("../card/mynumber/auth/trust")]);
       const cfg = loadConfig({ env: io.env });
       const trust = buildTrustStore({ mode: cfg.ok ? cfg.config.mode : "production", extraKeyFiles: a.trustFiles });
       if (!trust.ok) {

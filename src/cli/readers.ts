@@ -6,8 +6,8 @@
  */
 import { toHex } from "../card/apdu";
 import type { CardReaderPort } from "../card/reader";
-import { openCardReader } from "../main";
-import type { Command, CommandIo } from "./kioskctl";
+import { openCardReader } from "../devices";
+import type { Command, CommandIo } from "./command";
 
 export type OpenReader = (opts: { readerName: string }) => Promise<CardReaderPort>;
 
@@ -74,7 +74,6 @@ export async function listReaders(deps: { openReader: OpenReader; waitMs: number
 
 export function makeReadersCommand(deps: { openReader: OpenReader }): Command {
   return {
-    summary: "list PC/SC readers, card presence and ATR",
     usage: USAGE,
     async run(args: readonly string[], io: CommandIo): Promise<number> {
       let json = false;

@@ -4,7 +4,7 @@
  * tryboot target, `systemctl reboot "0 tryboot"` starts it once, and the post-boot health check
  * commits it only when the daemon there gets ready. If it does not, the kiosk comes back to this slot.
  */
-import type { Command } from "./kioskctl";
+import type { Command } from "./command";
 import { lastLine, otherRootSlot, raucStatus, rebootTryboot, runTool, tools } from "./update";
 
 const USAGE = [
@@ -20,7 +20,6 @@ const USAGE = [
 ].join("\n");
 
 export const rollbackCommand: Command = {
-  summary: "switch back to the other A/B slot (previous release) and reboot into it once",
   usage: USAGE,
   async run(args, io) {
     let force = false;

@@ -1,7 +1,5 @@
-import Database from "better-sqlite3";
 import { parseIsoDate, tokyoMidnight } from "../age/date";
-import { countsSince } from "../audit/sqlite";
-import type { Command } from "./kioskctl";
+import type { Command } from "./command";
 
 const DEFAULT_DB = "/var/lib/mynaguard/audit.sqlite";
 
@@ -17,7 +15,6 @@ export function parseSince(text: string, now: number): number | null {
 }
 
 export const statsCommand: Command = {
-  summary: "count audited sessions by outcome and reason (no personal data is ever stored)",
   usage: [
     "usage: kioskctl stats [--since 7d|24h|30m|YYYY-MM-DD] [--db PATH] [--json]",
     "",
@@ -26,7 +23,7 @@ export const statsCommand: Command = {
     "reason code. --since counts only sessions started after that moment (a day means 00:00 in Japan).",
     "Exit codes: 0 ok, 2 usage, 3 database missing or unreadable.",
   ].join("\n"),
-  run(args, io) {
+  async run(args, io) {
     let db = io.env["MYNAGUARD_AUDIT_DB"] ?? DEFAULT_DB;
     let since = 0;
     let json = false;
@@ -48,6 +45,8 @@ export const statsCommand: Command = {
     }
     let counts;
     try {
+      // SQLite (a native addon) is loaded only when the database is read, not for --help.
+      const [{ default: Database }, { countsSince }] = await Promise.all([import("better-sqlite3"), import("../audit/sqlite")]);
       const handle = new Database(db, { readonly: true, fileMustExist: true });
       try {
         counts = countsSince(handle, since);

@@ -18,7 +18,7 @@ import { readFileSync } from "node:fs";
 import { deriveCaModulus, shippedKeys, type TrustAnchor } from "../card/mynumber/auth/ca-keys";
 import { parseCvc, type CardVerifiableCertificate } from "../card/mynumber/auth/cvc";
 import { loadKeyFile } from "../card/mynumber/auth/trust";
-import type { Command, CommandIo } from "./kioskctl";
+import type { Command, CommandIo } from "./command";
 
 const USAGE = [
   "usage: kioskctl trust list [--trust-file PATH]...",
@@ -36,7 +36,6 @@ const USAGE = [
 ].join("\n");
 
 export const trustCommand: Command = {
-  summary: "list the trusted card-face CA keys; derive-ca re-derives a CA key from genuine cards",
   usage: USAGE,
   run(args, io) {
     return Promise.resolve(runTrust(args, io));

@@ -9,7 +9,7 @@
 import { spawn } from "node:child_process";
 import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
-import type { Command, CommandIo } from "./kioskctl";
+import type { Command, CommandIo } from "./command";
 
 export interface ToolResult {
   code: number;
@@ -146,7 +146,6 @@ const USAGE = [
 ].join("\n");
 
 export const updateCommand: Command = {
-  summary: "install a signed update bundle (RAUC) into the other slot and reboot into it once",
   usage: USAGE,
   async run(args, io) {
     let bundle: string | undefined;

@@ -14,6 +14,7 @@ import { ageOn } from "../age/legal-age";
 import { compareDates, parseAsciiDate, type CalendarDate } from "../age/date";
 import type { KioskMode, Outcome, ReasonCode } from "../protocol";
 import type { Authenticity } from "../documents/types";
+import type { TriesBand } from "../audit/sink";
 
 export interface FlowPolicy {
   minimumAge: number;
@@ -152,8 +153,8 @@ export function faceVerdict(answer: FaceAnswer): Verdict {
   }
 }
 
-/** Tries-left as the audit keeps it: a band, not the count. */
-export type TriesBand = "unknown" | "blocked" | "low" | "ok";
+/** Tries-left as the audit keeps it: a band, not the count (the type belongs to the audit record). */
+export type { TriesBand };
 
 export function triesBand(triesLeft: number | null, minTriesLeft: number): TriesBand {
   if (triesLeft === null) return "unknown";

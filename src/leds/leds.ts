@@ -50,11 +50,18 @@ export function lightsFor(pattern: LedPattern): Readonly<Record<LedColour, Light
   }
 }
 
-/** The port when no lights could be opened (production only): shows nothing, reports "missing". */
+/**
+ * The port when no lights could be opened (production only): lights nothing, reports "missing", and
+ * remembers the last pattern asked for (so /healthz and the staff screen say what would be shown).
+ * Not a simulator.
+ */
 export function missingLeds(): LedPort {
+  let current: LedPattern = "off";
   return {
-    show: () => {},
-    current: () => "off",
+    show: (p) => {
+      current = p;
+    },
+    current: () => current,
     health: () => "missing",
     close: () => Promise.resolve(),
   };

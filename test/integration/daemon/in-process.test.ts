@@ -11,7 +11,8 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../../../src/config";
 import { memoryLogger } from "../../../src/log";
-import { closeAll, lazily, startDaemon, type Daemon } from "../../../src/main";
+import { startDaemon, type Daemon } from "../../../src/main";
+import { closeAll, lazily } from "../../../src/lifecycle";
 import type { ViewMessage } from "../../../src/protocol";
 import { freePort } from "../helpers/daemon";
 
