@@ -100,10 +100,10 @@ export function createChipGlue(deps: ChipGlueDeps) {
 
     recognise: recogniseCard,
 
-    /** The kind's camera route, or "unsure" at once when it has none (the key is always typed). */
+    /** The kind's camera route, or "typed" at once when it has none (the key is always typed). */
     readCardFront(id: DocumentKindId, signal: AbortSignal): Promise<FrontResult> {
       const kind = kindOf(id);
-      return kind.readFront ? kind.readFront(signal) : Promise.resolve({ kind: "unsure", prefill: kind.info.accessKey.initial });
+      return kind.readFront ? kind.readFront(signal) : Promise.resolve({ kind: "typed", prefill: kind.info.accessKey.initial });
     },
 
     checkEntry: (id: DocumentKindId, entry: EntryPrefill, today: CalendarDate): Promise<EntryCheck> =>

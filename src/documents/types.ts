@@ -103,7 +103,9 @@ export interface ChipProgress {
 export type FrontResult =
   | { kind: "sure"; key: AccessKey; prefill: EntryPrefill }
   /** `problem`: why the camera could not help, for the manual-entry screen (e.g. "card:back-side-up"). */
-  | { kind: "unsure"; prefill: EntryPrefill; problem?: string };
+  | { kind: "unsure"; prefill: EntryPrefill; problem?: string }
+  /** The kind has no camera route: its key is always typed (nothing was photographed). */
+  | { kind: "typed"; prefill: EntryPrefill };
 
 export type EntryCheck = { ok: true; key: AccessKey } | { ok: false; problem: string };
 

@@ -192,7 +192,13 @@ function readFront(document: DocumentInfo, scope: EffectScope, deps: EffectDeps)
       return;
     }
     if (r.kind === "sure") deps.vault.setKey(r.key);
-    emit({ type: "CARD_FRONT_READ", sure: r.kind === "sure", prefill: r.prefill, problem: r.kind === "unsure" ? (r.problem ?? null) : null });
+    emit({
+      type: "CARD_FRONT_READ",
+      sure: r.kind === "sure",
+      prefill: r.prefill,
+      problem: r.kind === "unsure" ? (r.problem ?? null) : null,
+      ...(r.kind === "typed" ? { photographed: false } : {}),
+    });
   }, failed);
 }
 

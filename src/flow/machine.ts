@@ -86,7 +86,14 @@ export type Event =
   | { readonly type: "BUDGET_EXPIRED" }
   | { readonly type: "SESSION_EXPIRED" }
   | { readonly type: "DEVICES"; readonly healthy: boolean }
-  | { readonly type: "CARD_FRONT_READ"; readonly sure: boolean; readonly prefill: EntryPrefill; readonly problem?: string | null }
+  /** `photographed: false`: the document has no camera route (its key is always typed), so no OCR check. */
+  | {
+      readonly type: "CARD_FRONT_READ";
+      readonly sure: boolean;
+      readonly prefill: EntryPrefill;
+      readonly problem?: string | null;
+      readonly photographed?: boolean;
+    }
   | { readonly type: "ENTRY_SUBMITTED"; readonly entry: EntryPrefill }
   /** Live validation of the entry being typed. */
   | { readonly type: "ENTRY_DRAFT"; readonly problem: string | null }
@@ -325,7 +332,7 @@ function fromSession(state: SessionState, event: Event, opts: MachineOptions): S
 
     case "capture-card-face":
       if (event.type === "CARD_FRONT_READ") {
-        const s3 = withCheck(s2, "ocr");
+        const s3 = event.photographed === false ? s2 : withCheck(s2, "ocr");
         return event.sure
           ? { state: { kind: "reading-chip", epoch, s: s3, progress: 0, resumed: false }, effects: [{ type: "read-chip" }] }
           : { state: { kind: "manual-entry", epoch, s: s3, prefill: event.prefill, problem: event.problem ?? null }, effects: [] };
