@@ -19,7 +19,7 @@ import path from "node:path";
 import { loadavg } from "node:os";
 import { parseConfig } from "../src/config";
 import { DEFAULT_CAPTURE } from "../src/face/capture";
-import { decodeImageFile } from "../src/face/decode-image";
+import { decodeImageFile } from "../src/image/decode";
 import { purgeFaces } from "../src/face/engine";
 import { createHumanEngine } from "../src/face/human";
 import { createJp2Decoder } from "../src/face/jp2";
@@ -88,7 +88,7 @@ for (let i = 0; i < decodes; i++) {
 }
 
 // 2. Detect + embed per live frame.
-const live = decodeImageFile(liveFile);
+const live = await decodeImageFile(liveFile);
 if (!live.ok) throw new Error("fixture live-a.jpg unreadable");
 for (let i = 0; i < 3; i++) purgeFaces(await engine.analyse(live.image, "live"));
 const frameMs: number[] = [];

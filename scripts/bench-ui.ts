@@ -29,7 +29,7 @@ interface Sample {
   domContentLoaded: number;
 }
 
-const harness = await startHarness(view({ name: "idle" }));
+const harness = await startHarness(view({ name: "idle", staffCall: false }));
 const browser = await launchChromium();
 
 async function measure(throttle: number): Promise<Sample> {

@@ -59,6 +59,7 @@ await build({
 });
 await cp(path.join(root, "ui/index.html"), path.join(uiOut, "index.html"));
 await cp(path.join(root, "ui/styles.css"), path.join(uiOut, "styles.css"));
+await cp(path.join(root, "ui/favicon.svg"), path.join(uiOut, "favicon.svg"));
 
 const js = await readFile(path.join(uiOut, "app.js"));
 const gz = gzipSync(js).length;

@@ -22,10 +22,10 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { cosineSimilarity } from "../src/face/compare";
-import { decodeImageFile } from "../src/face/decode-image";
+import { decodeImageFile } from "../src/image/decode";
 import type { FaceObservation } from "../src/face/engine";
 import { createHumanEngine, type HumanEngine } from "../src/face/human";
-import { toGrey, type Box, type GreyImage, type RgbImage } from "../src/face/image";
+import { toGrey, type Box, type GreyImage, type RgbImage } from "../src/image/image";
 import { createJp2Decoder, type Jp2Decoder } from "../src/face/jp2";
 import { greyEmbedding } from "../src/face/sides";
 
@@ -68,10 +68,10 @@ function packageDir(name: string): string {
   return dir;
 }
 
-function loadSource(key: string): RgbImage {
+async function loadSource(key: string): Promise<RgbImage> {
   const src = manifest.sources[key];
   if (!src) throw new Error(`unknown source ${key}`);
-  const r = decodeImageFile(readFileSync(path.join(packageDir(src.package), src.path)));
+  const r = await decodeImageFile(readFileSync(path.join(packageDir(src.package), src.path)));
   if (!r.ok) throw new Error(`${key}: ${r.problem.kind}`);
   return r.image;
 }
@@ -151,7 +151,7 @@ async function main(): Promise<void> {
 
   // Tiles of the facematch screenshot.
   const grid = manifest.tileGrid;
-  const sheet = loadSource(grid.source);
+  const sheet = await loadSource(grid.source);
   for (const p of manifest.people) {
     for (const [r, c] of p.tiles) {
       const box = { x: grid.x0 + c * grid.colPitch, y: grid.y0 + r * grid.rowPitch, width: grid.width, height: grid.height };
@@ -167,7 +167,7 @@ async function main(): Promise<void> {
   }
   const groupSamples: Sample[][] = [];
   for (const key of manifest.groupPhotos) {
-    const photo = loadSource(key);
+    const photo = await loadSource(key);
     const faces = (await engine.analyse(photo, "live")).faces.filter((f) => f.box.width >= 80);
     const group: Sample[] = [];
     for (const [k, f] of faces.entries()) {

@@ -22,7 +22,20 @@ export const configSchema = z
         /** The daemon listens on loopback only: the kiosk browser runs on the same machine. */
         host: z.enum(["127.0.0.1", "::1", "localhost"]).default("127.0.0.1"),
         port: z.number().int().min(1).max(65535).default(8080),
+        /**
+         * Where this run's WebSocket token is written (mode 0640, group `tokenGroup`) for the kiosk
+         * browser. "auto": $RUNTIME_DIRECTORY/ws-token under systemd, /run/mynaguard/ws-token in
+         * production otherwise, no file in demo mode (the daemon prints the URL with its token).
+         */
+        tokenFile: z.string().default("auto"),
+        /** Group that may read the token file: the kiosk browser's user (system/sysusers.d). */
+        tokenGroup: z.string().default("kiosk"),
+        /** Open WebSocket connections at most. */
+        maxSockets: z.number().int().min(1).max(64).default(4),
+        /** A WebSocket that neither sends nor answers a ping this long is closed (ms). */
+        idleTimeoutMs: ms(1_000, 3_600_000).default(60_000),
       })
+      .strict()
       .prefault({}),
     kiosk: z
       .object({
@@ -31,9 +44,14 @@ export const configSchema = z
         /** Shown on the staff screen and written to the audit; not personal. */
         id: z.string().min(1).max(64).default("kiosk-1"),
         defaultLanguage: z.enum(LANGUAGE_CODES).default("ja"),
-        /** Staff screen PIN (4–8 digits). Change it on every installation. */
-        staffPin: z.string().regex(/^\d{4,8}$/, "must be 4 to 8 digits").default("2580"),
+        /**
+         * Demo mode only: the staff screen PIN (4–8 digits; unset = the published demo PIN 2580).
+         * Production reads only the salted hash that `kioskctl staff-pin set` stores in the state
+         * directory, and refuses a PIN here.
+         */
+        staffPin: z.string().regex(/^\d{4,8}$/, "must be 4 to 8 digits").optional(),
       })
+      .strict()
       .prefault({}),
     card: z
       .object({
@@ -49,12 +67,14 @@ export const configSchema = z
         /** Demo mode only: the virtual card deck (JSON). Empty = the built-in deck. */
         deckFile: z.string().default(""),
       })
+      .strict()
       .prefault({}),
     trust: z
       .object({
         /** Extra trusted card-face CA keys (same JSON format as the shipped keys). Refused in production. */
         extraKeyFiles: z.array(z.string()).default([]),
       })
+      .strict()
       .prefault({}),
     camera: z
       .object({
@@ -64,6 +84,7 @@ export const configSchema = z
         /** Demo mode: folder or image files the simulated cameras replay (empty = generated for the deck). */
         simImages: z.string().default(""),
       })
+      .strict()
       .prefault({}),
     face: z
       .object({
@@ -82,6 +103,7 @@ export const configSchema = z
         /** src/face/quality.ts sharpness; sharp faces 0.32–1.3, a σ = 6 px blur 0.11. */
         minSharpness: z.number().min(0).default(0.2),
       })
+      .strict()
       .prefault({}),
     policy: z
       .object({
@@ -91,6 +113,7 @@ export const configSchema = z
         requireFaceMatch: z.boolean().default(true),
         refuseExpired: z.boolean().default(true),
       })
+      .strict()
       .prefault({}),
     /** Overrides of the session time budgets (ms), by name; bounds are checked by flow/budgets. */
     budgets: z.record(z.string(), ms(100, 600_000)).default({}),
@@ -100,6 +123,17 @@ export const configSchema = z
         path: z.string().min(1).default("auto"),
         retentionDays: z.number().int().min(1).max(3650).default(180),
       })
+      .strict()
+      .prefault({}),
+    state: z
+      .object({
+        /**
+         * The daemon's state directory (staff PIN hash, PIN lock-out). "auto": $STATE_DIRECTORY under
+         * systemd, else /var/lib/mynaguard in production, nothing (memory only) in demo mode.
+         */
+        dir: z.string().default("auto"),
+      })
+      .strict()
       .prefault({}),
     leds: z
       .object({
@@ -110,6 +144,7 @@ export const configSchema = z
         /** sysfs root; tests point it at a temporary folder. */
         sysfsRoot: z.string().default("/sys/class/gpio"),
       })
+      .strict()
       .prefault({}),
   })
   .strict()
@@ -122,9 +157,32 @@ export const configSchema = z
         message: "refused in production mode: only the pinned J-LIS key is trusted",
       });
     }
+    if (c.mode === "production" && c.kiosk.staffPin !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["kiosk", "staffPin"],
+        message: "refused in production mode: set the staff PIN with `kioskctl staff-pin set` (stored as a salted hash)",
+      });
+    }
   });
 
 export type Config = Readonly<z.infer<typeof configSchema>>;
+
+/** The state directory a config names, or null for memory only (demo without a state.dir). */
+export function stateDirOf(config: Config, env: Readonly<Record<string, string | undefined>>): string | null {
+  if (config.state.dir !== "auto") return config.state.dir;
+  const fromSystemd = env["STATE_DIRECTORY"]?.split(":")[0];
+  if (fromSystemd) return fromSystemd;
+  return config.mode === "production" ? "/var/lib/mynaguard" : null;
+}
+
+/** Where the WebSocket token file goes, or null for none (demo default). */
+export function tokenFileOf(config: Config, env: Readonly<Record<string, string | undefined>>): string | null {
+  if (config.server.tokenFile !== "auto") return config.server.tokenFile === "" ? null : config.server.tokenFile;
+  const fromSystemd = env["RUNTIME_DIRECTORY"]?.split(":")[0];
+  if (fromSystemd) return `${fromSystemd}/ws-token`;
+  return config.mode === "production" ? "/run/mynaguard/ws-token" : null;
+}
 
 export type LoadResult = { ok: true; config: Config } | { ok: false; errors: string[] };
 
@@ -141,7 +199,12 @@ export function parseConfig(raw: unknown): LoadResult {
   if (!r.success) {
     return {
       ok: false,
-      errors: r.error.issues.map((i) => `${i.path.length ? i.path.join(".") : "(root)"}: ${i.message}`),
+      errors: r.error.issues.flatMap((i) => {
+        const where = i.path.map(String);
+        // One error per unknown key, named by its full path (kiosk.staffPIN), so a typo is never dropped.
+        if (i.code === "unrecognized_keys") return i.keys.map((k) => `${[...where, k].join(".")}: unknown setting`);
+        return [`${where.length ? where.join(".") : "(root)"}: ${i.message}`];
+      }),
     };
   }
   return { ok: true, config: deepFreeze(r.data) };

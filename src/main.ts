@@ -9,8 +9,9 @@
  * Which adapter backs each port is decided in src/devices.ts (shared with `kioskctl`); this file
  * decides which set of devices the daemon opens (demo or production) and wires everything together.
  */
+import { mkdirSync } from "node:fs";
 import path from "node:path";
-import type { Config } from "./config";
+import { stateDirOf, tokenFileOf, type Config } from "./config";
 import type { Logger } from "./log";
 import type { DeviceHealth, Health } from "./protocol";
 import { createSystemdNotifier } from "./systemd";
@@ -20,6 +21,7 @@ import type { CameraStatus } from "./camera/camera";
 import type { OcrPort } from "./cardfront/ocr";
 import { createTesseractOcr } from "./cardfront/tesseract";
 import { createJp2Decoder, type Jp2Decoder } from "./face/jp2";
+import { warmFaceStep } from "./face/warm";
 import { openSqliteAudit, type SqliteAudit } from "./audit/sqlite";
 import { resolveBudgets } from "./flow/budgets";
 import { systemClock, type DeviceStates, type FlowPorts } from "./flow/ports";
@@ -30,8 +32,11 @@ import { createRegistry } from "./documents/registry";
 import { myNumberKind } from "./documents/mynumber";
 import { createFaceGlue } from "./compose/face";
 import { startServer, type RunningServer } from "./server/http";
+import { newToken, writeTokenFile } from "./server/token";
+import { NO_STAFF_PIN, plainStaffPin, type LockoutStore, type StaffPinPort } from "./flow/staff";
+import { fileLockoutStore, openStaffPinFile } from "./compose/staff-pin-file";
 import { loadDemoDeck, openDemoDevices, openProductionDevices, type Devices } from "./devices";
-import { closeAll, lazily } from "./lifecycle";
+import { closeAll, lazily, warmStart } from "./lifecycle";
 
 export interface DaemonDeps {
   config: Config;
@@ -43,6 +48,8 @@ export interface DaemonDeps {
 
 export interface Daemon {
   readonly url: string;
+  /** The page URL with this run's WebSocket token in its fragment (`#token=…`): what the kiosk browser opens. */
+  readonly kioskUrl: string;
   readonly port: number;
   readonly core: FlowRunner;
   health(): Health;
@@ -65,6 +72,18 @@ export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
 
   const lazyOcr = lazily<OcrPort>(createTesseractOcr);
   const lazyDecoder = lazily<Jp2Decoder>(createJp2Decoder);
+  // Warm start (issue 16): what a session needs is opened before READY, so the first customer after
+  // boot waits no longer than the tenth. The real face engine warmed its models in its factory
+  // (face/human.ts `warmUp`); the OCR workers and the JPEG 2000 decoder are opened here, and the face
+  // step runs on a sample. WASM is compiled optimised up front (bin/wasm-flags.ts).
+  const warm = await warmStart(
+    [
+      ["ocr", lazyOcr],
+      // The whole face step on a sample portrait (face/warm.ts), which also opens the decoder.
+      ["face", async () => (devices.faceEngine ? warmFaceStep(devices.faceEngine, await lazyDecoder(), config.face) : lazyDecoder())],
+    ],
+    log,
+  );
 
   const deviceStates = (): DeviceStates => ({
     reader: devices.reader?.status() ?? "missing",
@@ -83,7 +102,7 @@ export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
       readMode: config.card.readMode,
       now: () => Date.now(),
       log,
-      readFront: (signal) => (front ? front.readCardFront(signal) : Promise.reject(new Error("no document camera"))),
+      readFront: (signal, onFrame) => (front ? front.readCardFront(signal, onFrame) : Promise.reject(new Error("no document camera"))),
     }),
   ]);
   const chip = createChipGlue({ reader: devices.reader, documents, now: () => Date.now(), log });
@@ -103,7 +122,7 @@ export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
     card: chip.card,
     fallbackDocument: documents.first.info,
     recognise: (signal) => chip.recognise(signal),
-    readCardFront: (kind, signal) => chip.readCardFront(kind, signal),
+    readCardFront: (kind, signal, onFrame) => chip.readCardFront(kind, signal, onFrame),
     checkEntry: (kind, entry, today) => chip.checkEntry(kind, entry, today),
     // Live validation of the manual-entry draft (issue 7): the first problem as "field:code".
     entryProblem: (kind, entry, today) => chip.entryProblem(kind, entry, today),
@@ -119,6 +138,11 @@ export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
     endSession: () => chip.endSession(),
   };
 
+  const staffPin = openStaffPin(config, deps.env, log);
+  if (staffPin.port.state === "not-set") {
+    log.warn("staff-pin-not-set", { fix: "sudo kioskctl staff-pin set", problem: staffPin.problem ?? "missing" });
+  }
+
   const core = createRunner({
     ports,
     clock: systemClock,
@@ -129,21 +153,32 @@ export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
     kioskId: config.kiosk.id,
     version: __MYNAGUARD_VERSION__,
     defaultLanguage: config.kiosk.defaultLanguage,
-    staffPin: config.kiosk.staffPin,
+    staffPin: staffPin.port,
+    ...(staffPin.lockout ? { staffLockout: staffPin.lockout } : {}),
     log,
     onStateChange: (kind) => systemd.status(`state: ${kind}`),
   });
   core.start();
   const unwatch = watchDevices(devices, () => core.devicesChanged());
 
+  // Who may connect: a fresh token per start, readable only by the kiosk browser's group (token.ts).
+  const token = newToken();
   let server: RunningServer;
   try {
+    const tokenFile = tokenFileOf(config, deps.env);
+    if (tokenFile) {
+      mkdirSync(path.dirname(tokenFile), { recursive: true, mode: 0o711 });
+      const { grouped } = writeTokenFile(tokenFile, token, config.server.tokenGroup);
+      if (!grouped) log.warn("token-file-group-missing", { file: tokenFile, group: config.server.tokenGroup });
+    }
     server = await startServer({
       core,
       uiDir: deps.uiDir ?? path.join(import.meta.dirname, "ui"),
       host: config.server.host,
       port: config.server.port,
       log,
+      token,
+      limits: { maxSockets: config.server.maxSockets, idleMs: config.server.idleTimeoutMs },
     });
   } catch (e) {
     await closeAll([unwatch, () => core.stop(), () => devices.close(), () => audit.close()]).catch(() => undefined);
@@ -157,11 +192,12 @@ export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
   // Hardware that is simply absent ("missing") does not starve it: a restart cannot plug a camera
   // in, and a restart loop would blank the out-of-service screen and /healthz every half minute.
   systemd.startWatchdog(() => !Object.values(deviceStates()).includes("error"));
-  log.info("daemon-started", { mode: config.mode, kioskMode: config.kiosk.mode, url: server.url });
+  log.info("daemon-started", { mode: config.mode, kioskMode: config.kiosk.mode, url: server.url, warmStartMs: warm.totalMs });
 
   let stopping: Promise<void> | null = null;
   return {
     url: server.url,
+    kioskUrl: `${server.url}/#token=${token}`,
     port: server.port,
     core,
     health,
@@ -218,6 +254,27 @@ function openTrustStore(config: Config, deck: Awaited<ReturnType<typeof loadDemo
   if (!r.ok) throw new ConfigError(r.errors);
   return r.store;
 }
+
+/**
+ * The staff PIN: demo mode uses kiosk.staffPin or the published demo PIN 2580 (the pad says so);
+ * production only the hash `kioskctl staff-pin set` stored in the state directory — none stored means
+ * staff login is impossible (never a default PIN). The lock-out persists in the state directory.
+ */
+function openStaffPin(
+  config: Config,
+  env: Readonly<Record<string, string | undefined>>,
+  log: Logger,
+): { port: StaffPinPort; lockout: LockoutStore | null; problem: string | null } {
+  const dir = stateDirOf(config, env);
+  const lockout = dir ? fileLockoutStore(dir, (what) => log.error(what, { dir })) : null;
+  if (config.mode === "demo") return { port: plainStaffPin(config.kiosk.staffPin ?? DEMO_STAFF_PIN, (config.kiosk.staffPin ?? DEMO_STAFF_PIN) === DEMO_STAFF_PIN ? "demo" : "set"), lockout, problem: null };
+  if (!dir) return { port: NO_STAFF_PIN, lockout, problem: "no state directory" };
+  const file = openStaffPinFile(dir);
+  return { port: file.port, lockout, problem: file.problem };
+}
+
+/** The published demo PIN (docs, the demo pad). Never used in production. */
+export const DEMO_STAFF_PIN = "2580";
 
 function openAudit(config: Config, log: Logger): SqliteAudit {
   const file =

@@ -9,6 +9,11 @@
  * "result" with outcome "refer" carries reason null in unattended mode (the customer is only asked
  * to see staff); in attended mode `reason` is the staff-facing technical reason.
  *
+ * Changes for issue 14 (what a first-time customer and a bartender meet): the verdict carries the
+ * configured minimum age and a customer-safe next step; "card-left" (a card left on the reader after
+ * the verdict); place-card says why it is shown again; capture-card-face counts frames; manual entry
+ * says why it appeared; the staff screen gets recent sessions and a pending staff call.
+ *
  * Personal data crosses this socket only in attended mode (`AttendedChipData`), as in-memory values
  * (data: URLs built in the page from base64, never fetched, never cached).
  */
@@ -24,10 +29,14 @@ export interface Health {
   version: string;
   devices: { reader: DeviceHealth; camera: DeviceHealth; leds: DeviceHealth };
   ready: boolean;
+  /** "not-set": production without a staff PIN — customer checks run, staff login is impossible. */
+  staffPin?: "set" | "demo" | "not-set";
+  /** Problems an operator should fix, each with how (e.g. the staff PIN). Never personal. */
+  notes?: string[];
 }
 
 /** LED patterns (status light tower: green, amber, red). */
-export type LedPattern = "off" | "ready" | "busy" | "pass" | "fail" | "refer" | "out-of-service";
+export type LedPattern = "off" | "ready" | "busy" | "pass" | "fail" | "refer" | "card-left" | "out-of-service";
 
 /** Why a session did not pass; shown to staff and counted in the audit. Never personal. */
 export type ReasonCode =
@@ -101,7 +110,8 @@ export interface EntryChoice {
 }
 
 export interface EntryGroup {
-  /** Label `${catalogue}.group.${id}`; hint `${catalogue}.where.${id}`; the picture's part `id`. */
+  /** Label `${catalogue}.group.${id}`; hint `${catalogue}.where.${id}`; name in a problem line
+   *  `${catalogue}.field.${id}`; the picture's part `id`. */
   readonly id: string;
   readonly fields: readonly EntryField[];
 }
@@ -137,11 +147,38 @@ export interface AttendedChipData {
   authenticity: string;
 }
 
+/**
+ * A next step the customer may be told whatever the mode, because it accuses nobody and reveals no
+ * forgery check: a blocked card → the municipal office; too few tries left (or a code that did not
+ * open the card) → staff can help; a card that is not a supported document → which documents work.
+ */
+export type CustomerAdvice = "municipal-office" | "staff-can-help" | "supported-documents";
+
+/** One finished session as the staff screen lists it (no personal data: time, outcome, reason). */
+export interface RecentSession {
+  /** Daemon ms when the verdict was given. */
+  at: number;
+  outcome: Outcome;
+  reason: ReasonCode | null;
+}
+
+/** A referral waiting for staff: since when, and why (shown only on the staff screen). */
+export interface StaffCall {
+  since: number;
+  reason: ReasonCode | null;
+}
+
 export type Screen =
-  | { name: "idle" }
-  | { name: "place-card" }
-  | { name: "capture-card-face" }
-  | { name: "manual-entry"; document: EntryDocument; prefill: EntryPrefill; problem: string | null }
+  /** `staffCall`: a referral is waiting for staff (the idle screen shows "staff called", no reason). */
+  | { name: "idle"; staffCall: boolean }
+  /** `notice`: "lift-first" — a card was already lying on the reader when Start was pressed (it is
+   *  never read for this session: lift it and place it again); "lifted" — the card was lifted while
+   *  the camera was reading its face. */
+  | { name: "place-card"; notice: "lift-first" | "lifted" | null }
+  /** `frames`: camera frames looked at so far. */
+  | { name: "capture-card-face"; frames: number }
+  /** `why`: the camera could not read the card ("unread") or the customer chose to type ("chosen"). */
+  | { name: "manual-entry"; document: EntryDocument; prefill: EntryPrefill; problem: string | null; why: "unread" | "chosen" }
   | {
       name: "reading-chip";
       /** 0–1 */
@@ -159,15 +196,24 @@ export type Screen =
       /** Customer-safe reason (unattended mode hides forgery reasons behind "refer"). */
       reason: ReasonCode | null;
       attended: AttendedChipData | null;
+      /** The configured minimum age, so that the headline states the rule ("20 or over"). */
+      minimumAge: number;
+      /** A customer-safe next step, or null. */
+      advice: CustomerAdvice | null;
+      /** Whether the card is still on the reader (the words ask to take it only then). */
+      cardOn: boolean;
     }
+  /** The verdict is over and the card is still on the reader: take it; nothing starts until then. */
+  | { name: "card-left" }
   | { name: "out-of-service"; devices: Health["devices"] }
   /** Staff PIN pad (opened by `staff-open`). `lockedUntil`: daemon ms until which logins are refused. */
-  | { name: "staff-login"; problem: StaffLoginProblem | null; lockedUntil: number | null }
+  /** `pin`: "demo" = the published demo PIN 2580 (the pad says so); "not-set" = staff login impossible. */
+  | { name: "staff-login"; problem: StaffLoginProblem | null; lockedUntil: number | null; pin?: "set" | "demo" | "not-set" }
   /** Staff screen after a correct PIN: status and counts only, never personal data. */
   | { name: "staff"; staff: StaffView };
 
 /** Why a staff login was refused (the daemon rate-limits PIN tries). */
-export type StaffLoginProblem = "wrong-pin" | "locked";
+export type StaffLoginProblem = "wrong-pin" | "locked" | "no-pin-set";
 
 /** Today's sessions by outcome and by reason (from the audit; no personal data). */
 export interface StaffCounts {
@@ -182,6 +228,10 @@ export interface StaffView {
   today: StaffCounts;
   /** The LED pattern being shown by an LED test, or null when no test runs. */
   ledTest: LedPattern | null;
+  /** The last sessions, newest first (kept in memory since the daemon started). */
+  recent: RecentSession[];
+  /** A referral waiting for staff, or null. */
+  staffCall: StaffCall | null;
 }
 
 /**
@@ -235,6 +285,8 @@ export type ClientMessage =
   | { type: "manual-entry"; entry: EntryPrefill }
   | { type: "demo-place-card"; cardId: string }
   | { type: "demo-remove-card" }
+  /** Capture-card-face screen: type the printed numbers instead of waiting for the camera. */
+  | { type: "type-instead" }
   /** Every keystroke on the manual-entry screen: the daemon answers with `problem` (live validation). */
   | { type: "entry-draft"; entry: EntryPrefill }
   /** Staff screen: open the PIN pad, try a PIN (rate-limited by the daemon), test LEDs, set the
@@ -243,6 +295,8 @@ export type ClientMessage =
   | { type: "staff-login"; pin: string }
   | { type: "staff-led-test"; pattern: LedPattern }
   | { type: "staff-set-language"; lang: Lang }
+  /** Staff have seen the pending referral: the refer light goes out. */
+  | { type: "staff-acknowledge" }
   | { type: "staff-close" };
 
 export type ServerMessage = ViewMessage;

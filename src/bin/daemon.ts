@@ -2,6 +2,8 @@
  * The daemon's entry point (systemd ExecStart, `npm run demo`): parse config, start, stop on
  * SIGTERM/SIGINT. Exit codes: 0 clean stop, 78 invalid configuration (EX_CONFIG), 1 failed to start.
  */
+// First: WASM compiler flags must be set before any module is compiled (see wasm-flags.ts).
+import "./wasm-flags";
 import { loadConfig } from "../config";
 import { createLogger } from "../log";
 import { ConfigError, startDaemon } from "../main";
@@ -33,7 +35,10 @@ if (!loaded.ok) {
 
 try {
   const daemon = await startDaemon({ config: loaded.config, log, env: process.env });
-  process.stdout.write(`mynaguard ${__MYNAGUARD_VERSION__} (${loaded.config.mode}) on ${daemon.url}\n`);
+  // Demo: the URL to open, with this run's WebSocket token. Production never prints the token: the
+  // kiosk browser reads it from the token file (docs/security.md).
+  const shown = loaded.config.mode === "demo" ? daemon.kioskUrl : daemon.url;
+  process.stdout.write(`mynaguard ${__MYNAGUARD_VERSION__} (${loaded.config.mode}) on ${shown}\n`);
   let signals = 0;
   const shutdown = (signal: string) => {
     if (++signals > 1) process.exit(1);

@@ -20,8 +20,10 @@ export type CameraRole = "document" | "face";
 
 export type CameraStatus = "ok" | "missing" | "error";
 
-/** jpeg/png: encoded bytes as the device delivered them. rgba: 4 bytes a pixel. gray: 1 byte a pixel. */
-export type FrameFormat = "jpeg" | "png" | "rgba" | "gray";
+/** jpeg/png: encoded bytes as the device delivered them. rgba: 4 bytes a pixel. gray: 1 byte a pixel.
+ *  yuv420: planar I420 (Y plane w·h, then U and V at half size; rpicam `--codec yuv420`). yuyv: packed
+ *  4:2:2, Y0 U Y1 V (V4L2 YUYV). The card-face OCR only needs the Y plane, so raw formats need no codec. */
+export type FrameFormat = "jpeg" | "png" | "rgba" | "gray" | "yuv420" | "yuyv";
 
 export interface Frame {
   readonly width: number;

@@ -7,7 +7,7 @@
  * exposure settles), `--stream-count=N` (omitted = forever).
  *
  * Not tried on a real USB camera here (none attached); tested against a fake `v4l2-ctl` on PATH.
- * Caveat: some UVC cameras send MJPEG without Huffman tables (AVI1); jpeg-js cannot decode those and
+ * Caveat: some UVC cameras send MJPEG without Huffman tables (AVI1); if libvips cannot decode those,
  * the card-face pipeline then answers "bad-image" (unsure), never a wrong reading.
  */
 import { execFile, type ChildProcess } from "node:child_process";

@@ -9,9 +9,9 @@
  */
 import type { CalendarDate } from "../age/date";
 import type { Frame } from "../camera/camera";
-import { frameToGray } from "./decode";
+import { decodeFrame } from "../image/decode";
 import { parseBirthLine, parseExpiryLine, parseSecurityCode, type BirthField, type Parsed } from "./fields";
-import { boxBlur, normalize, wipeGray, type Gray } from "./image";
+import { boxBlur, normalize, wipeGray, type Gray } from "../image/image";
 import { FRONT, boxPx, type BoxMm } from "./layout";
 import { locateCard } from "./locate";
 import type { LineKind, OcrPort } from "./ocr";
@@ -49,7 +49,7 @@ export type FrameReading =
     };
 
 export async function readFrame(deps: { ocr: OcrPort }, frame: Frame, today: CalendarDate, signal: AbortSignal): Promise<FrameReading> {
-  const decoded = frameToGray(frame);
+  const decoded = await decodeFrame(frame);
   if (!decoded.ok) return { kind: "bad-image", detail: decoded.detail };
   const g = decoded.image;
   try {

@@ -8,7 +8,7 @@
  * card found, corner error ≤ 1.4 px. A bright region under 10 % of the frame is "no-card".
  */
 import { CARD_MM } from "./layout";
-import { downscale, otsu, type Gray } from "./image";
+import { downscale, otsu, type Gray } from "../image/image";
 import type { Point, Quad } from "./rectify";
 
 export type LocateResult = { ok: true; quad: Quad } | { ok: false; reason: "no-card" | "card-not-fully-visible" | "not-card-shaped" };

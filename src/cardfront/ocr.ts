@@ -7,7 +7,7 @@
  * Contract: resolves with the raw text and the engine's mean confidence (0–100), or rejects with
  * {@link OcrFailure}; every call is bounded by the adapter's own timeout. Text is never logged.
  */
-import type { Gray } from "./image";
+import type { Gray } from "../image/image";
 
 export type LineKind = "date" | "digits";
 

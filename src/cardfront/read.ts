@@ -52,7 +52,13 @@ export type CardFrontResult =
 
 export const AGREE = { era: 2, western: 3 } as const;
 
-export async function readCardFront(deps: CardFrontDeps, signal: AbortSignal, budgetMs: number): Promise<CardFrontResult> {
+/** `onFrame` (optional) hears the count of frames looked at so far, for the customer's progress line. */
+export async function readCardFront(
+  deps: CardFrontDeps,
+  signal: AbortSignal,
+  budgetMs: number,
+  onFrame?: (frames: number) => void,
+): Promise<CardFrontResult> {
   const today = tokyoDate(deps.clock.now());
   const budget = new AbortController();
   const timer = setTimeout(() => budget.abort(), Math.max(0, budgetMs));
@@ -69,6 +75,7 @@ export async function readCardFront(deps: CardFrontDeps, signal: AbortSignal, bu
   try {
     for await (const frame of deps.camera.frames(stop)) {
       frames++;
+      onFrame?.(frames);
       // Let timers run between frames: a camera that answers from memory must not starve the budget.
       await new Promise((resolve) => setImmediate(resolve));
       if (stop.aborted) {

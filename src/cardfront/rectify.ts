@@ -2,7 +2,7 @@
  * Perspective rectification: a homography from the canonical card raster to the photo, then
  * bilinear sampling of any canonical box at any scale. Pure.
  */
-import type { Gray } from "./image";
+import type { Gray } from "../image/image";
 
 export type Point = readonly [number, number];
 /** TL, TR, BR, BL in photo pixels. */

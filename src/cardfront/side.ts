@@ -12,7 +12,7 @@
  * parse as the three fields, so the answer is "unsure".
  */
 import { BACK, FRONT, CANON, boxPx, type BoxMm } from "./layout";
-import { boxBlur, otsu, type Gray } from "./image";
+import { boxBlur, otsu, type Gray } from "../image/image";
 import { homographyFromRect, sampleBox, type Homography, type Quad } from "./rectify";
 
 export type Side =

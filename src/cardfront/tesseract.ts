@@ -14,7 +14,7 @@
 import { createRequire } from "node:module";
 import path from "node:path";
 import { createWorker, OEM, PSM, type Worker } from "tesseract.js";
-import { toPgm, type Gray } from "./image";
+import { toPgm, type Gray } from "../image/image";
 import { OcrFailure, type LineKind, type OcrLine, type OcrPort } from "./ocr";
 
 export const DATE_WHITELIST = "0123456789明治大正昭和平成令元年月日生まで有効";

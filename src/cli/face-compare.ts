@@ -11,7 +11,7 @@ import { readFile } from "node:fs/promises";
 import { loadConfig } from "../config";
 import type { FaceDecision, FaceThresholds } from "../face/compare";
 import { createJp2Decoder, type Jp2Problem } from "../face/jp2";
-import type { ImageFileProblem } from "../face/decode-image";
+import type { ImageFileProblem } from "../image/decode";
 import { compareStill } from "../face/still";
 import { openFaceEngine } from "../devices";
 import type { Command } from "./command";

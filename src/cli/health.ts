@@ -6,7 +6,8 @@ export const healthCommand: Command = {
     "usage: kioskctl health [--url URL] [--json]",
     "",
     "Reads http://127.0.0.1:8080/healthz (or --url, or MYNAGUARD_URL) and prints the mode, version,",
-    "each device (reader, camera, leds: ok | missing | error) and whether the kiosk is ready.",
+    "each device (reader, camera, leds: ok | missing | error), whether the kiosk is ready, whether a",
+    "staff PIN is set (set | demo | not-set) and any note an operator should act on (with the fix).",
     "Exit codes: 0 ready, 1 running but not ready, 3 daemon not reachable, 2 usage.",
   ].join("\n"),
   async run(args, io) {
@@ -39,6 +40,8 @@ export const healthCommand: Command = {
           `camera   ${health.devices.camera}`,
           `leds     ${health.devices.leds}`,
           `ready    ${health.ready ? "yes" : "no"}`,
+          ...(health.staffPin ? [`staffpin ${health.staffPin}`] : []),
+          ...(health.notes ?? []).map((n) => `note     ${n}`),
           "",
         ].join("\n"),
       );

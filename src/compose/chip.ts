@@ -101,9 +101,9 @@ export function createChipGlue(deps: ChipGlueDeps) {
     recognise: recogniseCard,
 
     /** The kind's camera route, or "typed" at once when it has none (the key is always typed). */
-    readCardFront(id: DocumentKindId, signal: AbortSignal): Promise<FrontResult> {
+    readCardFront(id: DocumentKindId, signal: AbortSignal, onFrame: (frames: number) => void): Promise<FrontResult> {
       const kind = kindOf(id);
-      return kind.readFront ? kind.readFront(signal) : Promise.resolve({ kind: "typed", prefill: kind.info.accessKey.initial });
+      return kind.readFront ? kind.readFront(signal, onFrame) : Promise.resolve({ kind: "typed", prefill: kind.info.accessKey.initial });
     },
 
     checkEntry: (id: DocumentKindId, entry: EntryPrefill, today: CalendarDate): Promise<EntryCheck> =>

@@ -7,7 +7,7 @@ import { checkFace, toFlowAnswer } from "../face/capture";
 import type { FaceThresholds } from "../face/compare";
 import type { FaceEngine } from "../face/engine";
 import type { Jp2Decoder } from "../face/jp2";
-import { encodeGreyPng } from "../face/png";
+import { encodeGreyPng } from "../image/png";
 import type { Logger } from "../log";
 import type { FaceAnswer } from "../flow/outcome";
 import type { Clock, FaceHint } from "../flow/ports";
@@ -44,7 +44,7 @@ export function createFaceGlue(deps: FaceGlueDeps) {
         return null;
       }
       try {
-        return encodeGreyPng(decoded.image);
+        return await encodeGreyPng(decoded.image);
       } finally {
         decoded.image.data.fill(0);
       }

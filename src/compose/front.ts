@@ -23,9 +23,9 @@ export interface FrontGlueDeps {
 export function createFrontGlue(deps: FrontGlueDeps) {
   const log = deps.log.child("cardfront");
   return {
-    async readCardFront(signal: AbortSignal): Promise<FrontResult> {
+    async readCardFront(signal: AbortSignal, onFrame?: (frames: number) => void): Promise<FrontResult> {
       const ocr = await deps.ocr();
-      const r = await readCardFront({ camera: deps.camera, ocr, clock: { now: deps.now } }, signal, deps.budgetMs);
+      const r = await readCardFront({ camera: deps.camera, ocr, clock: { now: deps.now } }, signal, deps.budgetMs, onFrame);
       switch (r.kind) {
         case "sure":
           log.info("card-front", { sure: true, frames: r.frames });

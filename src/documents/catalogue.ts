@@ -14,7 +14,7 @@ export function catalogueKeys(schema: AccessKeySchema): string[] {
     for (const o of choice.options) keys.push(`${choice.labels ?? `${c}.choice.${choice.id}`}.${o}`);
   }
   for (const g of schema.groups) {
-    keys.push(`${c}.group.${g.id}`, `${c}.where.${g.id}`);
+    keys.push(`${c}.group.${g.id}`, `${c}.where.${g.id}`, `${c}.field.${g.id}`);
     for (const f of g.fields) if (f.unit) keys.push(`entry.${f.unit}`);
   }
   return [...new Set(keys)];

@@ -124,9 +124,9 @@ export interface DocumentKind {
   readonly recognition: Recognition;
   /**
    * The camera route to the access key (OCR of the printed face). Omitted: the key is always typed
-   * (e.g. a PIN), and the flow goes straight to manual entry.
+   * (e.g. a PIN), and the flow goes straight to manual entry. `onFrame`: frames looked at so far.
    */
-  readFront?(signal: AbortSignal): Promise<FrontResult>;
+  readFront?(signal: AbortSignal, onFrame: (frames: number) => void): Promise<FrontResult>;
   /** The entry rules: a plausible entry becomes the key, else the first problem as "field:code". */
   checkEntry(entry: EntryPrefill, today: CalendarDate): EntryCheck;
   /** Live validation of a draft (no key is derived): the first problem as "field:code", or null. */

@@ -31,7 +31,7 @@ import { compare, cosineSimilarity, failure, type FaceDecision, type FaceThresho
 import { purgeFaces, type FaceAnalysis, type FaceEngine, type FaceObservation } from "./engine";
 import type { FaceHint } from "./capture-types";
 import { frameToImage } from "./frame";
-import { purge, type Image } from "./image";
+import { purge, type Image } from "../image/image";
 import type { Jp2Decoder } from "./jp2";
 import { analyseChip, frameProblem, greyEmbedding, liveScores, NO_LIVE, type ChipSide } from "./sides";
 
@@ -139,7 +139,7 @@ export async function checkFace(
         const frame = next.value;
         frames++;
         const started = clock.now();
-        const decoded = frameToImage(frame);
+        const decoded = await frameToImage(frame);
         wipeFrame(frame);
         if (!decoded.ok) continue;
         const image = decoded.image;

@@ -20,7 +20,7 @@
  * - Embeddings are unit-free vectors compared with `cosineSimilarity` in compare.ts; only vectors from
  *   the same engine (same `embeddingId`) are comparable.
  */
-import type { Box, Image } from "./image";
+import type { Box, Image } from "../image/image";
 
 export type FaceRole = "chip" | "gate" | "identity" | "live";
 

@@ -1,21 +1,25 @@
 /**
  * Camera frames (src/camera/camera.ts `Frame`) → pixels for the face engine: RGB when the camera
- * delivers colour (the detector works on colour), grey when it delivers grey. The grey version used
- * for the embedding is made from this by sides.ts `greyEmbedding`. The input frame is not modified
- * (the capture policy wipes it).
+ * delivers colour (the detector works on colour), grey when it delivers grey (gray, or the luma of
+ * yuv420/yuyv — the card-face OCR's greyscale camera path). Decoding is src/image/decode.ts. The grey
+ * version used for the embedding is made from this by sides.ts `greyEmbedding`. The input frame is
+ * not modified (the capture policy wipes it).
  */
 import type { Frame } from "../camera/camera";
-import { decodeImageFile } from "./decode-image";
-import type { Image } from "./image";
+import { decodeImageFile, lumaOf } from "../image/decode";
+import type { Image } from "../image/image";
 
 export type FrameProblem = { kind: "bad-frame"; detail: string };
 
-export function frameToImage(frame: Frame): { ok: true; image: Image } | { ok: false; problem: FrameProblem } {
+export async function frameToImage(frame: Frame): Promise<{ ok: true; image: Image } | { ok: false; problem: FrameProblem }> {
   const { width, height, data } = frame;
   switch (frame.format) {
     case "gray":
-      if (data.length < width * height) return bad("gray frame shorter than width × height");
-      return { ok: true, image: { kind: "grey", width, height, data: data.slice(0, width * height) } };
+    case "yuv420":
+    case "yuyv": {
+      const g = lumaOf(frame);
+      return g ? { ok: true, image: g } : bad(`${frame.format} frame shorter than its size needs`);
+    }
     case "rgba": {
       if (data.length < width * height * 4) return bad("rgba frame shorter than width × height × 4");
       const n = width * height;
@@ -29,7 +33,7 @@ export function frameToImage(frame: Frame): { ok: true; image: Image } | { ok: f
     }
     case "jpeg":
     case "png": {
-      const d = decodeImageFile(data);
+      const d = await decodeImageFile(data);
       if (!d.ok) return bad(`${frame.format}: ${d.problem.kind}`);
       return { ok: true, image: d.image };
     }

@@ -21,7 +21,7 @@
  * (52 428 800 bytes) and decoding chip-sized photos never grew it.
  */
 import { createRequire } from "node:module";
-import type { GreyImage } from "./image";
+import type { GreyImage } from "../image/image";
 
 export interface Jp2Limits {
   /** Largest accepted file; DF27 is "a few kB" per mynumber-protocol §3.5. */

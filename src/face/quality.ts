@@ -9,7 +9,7 @@
  * Measured (calibrate:face, 46 live faces of the calibration set): 0.32–1.29, median 0.62;
  * test/fixtures/faces/blurred.jpg (σ = 6 px Gaussian blur of a 200-px face) 0.11; a black frame 0.
  */
-import type { Box, GreyImage } from "./image";
+import type { Box, GreyImage } from "../image/image";
 
 export const PATCH = 64;
 

@@ -6,7 +6,7 @@
 import type { FaceHint } from "./capture-types";
 import type { FaceThresholds, SideScores } from "./compare";
 import { purgeFaces, type FaceAnalysis, type FaceEngine, type FaceObservation } from "./engine";
-import { purge, toGrey, type Image } from "./image";
+import { purge, toGrey, type Image } from "../image/image";
 import type { Jp2Decoder, Jp2Problem } from "./jp2";
 
 export const NO_LIVE: SideScores = { faces: 0, facePixels: 0, sharpness: 0, liveness: 0 };
@@ -77,7 +77,7 @@ export async function greyEmbedding(
   image: Image,
   gateFace: FaceObservation,
 ): Promise<{ embedding: Float32Array; source: "grey" | "colour" | "none" }> {
-  if (image.kind === "grey") {
+  if (image.kind !== "rgb") {
     const e = await identityNear(engine, image, gateFace);
     return e ? { embedding: e, source: "grey" } : { embedding: new Float32Array(0), source: "none" };
   }

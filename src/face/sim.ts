@@ -15,7 +15,7 @@
  * Production never constructs this (src/main.ts refuses the sim outside demo mode).
  */
 import type { FaceAnalysis, FaceEngine, FaceObservation, FaceRole } from "./engine";
-import type { Image } from "./image";
+import type { Image } from "../image/image";
 
 export type SimScene = "holder" | "stranger" | "nobody" | "two-people" | "far-away" | "blurred" | "photo-of-holder";
 

@@ -4,9 +4,9 @@
  * of camera frames. Every buffer it makes is zeroed before it returns.
  */
 import { compare, cosineSimilarity, failure, type FaceDecision, type FaceThresholds } from "./compare";
-import { decodeImageFile, type ImageFileProblem } from "./decode-image";
+import { decodeImageFile, type ImageFileProblem } from "../image/decode";
 import { purgeFaces, type FaceAnalysis, type FaceEngine } from "./engine";
-import { purge } from "./image";
+import { purge } from "../image/image";
 import type { Jp2Decoder, Jp2Problem } from "./jp2";
 import { analyseChip, frameProblem, greyEmbedding, liveScores } from "./sides";
 
@@ -33,7 +33,7 @@ export async function compareStill(deps: StillDeps, chipPhoto: Uint8Array, liveF
   const timings = (t2: number) => ({ chipMs: t1 - t0, liveMs: t2 - t1 });
   if (!chip.ok) return { result: failure("chip-photo-unreadable"), chipProblem: chip.problem, liveProblem: null, timings: timings(t1) };
   try {
-    const file = decodeImageFile(liveFile);
+    const file = await decodeImageFile(liveFile);
     if (!file.ok) {
       return { result: failure("no-face", { chip: chip.scores }), chipProblem: null, liveProblem: file.problem, timings: timings(now()) };
     }

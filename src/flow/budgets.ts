@@ -25,12 +25,16 @@ export const BUDGET_TABLE = {
   checking: { ms: 5_000, min: 1_000, max: 30_000 },
   /** Live face against the chip photo, with liveness. Expiry: refer (face-not-sure). */
   faceCheck: { ms: 20_000, min: 5_000, max: 120_000 },
-  /** Verdict on screen in unattended mode. Expiry: purge, idle. */
-  resultUnattended: { ms: 8_000, min: 3_000, max: 60_000 },
+  /** Verdict on screen in unattended mode (long enough for staff to read it from a distance).
+   *  Expiry: purge; idle, or "card left" while the card is still on the reader. */
+  resultUnattended: { ms: 12_000, min: 3_000, max: 60_000 },
   /** Staff compare the chip data at a desk. Expiry: purge, idle. */
   resultAttended: { ms: 120_000, min: 10_000, max: 600_000 },
   /** Out of service: how often the devices are looked at again. Expiry: idle when healthy. */
   outOfService: { ms: 5_000, min: 1_000, max: 60_000 },
+  /** A referral waiting for staff: the refer light and the idle screen's "staff called" stay this
+   *  long unless staff acknowledge it on the staff screen. Expiry: the light goes out. */
+  staffCall: { ms: 300_000, min: 30_000, max: 3_600_000 },
   /** Staff overlay (PIN pad, status) without a staff action. Expiry: closed. */
   staff: { ms: 60_000, min: 10_000, max: 600_000 },
   /** Whole session, start to verdict, whatever the states did. Expiry: abandoned (timeout). */

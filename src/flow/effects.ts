@@ -186,7 +186,10 @@ function recognised(r: Recognition, scope: EffectScope): DocumentInfo | null {
 /** The document's camera route to its access key (or straight to typing when it has none). */
 function readFront(document: DocumentInfo, scope: EffectScope, deps: EffectDeps): void {
   const { signal, current, emit, failed } = scope;
-  attempt(() => deps.ports.readCardFront(document.kind, signal)).then((r) => {
+  const onFrame = (frames: number) => {
+    if (current()) emit({ type: "CARD_FRONT_PROGRESS", frames });
+  };
+  attempt(() => deps.ports.readCardFront(document.kind, signal, onFrame)).then((r) => {
     if (!current()) {
       if (r.kind === "sure") r.key.wipe();
       return;

@@ -24,8 +24,15 @@
  *   replace-card       replaceCard        abandoned (card-removed)
  *   checking           checking           refer (could-not-check)
  *   face-check         faceCheck          refer (face-not-sure)
- *   result             result…            purge, idle (also on confirm or when the card is taken)
+ *   result             result…            purge; idle, or card-left while the card is still on the reader
+ *   card-left          —                  waits for the card to be lifted (no new session until then)
  * plus the session budget over all of them: abandoned (timeout).
+ *
+ * One card, one session (issue 14): a session reads only a card placed after it started. A card that
+ * is still on the reader when a verdict ends is "left behind" (card-left) and blocks new sessions until
+ * lifted; a Start with a card already lying there asks the customer to lift it and place it again.
+ * A session abandoned before any card was placed (cancel on the place-card screen) goes straight back
+ * to idle: there is nothing to take and nothing to tap.
  */
 import type { EntryPrefill, KioskMode, ReasonCode } from "../protocol";
 import type { AuditCheck } from "../audit/sink";
@@ -39,6 +46,13 @@ export interface MachineOptions {
 
 export type FaceHintState = "look" | "closer" | "one-person" | "hold-still" | null;
 
+/** Why the place-card screen is shown again: a card already lying there must be lifted first, or
+ *  the card was lifted while the camera was reading its face. */
+export type PlaceNotice = "lift-first" | "lifted" | null;
+
+/** Why manual entry appeared: the camera could not read the card, or the customer chose to type. */
+export type EntryWhy = "unread" | "chosen";
+
 /** What the machine knows about the running session (nothing personal). */
 export interface SessionFacts {
   readonly checks: readonly AuditCheck[];
@@ -49,16 +63,23 @@ export interface SessionFacts {
 export type State =
   | { readonly kind: "idle"; readonly epoch: number; readonly cardOn: boolean }
   | { readonly kind: "out-of-service"; readonly epoch: number; readonly cardOn: boolean }
-  | { readonly kind: "place-card"; readonly epoch: number; readonly s: SessionFacts }
-  | { readonly kind: "capture-card-face"; readonly epoch: number; readonly s: SessionFacts }
+  | { readonly kind: "place-card"; readonly epoch: number; readonly s: SessionFacts; readonly notice: PlaceNotice }
+  | {
+      readonly kind: "capture-card-face";
+      readonly epoch: number;
+      readonly s: SessionFacts;
+      /** Camera frames looked at so far (progress for the customer). */
+      readonly frames: number;
+    }
   | {
       readonly kind: "manual-entry";
       readonly epoch: number;
       readonly s: SessionFacts;
       readonly prefill: EntryPrefill;
       readonly problem: string | null;
+      readonly why: EntryWhy;
     }
-  | { readonly kind: "check-entry"; readonly epoch: number; readonly s: SessionFacts; readonly prefill: EntryPrefill }
+  | { readonly kind: "check-entry"; readonly epoch: number; readonly s: SessionFacts; readonly prefill: EntryPrefill; readonly why: EntryWhy }
   | {
       readonly kind: "reading-chip";
       readonly epoch: number;
@@ -70,11 +91,13 @@ export type State =
   | { readonly kind: "replace-card"; readonly epoch: number; readonly s: SessionFacts }
   | { readonly kind: "checking"; readonly epoch: number; readonly s: SessionFacts }
   | { readonly kind: "face-check"; readonly epoch: number; readonly s: SessionFacts; readonly hint: FaceHintState }
-  | { readonly kind: "result"; readonly epoch: number; readonly s: SessionFacts; readonly verdict: Verdict };
+  | { readonly kind: "result"; readonly epoch: number; readonly s: SessionFacts; readonly verdict: Verdict }
+  /** A verdict ended with the card still on the reader: nothing starts until it is lifted. */
+  | { readonly kind: "card-left"; readonly epoch: number };
 
 export type StateKind = State["kind"];
 /** States of a running session before its verdict. */
-export type SessionState = Exclude<State, { kind: "idle" } | { kind: "out-of-service" } | { kind: "result" }>;
+export type SessionState = Exclude<State, { kind: "idle" } | { kind: "out-of-service" } | { kind: "result" } | { kind: "card-left" }>;
 
 export type Event =
   | { readonly type: "START" }
@@ -106,6 +129,10 @@ export type Event =
   | { readonly type: "CHECKED"; readonly verdict: Verdict | null }
   | { readonly type: "FACE_HINT"; readonly hint: FaceHintState }
   | { readonly type: "FACE_CHECKED"; readonly verdict: Verdict }
+  /** The card-face camera looked at another frame. */
+  | { readonly type: "CARD_FRONT_PROGRESS"; readonly frames: number }
+  /** The customer chose to type the numbers instead of waiting for the camera. */
+  | { readonly type: "TYPE_INSTEAD" }
   /** A port threw: the device failed. */
   | { readonly type: "FAILED"; readonly reason: ReasonCode };
 
@@ -160,6 +187,8 @@ export function budgetOf(state: State, mode: KioskMode): BudgetName | null {
       return "faceCheck";
     case "result":
       return mode === "attended" ? "resultAttended" : "resultUnattended";
+    case "card-left":
+      return null;
   }
 }
 
@@ -170,7 +199,9 @@ export function transition(state: State, event: Event, opts: MachineOptions): St
     case "out-of-service":
       return fromOutOfService(state, event);
     case "result":
-      return fromResult(state, event);
+      return fromResult(state, event, opts);
+    case "card-left":
+      return fromCardLeft(state, event);
     case "place-card":
     case "capture-card-face":
     case "manual-entry":
@@ -189,11 +220,13 @@ function fromIdle(state: Extract<State, { kind: "idle" }>, event: Event): Step {
   const epoch = state.epoch + 1;
   switch (event.type) {
     case "START":
-      return state.cardOn
-        ? { state: { kind: "capture-card-face", epoch, s: { ...NEW_SESSION, cardOn: true } }, effects: SESSION_START_FRONT }
-        : { state: { kind: "place-card", epoch, s: NEW_SESSION }, effects: [{ type: "start-session" }] };
+      // A card already lying on the reader was not placed for this session: lift it first.
+      return {
+        state: { kind: "place-card", epoch, s: { ...NEW_SESSION, cardOn: state.cardOn }, notice: state.cardOn ? "lift-first" : null },
+        effects: [{ type: "start-session" }],
+      };
     case "CARD_INSERTED":
-      return { state: { kind: "capture-card-face", epoch, s: { ...NEW_SESSION, cardOn: true } }, effects: SESSION_START_FRONT };
+      return { state: { kind: "capture-card-face", epoch, s: { ...NEW_SESSION, cardOn: true }, frames: 0 }, effects: SESSION_START_FRONT };
     case "CARD_REMOVED":
       return stay({ ...state, cardOn: false });
     case "DEVICES":
@@ -211,6 +244,8 @@ function fromIdle(state: Extract<State, { kind: "idle" }>, event: Event): Step {
     case "CHECKED":
     case "FACE_HINT":
     case "FACE_CHECKED":
+    case "CARD_FRONT_PROGRESS":
+    case "TYPE_INSTEAD":
     case "FAILED":
       return stay(state);
   }
@@ -244,23 +279,30 @@ function fromOutOfService(state: Extract<State, { kind: "out-of-service" }>, eve
     case "CHECKED":
     case "FACE_HINT":
     case "FACE_CHECKED":
+    case "CARD_FRONT_PROGRESS":
+    case "TYPE_INSTEAD":
     case "FAILED":
       return stay(state);
   }
 }
 
-function fromResult(state: Extract<State, { kind: "result" }>, event: Event): Step {
-  const toIdle = (cardOn: boolean): Step => ({
-    state: { kind: "idle", epoch: state.epoch + 1, cardOn },
-    effects: [{ type: "purge" }, { type: "check-devices" }],
-  });
+function fromResult(state: Extract<State, { kind: "result" }>, event: Event, opts: MachineOptions): Step {
+  const effects: readonly Effect[] = [{ type: "purge" }, { type: "check-devices" }];
   switch (event.type) {
     case "CONFIRM":
     case "CANCEL":
     case "BUDGET_EXPIRED":
-      return toIdle(state.s.cardOn);
+      // A card still on the reader is never read for the next customer: it is "left behind".
+      return state.s.cardOn
+        ? { state: { kind: "card-left", epoch: state.epoch + 1 }, effects }
+        : { state: { kind: "idle", epoch: state.epoch + 1, cardOn: false }, effects };
     case "CARD_REMOVED":
-      return toIdle(false);
+      // Attended: the chip data on screen goes with the card (purged at once). Unattended: nothing
+      // personal is left, and the verdict stays up for its budget so staff can read it from a
+      // distance; only the words change (no "take your card").
+      return opts.kioskMode === "attended"
+        ? { state: { kind: "idle", epoch: state.epoch + 1, cardOn: false }, effects }
+        : stay({ ...state, s: { ...state.s, cardOn: false } });
     case "CARD_INSERTED":
       return stay({ ...state, s: { ...state.s, cardOn: true } });
     case "START":
@@ -275,6 +317,36 @@ function fromResult(state: Extract<State, { kind: "result" }>, event: Event): St
     case "CHECKED":
     case "FACE_HINT":
     case "FACE_CHECKED":
+    case "CARD_FRONT_PROGRESS":
+    case "TYPE_INSTEAD":
+    case "FAILED":
+      return stay(state);
+  }
+}
+
+function fromCardLeft(state: Extract<State, { kind: "card-left" }>, event: Event): Step {
+  switch (event.type) {
+    case "CARD_REMOVED":
+      return { state: { kind: "idle", epoch: state.epoch + 1, cardOn: false }, effects: [] };
+    case "DEVICES":
+      return event.healthy ? stay(state) : { state: { kind: "out-of-service", epoch: state.epoch + 1, cardOn: true }, effects: [] };
+    case "START":
+    case "CANCEL":
+    case "CONFIRM":
+    case "CARD_INSERTED":
+    case "BUDGET_EXPIRED":
+    case "SESSION_EXPIRED":
+    case "CARD_FRONT_READ":
+    case "ENTRY_SUBMITTED":
+    case "ENTRY_DRAFT":
+    case "ENTRY_CHECKED":
+    case "CHIP_PROGRESS":
+    case "CHIP_READ":
+    case "CHECKED":
+    case "FACE_HINT":
+    case "FACE_CHECKED":
+    case "CARD_FRONT_PROGRESS":
+    case "TYPE_INSTEAD":
     case "FAILED":
       return stay(state);
   }
@@ -283,6 +355,11 @@ function fromResult(state: Extract<State, { kind: "result" }>, event: Event): St
 /** Enter the result: audit now, end the session budget; purge at once unless staff must see the data. */
 function toResult(state: SessionState, verdict: Verdict, opts: MachineOptions, s: SessionFacts = state.s): Step {
   const effects: Effect[] = [{ type: "end-session" }, { type: "record-audit", verdict, facts: s }];
+  // Cancelled before any card was placed: back to the start at once, nothing to take, nothing to tap.
+  if (verdict.reason === "customer-cancelled" && state.kind === "place-card" && !s.cardOn) {
+    effects.push({ type: "purge" }, { type: "check-devices" });
+    return { state: { kind: "idle", epoch: state.epoch + 1, cardOn: false }, effects };
+  }
   effects.push(opts.kioskMode === "attended" ? { type: "prepare-staff-view" } : { type: "purge" });
   return { state: { kind: "result", epoch: state.epoch + 1, s, verdict }, effects };
 }
@@ -317,6 +394,8 @@ function fromSession(state: SessionState, event: Event, opts: MachineOptions): S
     case "CHECKED":
     case "FACE_HINT":
     case "FACE_CHECKED":
+    case "CARD_FRONT_PROGRESS":
+    case "TYPE_INSTEAD":
       break;
   }
   const cardOn = event.type === "CARD_INSERTED" ? true : event.type === "CARD_REMOVED" ? false : s.cardOn;
@@ -325,8 +404,10 @@ function fromSession(state: SessionState, event: Event, opts: MachineOptions): S
   switch (state.kind) {
     case "place-card":
       if (event.type === "CARD_INSERTED") {
-        return { state: { kind: "capture-card-face", epoch, s: s2 }, effects: [{ type: "read-card-front" }] };
+        return { state: { kind: "capture-card-face", epoch, s: s2, frames: 0 }, effects: [{ type: "read-card-front" }] };
       }
+      // The card that was lying there is lifted: now ask for it to be placed (the same state, same budget).
+      if (event.type === "CARD_REMOVED") return stay({ ...state, s: s2, notice: state.notice === "lift-first" ? null : state.notice });
       if (event.type === "BUDGET_EXPIRED") return toResult(state, verdictFor("timeout"), opts);
       return stay(state);
 
@@ -335,20 +416,24 @@ function fromSession(state: SessionState, event: Event, opts: MachineOptions): S
         const s3 = event.photographed === false ? s2 : withCheck(s2, "ocr");
         return event.sure
           ? { state: { kind: "reading-chip", epoch, s: s3, progress: 0, resumed: false }, effects: [{ type: "read-chip" }] }
-          : { state: { kind: "manual-entry", epoch, s: s3, prefill: event.prefill, problem: event.problem ?? null }, effects: [] };
+          : { state: { kind: "manual-entry", epoch, s: s3, prefill: event.prefill, problem: event.problem ?? null, why: "unread" }, effects: [] };
       }
+      if (event.type === "CARD_FRONT_PROGRESS") return stay({ ...state, s: s2, frames: event.frames });
       if (event.type === "BUDGET_EXPIRED") {
         // Nothing pre-filled: the screen starts from the document's own initial entry (view.ts).
-        return { state: { kind: "manual-entry", epoch, s: s2, prefill: {}, problem: null }, effects: [] };
+        return { state: { kind: "manual-entry", epoch, s: s2, prefill: {}, problem: null, why: "unread" }, effects: [] };
       }
-      // The customer took the card back (maybe to turn it over): ask for it again.
-      if (event.type === "CARD_REMOVED") return { state: { kind: "place-card", epoch, s: s2 }, effects: [] };
+      if (event.type === "TYPE_INSTEAD") {
+        return { state: { kind: "manual-entry", epoch, s: s2, prefill: { calendar: "era" }, problem: null, why: "chosen" }, effects: [] };
+      }
+      // The customer took the card back (maybe to turn it over): say so and ask for it again.
+      if (event.type === "CARD_REMOVED") return { state: { kind: "place-card", epoch, s: s2, notice: "lifted" }, effects: [] };
       return stay(s2 === s ? state : { ...state, s: s2 });
 
     case "manual-entry":
       if (event.type === "ENTRY_SUBMITTED") {
         return {
-          state: { kind: "check-entry", epoch, s: s2, prefill: event.entry },
+          state: { kind: "check-entry", epoch, s: s2, prefill: event.entry, why: state.why },
           effects: [{ type: "check-entry", entry: event.entry }],
         };
       }
@@ -362,7 +447,7 @@ function fromSession(state: SessionState, event: Event, opts: MachineOptions): S
     case "check-entry":
       if (event.type === "ENTRY_CHECKED") {
         if (event.problem !== null) {
-          return { state: { kind: "manual-entry", epoch, s: s2, prefill: state.prefill, problem: event.problem }, effects: [] };
+          return { state: { kind: "manual-entry", epoch, s: s2, prefill: state.prefill, problem: event.problem, why: state.why }, effects: [] };
         }
         const s3 = withCheck(s2, "manual-entry");
         return s3.cardOn

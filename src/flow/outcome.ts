@@ -12,7 +12,7 @@
  */
 import { ageOn } from "../age/legal-age";
 import { compareDates, parseAsciiDate, type CalendarDate } from "../age/date";
-import type { KioskMode, Outcome, ReasonCode } from "../protocol";
+import type { CustomerAdvice, KioskMode, Outcome, ReasonCode } from "../protocol";
 import type { Authenticity } from "../documents/types";
 import type { TriesBand } from "../audit/sink";
 
@@ -88,6 +88,21 @@ export function customerReason(v: Verdict, mode: KioskMode): ReasonCode | null {
     case "abandoned":
       return v.reason;
   }
+}
+
+/**
+ * A next step the customer may be told in any mode (issue 14): it accuses nobody and says nothing of
+ * forgery checks. Forgery signs, face mismatches and device faults get no advice: staff explain.
+ */
+const ADVICE: Readonly<Partial<Record<ReasonCode, CustomerAdvice>>> = {
+  "card-blocked": "municipal-office",
+  "low-tries": "staff-can-help",
+  "wrong-code": "staff-can-help",
+  "unsupported-document": "supported-documents",
+};
+
+export function customerAdvice(v: Verdict): CustomerAdvice | null {
+  return v.reason === null ? null : (ADVICE[v.reason] ?? null);
 }
 
 /** Facts computed from the chip record, without keeping it. */

@@ -82,8 +82,9 @@ export interface FlowPorts {
   fallbackDocument: DocumentInfo;
   /** Which registered document kind is on the reader, with no secret. */
   recognise(signal: AbortSignal): Promise<Recognition>;
-  /** The kind's camera route to its access key ("unsure" at once when the kind has none). */
-  readCardFront(kind: DocumentKindId, signal: AbortSignal): Promise<FrontResult>;
+  /** The kind's camera route to its access key ("typed" at once when the kind has none).
+   *  `onFrame`: frames looked at so far (progress for the customer; never personal). */
+  readCardFront(kind: DocumentKindId, signal: AbortSignal, onFrame: (frames: number) => void): Promise<FrontResult>;
   /** The kind's entry rules: a plausible entry becomes its access key. */
   checkEntry(kind: DocumentKindId, entry: EntryPrefill, today: CalendarDate, signal: AbortSignal): Promise<EntryCheck>;
   /** Live validation of what is being typed (no key is derived): a problem as "field:code"

@@ -16,7 +16,7 @@
  * `createRunner` does no I/O; `start()` subscribes to the card and looks at the devices.
  */
 import type { KioskCore } from "./core";
-import type { ClientMessage, Health, KioskMode, Lang, LedPattern, RunMode, ViewMessage } from "../protocol";
+import type { ClientMessage, Health, KioskMode, Lang, LedPattern, RecentSession, RunMode, StaffCall, ViewMessage } from "../protocol";
 import type { Logger } from "../log";
 import type { AuditStep } from "../audit/sink";
 import { tokyoDate, tokyoMidnight } from "../age/date";
@@ -26,7 +26,7 @@ import { triesBand, type FlowPolicy } from "./outcome";
 import type { Clock, DeviceStates, DocumentInfo, FlowPorts } from "./ports";
 import { isPortEffect, runPortEffect, type EffectDeps } from "./effects";
 import { createVault } from "./vault";
-import { createStaffDesk, emptyCounts } from "./staff";
+import { createStaffDesk, emptyCounts, plainStaffPin, type LockoutStore, type StaffPinPort } from "./staff";
 import { ledOf, screenOf } from "./view";
 
 export interface RunnerDeps {
@@ -39,8 +39,10 @@ export interface RunnerDeps {
   kioskId: string;
   version: string;
   defaultLanguage: Lang;
-  /** Staff screen PIN (config kiosk.staffPin). */
-  staffPin: string;
+  /** Staff PIN: the port (hash in the state directory, demo PIN, or none); a string = that PIN (tests, demo). */
+  staffPin: StaffPinPort | string;
+  /** Where the staff PIN lock-out survives restarts; default memory. */
+  staffLockout?: LockoutStore;
   log: Logger;
   /** After every change of state (e.g. systemd STATUS=). Must not throw. */
   onStateChange?: (kind: StateKind) => void;
@@ -66,6 +68,9 @@ const STEP_OF: Partial<Record<StateKind, AuditStep>> = {
   checking: "checking",
   "face-check": "face-check",
 };
+
+/** How many finished sessions the staff screen lists. */
+export const RECENT_MAX = 5;
 
 export function devicesHealthy(d: DeviceStates): boolean {
   // The status lights are reported in health but do not take the kiosk out of service.
@@ -102,10 +107,31 @@ export function createRunner(deps: RunnerDeps): FlowRunner {
   let sessionStartedAt = 0;
   let durations: Partial<Record<AuditStep, number>> = {};
 
+  // What the staff screen lists (no personal data): the last sessions and a referral waiting for staff.
+  let recent: RecentSession[] = [];
+  let staffCall: StaffCall | null = null;
+  let cancelStaffCall: () => void = () => {};
+
+  function callStaff(call: StaffCall | null): void {
+    cancelStaffCall();
+    cancelStaffCall = () => {};
+    staffCall = call;
+    if (call !== null) {
+      cancelStaffCall = clock.after(budgets.staffCall, () => {
+        if (staffCall === call) {
+          staffCall = null;
+          publish();
+        }
+      });
+    }
+  }
+
   let language: Lang = deps.defaultLanguage;
   let ledTest: LedPattern | null = null;
+  const staffPin = typeof deps.staffPin === "string" ? plainStaffPin(deps.staffPin, "demo") : deps.staffPin;
   const staff = createStaffDesk({
-    pin: deps.staffPin,
+    pin: staffPin,
+    ...(deps.staffLockout ? { lockout: deps.staffLockout } : {}),
     clock,
     budgetMs: budgets.staff,
     onChange: () => publish(),
@@ -113,7 +139,7 @@ export function createRunner(deps: RunnerDeps): FlowRunner {
       ledTest = pattern;
       led = null; // show the flow's own pattern again after a test
     },
-    view: () => ({ kioskId: deps.kioskId, version: deps.version, health: health(), today: todayCounts() }),
+    view: () => ({ kioskId: deps.kioskId, version: deps.version, health: health(), today: todayCounts(), recent, staffCall }),
   });
 
   function todayCounts() {
@@ -132,6 +158,11 @@ export function createRunner(deps: RunnerDeps): FlowRunner {
       version: deps.version,
       devices,
       ready: started && state.kind !== "out-of-service" && devicesHealthy(devices),
+      staffPin: staffPin.state,
+      notes:
+        staffPin.state === "not-set"
+          ? ["staff PIN not set: customer checks run, staff login is impossible; set it with `sudo kioskctl staff-pin set`"]
+          : [],
     };
   }
 
@@ -169,7 +200,7 @@ export function createRunner(deps: RunnerDeps): FlowRunner {
       enter(state);
     }
     for (const effect of next.effects) runEffect(effect, state.epoch);
-    if (staff.overlay() !== null && state.kind !== "idle" && state.kind !== "out-of-service") staff.close();
+    if (staff.overlay() !== null && state.kind !== "idle" && state.kind !== "out-of-service" && state.kind !== "card-left") staff.close();
     publish();
     if (state.kind !== prev.kind) {
       try {
@@ -262,6 +293,8 @@ export function createRunner(deps: RunnerDeps): FlowRunner {
         } catch (e) {
           log.error("flow.audit-failed", { error: e instanceof Error ? e.name : typeof e });
         }
+        recent = [{ at: clock.now(), outcome: effect.verdict.outcome, reason: effect.verdict.reason }, ...recent].slice(0, RECENT_MAX);
+        if (effect.verdict.outcome === "refer") callStaff({ since: clock.now(), reason: effect.verdict.reason });
         log.info("flow.session", {
           outcome: effect.verdict.outcome,
           reason: effect.verdict.reason,
@@ -301,18 +334,27 @@ export function createRunner(deps: RunnerDeps): FlowRunner {
     return {
       type: "view",
       seq: ++seq,
-      screen: staff.screen() ?? screenOf(state, deps.kioskMode, attended, ports.devices(), vault.document() ?? ports.fallbackDocument),
+      screen:
+        staff.screen() ??
+        screenOf(state, {
+          mode: deps.kioskMode,
+          attended,
+          devices: ports.devices(),
+          minimumAge: deps.policy.minimumAge,
+          staffCall: staffCall !== null,
+          document: vault.document() ?? ports.fallbackDocument,
+        }),
       countdown: staff.countdown() ?? countdown,
       kioskMode: deps.kioskMode,
       defaultLanguage: language,
       demo: ports.demo
-        ? { cards: ports.demo.cards().map((c) => ({ id: c.id, label: c.label })), placed: ports.demo.placed(), leds: ledTest ?? ledOf(state) }
+        ? { cards: ports.demo.cards().map((c) => ({ id: c.id, label: c.label })), placed: ports.demo.placed(), leds: ledTest ?? ledOf(state, staffCall !== null) }
         : null,
     };
   }
 
   function publish(): void {
-    const pattern = ledTest ?? ledOf(state);
+    const pattern = ledTest ?? ledOf(state, staffCall !== null);
     if (pattern !== led) {
       led = pattern;
       ports.leds.show(pattern);
@@ -344,6 +386,7 @@ export function createRunner(deps: RunnerDeps): FlowRunner {
       stateCtl.abort();
       cancelStateTimer();
       cancelSessionTimer();
+      cancelStaffCall();
       staff.close();
       purgeSession();
       listeners.clear();
@@ -378,6 +421,9 @@ export function createRunner(deps: RunnerDeps): FlowRunner {
           ports.demo.place(message.cardId);
           publish();
           return;
+        case "type-instead":
+          send({ type: "TYPE_INSTEAD" });
+          return;
         case "demo-remove-card":
           if (!ports.demo) return;
           ports.demo.remove();
@@ -390,7 +436,7 @@ export function createRunner(deps: RunnerDeps): FlowRunner {
           }
           return;
         case "staff-open":
-          if (state.kind === "idle" || state.kind === "out-of-service") staff.open();
+          if (state.kind === "idle" || state.kind === "out-of-service" || state.kind === "card-left") staff.open();
           return;
         case "staff-login":
           staff.login(message.pin);
@@ -406,6 +452,12 @@ export function createRunner(deps: RunnerDeps): FlowRunner {
           return;
         case "staff-close":
           staff.close();
+          return;
+        case "staff-acknowledge":
+          if (staff.overlay()?.kind === "staff" && staffCall !== null) {
+            callStaff(null);
+            publish();
+          }
           return;
       }
     },

@@ -1,34 +1,40 @@
 /**
  * State → what the screen and the status lights show (zag's "connect"): pure functions, so every
- * screen and LED pattern follows from the machine state alone.
+ * screen and LED pattern follows from the machine state alone (plus, for idle, whether a referral is
+ * still waiting for staff).
  */
 import type { AttendedChipData, KioskMode, LedPattern, Screen } from "../protocol";
 import type { DeviceStates, DocumentInfo } from "./ports";
-import { customerReason } from "./outcome";
+import { customerAdvice, customerReason } from "./outcome";
 import type { State } from "./machine";
 
-export function screenOf(
-  state: State,
-  mode: KioskMode,
-  attended: AttendedChipData | null,
-  devices: DeviceStates,
+export interface ViewFacts {
+  readonly mode: KioskMode;
+  readonly attended: AttendedChipData | null;
+  readonly devices: DeviceStates;
+  readonly minimumAge: number;
+  /** A referral is waiting for staff. */
+  readonly staffCall: boolean;
   /** The session's document kind (manual entry renders its access-key fields). */
-  document: DocumentInfo,
-): Screen {
-  const entry = { kind: document.kind, accessKey: document.accessKey };
+  readonly document: DocumentInfo;
+}
+
+const entryDocument = (d: DocumentInfo) => ({ kind: d.kind, accessKey: d.accessKey });
+
+export function screenOf(state: State, f: ViewFacts): Screen {
   switch (state.kind) {
     case "idle":
-      return { name: "idle" };
+      return { name: "idle", staffCall: f.staffCall };
     case "out-of-service":
-      return { name: "out-of-service", devices };
+      return { name: "out-of-service", devices: f.devices };
     case "place-card":
-      return { name: "place-card" };
+      return { name: "place-card", notice: state.notice };
     case "capture-card-face":
-      return { name: "capture-card-face" };
+      return { name: "capture-card-face", frames: state.frames };
     case "manual-entry":
-      return { name: "manual-entry", document: entry, prefill: { ...document.accessKey.initial, ...state.prefill }, problem: state.problem };
+      return { name: "manual-entry", document: entryDocument(f.document), prefill: { ...f.document.accessKey.initial, ...state.prefill }, problem: state.problem, why: state.why };
     case "check-entry":
-      return { name: "manual-entry", document: entry, prefill: { ...document.accessKey.initial, ...state.prefill }, problem: null };
+      return { name: "manual-entry", document: entryDocument(f.document), prefill: { ...f.document.accessKey.initial, ...state.prefill }, problem: null, why: state.why };
     case "reading-chip":
       return { name: "reading-chip", progress: state.progress, triesLeft: state.s.triesLeft };
     case "replace-card":
@@ -41,15 +47,26 @@ export function screenOf(
       return {
         name: "result",
         outcome: state.verdict.outcome,
-        reason: customerReason(state.verdict, mode),
-        attended: mode === "attended" ? attended : null,
+        reason: customerReason(state.verdict, f.mode),
+        attended: f.mode === "attended" ? f.attended : null,
+        minimumAge: f.minimumAge,
+        advice: customerAdvice(state.verdict),
+        cardOn: state.s.cardOn,
       };
+    case "card-left":
+      return { name: "card-left" };
   }
 }
 
-export function ledOf(state: State): LedPattern {
+/**
+ * The status lights (src/leds/leds.ts has the table). Idle is dark — green means "pass" and nothing
+ * else; a referral keeps its own light after the verdict, while the kiosk is idle, until staff
+ * acknowledge it or its `staffCall` budget ends.
+ */
+export function ledOf(state: State, staffCall: boolean): LedPattern {
   switch (state.kind) {
     case "idle":
+      return staffCall ? "refer" : "ready";
     case "place-card":
     case "manual-entry":
       return "ready";
@@ -62,6 +79,8 @@ export function ledOf(state: State): LedPattern {
       return "busy";
     case "out-of-service":
       return "out-of-service";
+    case "card-left":
+      return "card-left";
     case "result":
       switch (state.verdict.outcome) {
         case "pass":

@@ -9,12 +9,18 @@
  * | pattern        | green      | amber      | red        |
  * |----------------|------------|------------|------------|
  * | off            | off        | off        | off        |
- * | ready          | on         | off        | off        |
+ * | ready          | off        | off        | off        |
  * | busy           | off        | blink 2 Hz | off        |
- * | pass           | blink 4 Hz | off        | off        |
+ * | pass           | on         | off        | off        |
  * | fail           | off        | off        | on         |
  * | refer          | off        | on         | off        |
+ * | card-left      | off        | blink 4 Hz | blink 4 Hz |
  * | out-of-service | off        | off        | blink 1 Hz |
+ *
+ * Issue 14: green means "pass" and nothing else, steady for the whole verdict, so a bartender can
+ * read it from across the room; the tower is dark while the kiosk waits (the screen says it is
+ * ready; a kiosk that cannot serve blinks red). "refer" (amber) stays after the verdict until staff
+ * acknowledge it or its budget ends (flow/view.ts). "card-left": a card left on the reader.
  */
 import type { DeviceHealth, LedPattern } from "../protocol";
 
@@ -36,15 +42,17 @@ export function lightsFor(pattern: LedPattern): Readonly<Record<LedColour, Light
     case "off":
       return { green: "off", amber: "off", red: "off" };
     case "ready":
-      return { green: "on", amber: "off", red: "off" };
+      return { green: "off", amber: "off", red: "off" };
     case "busy":
       return { green: "off", amber: { blinkMs: 250 }, red: "off" };
     case "pass":
-      return { green: { blinkMs: 125 }, amber: "off", red: "off" };
+      return { green: "on", amber: "off", red: "off" };
     case "fail":
       return { green: "off", amber: "off", red: "on" };
     case "refer":
       return { green: "off", amber: "on", red: "off" };
+    case "card-left":
+      return { green: "off", amber: { blinkMs: 125 }, red: { blinkMs: 125 } };
     case "out-of-service":
       return { green: "off", amber: "off", red: { blinkMs: 500 } };
   }

@@ -6,14 +6,17 @@
  * Hardening, because any web page the kiosk browser (or anything else on the machine) opens could
  * try to reach a loopback port: requests whose Host is not this loopback address are refused (DNS
  * rebinding), WebSocket upgrades from another Origin are refused, responses are never cached, and a
- * strict Content-Security-Policy lets the page load only its own script and style.
+ * strict Content-Security-Policy lets the page load only its own script and style. The WebSocket also
+ * needs this run's token (socket.ts, token.ts). Connections are capped and every request is bounded in
+ * time (slow-header clients are cut off); refusals are logged through the client-noise rate limit.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { KioskCore } from "../flow/core";
 import type { Logger } from "../log";
-import { attachSocket, type SocketHub } from "./socket";
+import { createNoiseLog, type NoiseLog } from "./noise";
+import { attachSocket, type SocketHub, type SocketLimits } from "./socket";
 
 export interface ServerDeps {
   core: KioskCore;
@@ -22,7 +25,19 @@ export interface ServerDeps {
   host: string;
   port: number;
   log: Logger;
+  /** This run's WebSocket token (token.ts). */
+  token: string;
+  /** Default: 4 sockets, 60 s idle. */
+  limits?: Partial<SocketLimits>;
+  /** Client-noise log (rate-limited); default one over `log`. */
+  noise?: NoiseLog;
 }
+
+/** Open TCP connections at most (HTTP and WebSocket together). */
+const MAX_CONNECTIONS = 32;
+/** A request's headers must arrive within this, and the whole request within REQUEST_MS (ms). */
+const HEADERS_MS = 5_000;
+const REQUEST_MS = 10_000;
 
 export interface RunningServer {
   readonly port: number;
@@ -52,6 +67,7 @@ const SECURITY_HEADERS: Readonly<Record<string, string>> = {
 export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   const log = deps.log.child("server");
   const uiRoot = path.resolve(deps.uiDir);
+  const noise = deps.noise ?? createNoiseLog(log);
   let hub: SocketHub | null = null;
 
   const server: Server = createServer((req, res) => {
@@ -61,16 +77,21 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
       else res.destroy();
     });
   });
+  server.maxConnections = MAX_CONNECTIONS;
+  server.headersTimeout = HEADERS_MS;
+  server.requestTimeout = REQUEST_MS;
 
   const allowedHosts = (port: number) => new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]);
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const port = (server.address() as { port: number }).port;
     if (!allowedHosts(port).has(req.headers.host ?? "")) {
+      noise.note("http-refused", { status: 421 });
       send(res, 421, "text/plain; charset=utf-8", "misdirected request\n");
       return;
     }
     if (req.method !== "GET" && req.method !== "HEAD") {
+      noise.note("http-refused", { status: 405 });
       send(res, 405, "text/plain; charset=utf-8", "method not allowed\n", { allow: "GET, HEAD" });
       return;
     }
@@ -104,7 +125,15 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     });
   });
   const port = (server.address() as { port: number }).port;
-  hub = attachSocket({ server, core: deps.core, log, allowedHosts: allowedHosts(port) });
+  hub = attachSocket({
+    server,
+    core: deps.core,
+    log,
+    noise,
+    allowedHosts: allowedHosts(port),
+    token: deps.token,
+    limits: { maxSockets: deps.limits?.maxSockets ?? 4, idleMs: deps.limits?.idleMs ?? 60_000 },
+  });
   const url = `http://${deps.host.includes(":") ? `[${deps.host}]` : deps.host}:${port}`;
   log.info("listening", { url });
 
@@ -113,6 +142,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     url,
     async close() {
       await hub?.close();
+      noise.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

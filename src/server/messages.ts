@@ -23,15 +23,17 @@ export const clientMessageSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("manual-entry"), entry: entrySchema }).strict(),
   z.object({ type: z.literal("demo-place-card"), cardId: z.string().min(1).max(64) }).strict(),
   z.object({ type: z.literal("demo-remove-card") }).strict(),
+  z.object({ type: z.literal("type-instead") }).strict(),
   z.object({ type: z.literal("entry-draft"), entry: entrySchema }).strict(),
   z.object({ type: z.literal("staff-open") }).strict(),
   z.object({ type: z.literal("staff-login"), pin: z.string().max(16) }).strict(),
   z.object({
     type: z.literal("staff-led-test"),
-    pattern: z.enum(["off", "ready", "busy", "pass", "fail", "refer", "out-of-service"]),
+    pattern: z.enum(["off", "ready", "busy", "pass", "fail", "refer", "card-left", "out-of-service"]),
   }).strict(),
   z.object({ type: z.literal("staff-set-language"), lang: z.enum(["ja", "en", "zh", "ko", "vi", "pt"]) }).strict(),
   z.object({ type: z.literal("staff-close") }).strict(),
+  z.object({ type: z.literal("staff-acknowledge") }).strict(),
 ]);
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;

@@ -108,17 +108,34 @@ describe("every budget ends its state in a defined way", () => {
     expect(k.leds()).toEqual(["ready", "busy", "refer"]);
   });
 
-  it("resultUnattended: the verdict stays 8 s, then the kiosk is ready for the next customer", async () => {
+  it("resultUnattended: the verdict stays 12 s, then the kiosk is ready for the next customer", async () => {
     k = startKiosk();
     k.world.insert();
     await k.advance(800 + 1500 + 200 + 2000);
-    expect(k.last().countdown).toEqual({ endsAt: Date.now() + 8_000, totalMs: 8_000 });
-    await k.advance(7_999);
-    expect(k.last().screen.name).toBe("result");
+    expect(k.last().countdown).toEqual({ endsAt: Date.now() + 12_000, totalMs: 12_000 });
+    k.world.remove(); // the customer takes the card: the verdict stays up for staff to read
+    await k.advance(11_999);
+    expect(k.last().screen).toMatchObject({ name: "result", outcome: "pass", cardOn: false });
     await k.advance(1);
     expect(k.last().screen.name).toBe("idle");
     expect(k.leds()).toEqual(["ready", "busy", "pass", "ready"]);
     expect(k.world.audit.records).toHaveLength(1);
+  });
+
+  it("resultUnattended: a card still on the reader when the verdict ends is left behind until lifted", async () => {
+    k = startKiosk();
+    k.world.insert();
+    await k.advance(800 + 1500 + 200 + 2000 + 12_000);
+    expect(k.last().screen.name).toBe("card-left");
+    expect(k.last().countdown).toBeNull();
+    expect(k.leds().at(-1)).toBe("card-left");
+    k.runner.dispatch({ type: "start" });
+    await k.advance(60_000);
+    expect(k.last().screen.name).toBe("card-left");
+    expect(k.world.audit.records).toHaveLength(1);
+    k.world.remove();
+    expect(k.last().screen.name).toBe("idle");
+    expect(k.leds().at(-1)).toBe("ready");
   });
 
   it("resultAttended: staff have two minutes, then the data is purged without a confirm", async () => {
@@ -126,9 +143,11 @@ describe("every budget ends its state in a defined way", () => {
     k.world.insert();
     await k.advance(800 + 1500 + 200 + 2000);
     await k.advance(120_000);
-    expect(k.last().screen.name).toBe("idle");
+    expect(k.last().screen.name).toBe("card-left");
     expect(k.world.handed.chips.every(chipZeroed)).toBe(true);
-    expect(k.leds()).toEqual(["ready", "busy", "pass", "ready"]);
+    k.world.remove();
+    expect(k.last().screen.name).toBe("idle");
+    expect(k.leds()).toEqual(["ready", "busy", "pass", "card-left", "ready"]);
     expect(k.world.audit.records).toMatchObject([{ outcome: "pass", mode: "attended" }]);
   });
 
@@ -137,7 +156,7 @@ describe("every budget ends its state in a defined way", () => {
     k.world.devices.reader = "missing";
     k.runner.dispatch({ type: "start" });
     // The device is only looked at between sessions: finish this one first.
-    await k.advance(30_000 + 8_000);
+    await k.advance(30_000 + 12_000);
     expect(k.last().screen).toMatchObject({ name: "out-of-service", devices: { reader: "missing" } });
     expect(k.leds().at(-1)).toBe("out-of-service");
     expect(k.runner.health().ready).toBe(false);

@@ -232,7 +232,7 @@ describe("card removal and devices at other moments", () => {
     expect(k.last().screen).toMatchObject({ name: "result", outcome: "refer", reason: null });
     expect(k.world.audit.records[0]).toMatchObject({ outcome: "refer", reason: "device-error" });
     expect(k.world.handed.codes.every((c) => c.wiped)).toBe(true);
-    await k.advance(8_000);
+    await k.advance(12_000);
     expect(k.last().screen.name).toBe("out-of-service");
   });
 
@@ -242,7 +242,7 @@ describe("card removal and devices at other moments", () => {
     await k.advance(100);
     k.world.devices.camera = "missing";
     k.runner.dispatch({ type: "cancel" });
-    await k.advance(8_000);
+    await k.advance(12_000);
     expect(k.last().screen.name).toBe("out-of-service");
   });
 });

@@ -189,7 +189,8 @@ export function createFakeWorld(overrides: Partial<Script> = {}, person: PersonS
           return { kind: v };
       }
     },
-    async readCardFront(_kind, signal): Promise<FrontResult> {
+    async readCardFront(_kind, signal, onFrame): Promise<FrontResult> {
+      onFrame(1);
       const v = await answer(script.front, signal);
       if (v === "sure") return { kind: "sure", key: code(), prefill };
       return v === "back-side-up" ? { kind: "unsure", prefill: { calendar: "era" }, problem: "card:back-side-up" } : { kind: "unsure", prefill };

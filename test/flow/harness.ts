@@ -40,6 +40,8 @@ export interface KioskOptions {
   budgets?: Partial<Budgets>;
   /** Wall clock at start (ISO). */
   now?: string;
+  /** A card is already on the reader when the daemon starts. */
+  cardOnAtStart?: boolean;
 }
 
 function screenLabel(v: ViewMessage): string {
@@ -73,6 +75,7 @@ export function startKiosk(opts: KioskOptions = {}): Kiosk {
     const label = screenLabel(v);
     if (screens[screens.length - 1] !== label) screens.push(label);
   });
+  if (opts.cardOnAtStart) world.insert();
   runner.start();
   return {
     runner,

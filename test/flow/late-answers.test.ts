@@ -43,7 +43,8 @@ describe("answers that arrive after their state was left", () => {
     k.world.insert();
     await k.advance(800 + 1500 + 200 + 500);
     k.runner.dispatch({ type: "cancel" });
-    k.world.remove(); // result → idle
+    k.world.remove(); // the customer takes the card
+    k.runner.dispatch({ type: "confirm" }); // result → idle
     k.world.insert(); // next customer
     await k.advance(1600); // the first customer's face answer lands at +1500 ms
     expect(k.last().screen).toMatchObject({ name: "reading-chip" });
@@ -53,7 +54,7 @@ describe("answers that arrive after their state was left", () => {
   it("an OCR answer with a code that arrives late is wiped at once", async () => {
     k = startKiosk({ script: { front: { after: 800, value: "sure" } } });
     const realFront = k.world.ports.readCardFront.bind(k.world.ports);
-    k.world.ports.readCardFront = (kind) => realFront(kind, new AbortController().signal);
+    k.world.ports.readCardFront = (kind, _signal, onFrame) => realFront(kind, new AbortController().signal, onFrame);
     k.world.insert();
     await k.advance(300);
     k.world.remove();

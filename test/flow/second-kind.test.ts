@@ -67,7 +67,7 @@ async function startKiosk(): Promise<Kiosk> {
     card: chip.card,
     fallbackDocument: documents.first.info,
     recognise: (signal) => chip.recognise(signal),
-    readCardFront: (kind, signal) => chip.readCardFront(kind, signal),
+    readCardFront: (kind, signal, onFrame) => chip.readCardFront(kind, signal, onFrame),
     checkEntry: (kind, entry, today) => chip.checkEntry(kind, entry, today),
     entryProblem: (kind, entry, today) => chip.entryProblem(kind, entry, today),
     readChip: (kind, key, signal, onProgress) => chip.readChip(kind, key, signal, onProgress),
@@ -157,9 +157,9 @@ describe("a second document kind, registered next to the My Number card", () => 
     expect(card.triesLeft()).toBe(2);
 
     // Next customer, same card: 2 of 3 left is below the kind's minimum, so no VERIFY is sent.
+    kiosk.reader.remove();
     kiosk.runner.dispatch({ type: "confirm" });
     await kiosk.until((s) => s.name === "idle");
-    kiosk.reader.remove();
     kiosk.reader.place(card);
     await kiosk.until(isEntry);
     kiosk.runner.dispatch({ type: "manual-entry", entry: { pin: "2468" } });

@@ -31,7 +31,8 @@ describe("a whole session on fake devices", () => {
     expect(rec?.checks).toEqual(["ocr", "chip", "authenticity", "face"]);
     expect(rec?.durations).toEqual({ "capture-card-face": 800, "reading-chip": 1500, checking: 200, "face-check": 2000 });
 
-    await k.advance(8000);
+    k.world.remove();
+    await k.advance(12_000);
     expect(k.screens.at(-1)).toBe("idle");
     expect(k.leds().at(-1)).toBe("ready");
   });
@@ -80,7 +81,7 @@ describe("a whole session on fake devices", () => {
     expect(k.world.handed.chips.every(chipZeroed)).toBe(false);
 
     k.runner.dispatch({ type: "confirm" });
-    expect(k.last().screen.name).toBe("idle");
+    expect(k.last().screen.name).toBe("card-left");
     expect(k.world.handed.chips.every(chipZeroed)).toBe(true);
     expect(k.world.handed.pngs.every((p) => p.every((b) => b === 0))).toBe(true);
     expect(JSON.stringify(k.runner.view())).not.toContain("1987-04-23");
@@ -113,6 +114,9 @@ describe("a whole session on fake devices", () => {
     expect(k.world.audit.records[0]).toMatchObject({ outcome: "abandoned", reason: "customer-cancelled" });
     expect(k.world.handed.codes.every((c) => c.wiped)).toBe(true);
     k.runner.dispatch({ type: "confirm" });
+    // The card is still on the reader: it is never read for the next customer.
+    expect(k.last().screen.name).toBe("card-left");
+    k.world.remove();
     expect(k.last().screen.name).toBe("idle");
   });
 

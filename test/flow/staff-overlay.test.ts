@@ -8,10 +8,12 @@ describe("the staff overlay on the kiosk", () => {
   it("shows counts from the audit, tests the lights and hands them back, and sets the screen language", async () => {
     k = startKiosk();
     k.world.insert();
-    await k.advance(800 + 1500 + 200 + 2000 + 8000); // one pass, back to idle
+    await k.advance(800 + 1500 + 200 + 2000); // one pass
     k.world.remove();
+    await k.advance(12_000); // back to idle
     k.runner.dispatch({ type: "staff-open" });
     k.runner.dispatch({ type: "staff-login", pin: "2580" });
+    await k.advance(0); // the PIN check answers asynchronously (a slow hash in production)
     const screen = k.last().screen;
     expect(screen).toMatchObject({ name: "staff", staff: { kioskId: "kiosk-test", today: { byOutcome: { pass: 1 } }, health: { ready: true } } });
     k.runner.dispatch({ type: "staff-led-test", pattern: "fail" });

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import type { Authenticity } from "../../src/flow/outcome";
-import type { DeviceHealth, EntryProblem, LedPattern, Outcome, ReasonCode, Screen } from "../../src/protocol";
+import type { CustomerAdvice, DeviceHealth, EntryProblem, LedPattern, Outcome, ReasonCode, Screen } from "../../src/protocol";
 import { catalogues, isMessageKey, LANG_NAMES, LANGS, translator } from "../../ui/src/i18n";
 import { ja } from "../../ui/src/i18n/ja";
 import { catalogueKeys } from "../../src/documents/catalogue";
@@ -19,7 +19,8 @@ const REASONS: Record<ReasonCode, true> = {
   "customer-cancelled": true, "device-error": true,
 };
 const OUTCOMES: Record<Outcome, true> = { pass: true, fail: true, refer: true, abandoned: true };
-const LEDS: Record<LedPattern, true> = { off: true, ready: true, busy: true, pass: true, fail: true, refer: true, "out-of-service": true };
+const ADVICE: Record<CustomerAdvice, true> = { "municipal-office": true, "staff-can-help": true, "supported-documents": true };
+const LEDS: Record<LedPattern, true> = { off: true, ready: true, busy: true, pass: true, fail: true, refer: true, "card-left": true, "out-of-service": true };
 const HEALTH: Record<DeviceHealth, true> = { ok: true, missing: true, error: true };
 type Hint = NonNullable<Extract<Screen, { name: "face-check" }>["hint"]>;
 const HINTS: Record<Hint, true> = { look: true, closer: true, "one-person": true, "hold-still": true };
@@ -54,8 +55,9 @@ describe("message catalogues", () => {
 
   it("have a message for every reason, outcome, light pattern, device state, face hint, authenticity answer and entry problem", () => {
     const keys = [
-      ...Object.keys(REASONS).map((r) => `reason.${r}`),
-      ...Object.keys(OUTCOMES).flatMap((o) => [`outcome.${o}`, `result.${o}.body`, `count.${o}`]),
+      ...Object.keys(REASONS).flatMap((r) => [`reason.${r}`, `staffReason.${r}`, `staffAction.${r}`]),
+      ...Object.keys(OUTCOMES).flatMap((o) => [`verdict.${o}`, `result.${o}.body`, `count.${o}`]),
+      ...Object.keys(ADVICE).map((a) => `advice.${a}`),
       ...Object.keys(LEDS).map((p) => `led.${p}`),
       ...Object.keys(HEALTH).map((h) => `health.${h}`),
       ...Object.keys(HINTS).map((h) => `face.hint.${h}`),
@@ -80,7 +82,8 @@ describe("message catalogues", () => {
   it("translate the customer-facing verdicts into something other than Japanese", () => {
     for (const lang of LANGS.filter((l) => l !== "ja")) {
       const t = translator(lang);
-      expect(t("outcome.pass"), lang).not.toBe(ja["outcome.pass"]);
+      expect(t("verdict.pass"), lang).not.toBe(ja["verdict.pass"]);
+      expect(t("verdict.under-age"), lang).not.toBe(ja["verdict.under-age"]);
       expect(t("place.body"), lang).not.toBe(ja["place.body"]);
     }
   });

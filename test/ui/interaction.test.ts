@@ -18,7 +18,7 @@ const requested: string[] = [];
 
 beforeAll(async () => {
   ensureUiBuilt();
-  harness = await startHarness(view({ name: "idle" }));
+  harness = await startHarness(view({ name: "idle", staffCall: false }));
   browser = await launchChromium();
   page = await openPage(browser, { width: 800, height: 480 }, harness.url);
   page.on("request", (r) => requested.push(r.url()));
@@ -31,7 +31,7 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   harness.respond(null);
-  harness.push(view({ name: "idle" }));
+  harness.push(view({ name: "idle", staffCall: false }));
   await waitForScreen(page, "idle");
   harness.received.length = 0;
 });
@@ -44,20 +44,20 @@ describe("customer screens", () => {
   });
 
   it("switches language on any screen and returns to the shop's default for the next customer", async () => {
-    harness.push(view({ name: "place-card" }, { countdown: countdown(20) }));
+    harness.push(view({ name: "place-card", notice: null }, { countdown: countdown(20) }));
     await waitForScreen(page, "place-card");
     expect(await page.locator("h1").textContent()).toBe("カードを置いてください");
     await page.locator('[data-lang="vi"]').tap();
     expect(await page.locator("h1").textContent()).toBe("Xin đặt thẻ");
     await page.waitForFunction(() => document.documentElement.lang === "vi");
     expect(await page.locator('[data-lang="vi"]').getAttribute("aria-pressed")).toBe("true");
-    harness.push(view({ name: "result", outcome: "pass", reason: null, attended: null }));
+    harness.push(view({ name: "result", outcome: "pass", reason: null, attended: null, minimumAge: 20, advice: null, cardOn: true }));
     await waitForScreen(page, "result");
-    expect(await page.locator("h1").textContent()).toBe("Đã xác nhận");
-    harness.push(view({ name: "idle" }));
+    expect(await page.locator("h1").textContent()).toBe("Từ 20 tuổi trở lên");
+    harness.push(view({ name: "idle", staffCall: false }));
     await waitForScreen(page, "idle");
     await page.waitForFunction(() => document.documentElement.lang === "ja");
-    harness.push(view({ name: "idle" }, { defaultLanguage: "pt" }));
+    harness.push(view({ name: "idle", staffCall: false }, { defaultLanguage: "pt" }));
     await page.waitForFunction(() => document.documentElement.lang === "pt-BR");
     expect(await page.locator("h1").textContent()).toBe("Verificação de idade com o cartão My Number");
   });
@@ -79,7 +79,7 @@ describe("customer screens", () => {
     await waitForScreen(page, "reading-chip");
     expect(await page.getByRole("progressbar").getAttribute("aria-valuenow")).toBe("70");
     expect(await page.locator(".note").textContent()).toContain("8");
-    harness.push(view({ name: "result", outcome: "refer", reason: "face-not-sure", attended: null }));
+    harness.push(view({ name: "result", outcome: "refer", reason: "face-not-sure", attended: null, minimumAge: 20, advice: null, cardOn: true }));
     await waitForScreen(page, "result");
     expect(await page.locator('[data-icon="refer"]').count()).toBe(1);
     expect(await page.locator(".reason").textContent()).toBe("お顔の確認がはっきりしませんでした。");
@@ -108,7 +108,7 @@ describe("customer screens", () => {
 
 describe("manual entry", () => {
   it("sends a draft on every key, moves to the next box when one is full, shows the daemon's problem and submits", async () => {
-    harness.push(view({ name: "manual-entry", document: MY_NUMBER_ENTRY, prefill: { calendar: "era", era: "showa" }, problem: null }));
+    harness.push(view({ name: "manual-entry", document: MY_NUMBER_ENTRY, prefill: { calendar: "era", era: "showa" }, problem: null, why: "unread" }));
     await waitForScreen(page, "manual-entry");
     // The daemon's plausibility rules are scripted here: month 13 is a problem.
     harness.respond((m, cur) => {
@@ -125,7 +125,7 @@ describe("manual entry", () => {
     expect(await page.locator(".digits-active").getAttribute("data-field")).toBe("birthMonth");
     await press("13");
     await page.waitForSelector('[data-problem="birthMonth:out-of-range"]');
-    expect(await page.locator(".problem").textContent()).toBe("範囲外の数字があります。ご確認ください。");
+    expect(await page.locator(".problem").textContent()).toBe("生年月日：範囲外の数字があります。ご確認ください。");
     expect(await page.getByTestId("entry-confirm").isDisabled()).toBe(true);
     await page.locator(`[data-field="birthMonth"]`).tap();
     await press("delete");
@@ -152,7 +152,7 @@ describe("manual entry", () => {
   });
 
   it("switches between the Japanese era and the Western year", async () => {
-    harness.push(view({ name: "manual-entry", document: MY_NUMBER_ENTRY, prefill: { calendar: "era", era: "heisei", birthYear: "02" }, problem: null }));
+    harness.push(view({ name: "manual-entry", document: MY_NUMBER_ENTRY, prefill: { calendar: "era", era: "heisei", birthYear: "02" }, problem: null, why: "unread" }));
     await waitForScreen(page, "manual-entry");
     await page.getByTestId("calendar-western").tap();
     const draft = await harness.waitForMessage("entry-draft");
@@ -174,7 +174,7 @@ describe("manual entry", () => {
 
 describe("demo panel", () => {
   it("stays out of the way until opened, then places and removes virtual cards and shows the lights", async () => {
-    harness.push(view({ name: "idle" }, { demo: DEMO }));
+    harness.push(view({ name: "idle", staffCall: false }, { demo: DEMO }));
     await page.getByTestId("demo-toggle").waitFor();
     expect(await page.getByTestId("demo-panel").count()).toBe(0);
     await page.getByTestId("demo-toggle").tap();
@@ -182,7 +182,7 @@ describe("demo panel", () => {
     expect(await harness.waitForMessage("demo-place-card")).toEqual({ type: "demo-place-card", cardId: "minor-18" });
     harness.push(view({ name: "reading-chip", progress: 0.2, triesLeft: null }, { demo: { ...DEMO, placed: "minor-18", leds: "busy" } }));
     await waitForScreen(page, "reading-chip");
-    expect(await page.getByTestId("demo-placed").textContent()).toBe("置いてあります: 平成20年生, 18 years old (under 20), man");
+    expect(await page.getByTestId("demo-placed").textContent()).toBe("置いてあります: 平成20年生・18歳（20歳未満）・男性");
     expect(await page.locator('[data-lamp="amber"]').getAttribute("data-on")).toBe("1");
     expect(await page.locator('[data-lamp="green"]').getAttribute("data-on")).toBe("0");
     await page.getByTestId("demo-remove").tap();
@@ -221,7 +221,12 @@ describe("staff screen", () => {
     harness.push(view({ name: "staff", staff: { ...STAFF, ledTest: null } }));
     await waitForScreen(page, "staff");
     expect(await page.locator('[data-outcome="pass"] .count-n').textContent()).toBe("42");
-    expect(await page.locator('[data-reason="timeout"]').textContent()).toContain("6");
+    expect(await page.locator('.reasons [data-reason="timeout"]').textContent()).toBe("時間切れ 6");
+    // Reasons and actions in words, in the staff's language; never a raw code.
+    expect(await page.getByTestId("staff-call").textContent()).toContain("照合番号がロック済み — 市区町村の窓口での解除をご案内ください。");
+    expect(await page.getByTestId("staff-recent").textContent()).not.toMatch(/[a-z]+-[a-z]+/);
+    await page.getByTestId("staff-acknowledge").tap();
+    expect(await harness.waitForMessage("staff-acknowledge")).toEqual({ type: "staff-acknowledge" });
     await page.getByTestId("led-fail").tap();
     expect(await harness.waitForMessage("staff-led-test")).toEqual({ type: "staff-led-test", pattern: "fail" });
     await page.getByTestId("default-ko").tap();

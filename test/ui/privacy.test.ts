@@ -16,7 +16,7 @@ let page: Page;
 
 beforeAll(async () => {
   ensureUiBuilt();
-  harness = await startHarness(view({ name: "idle" }, { kioskMode: "attended" }));
+  harness = await startHarness(view({ name: "idle", staffCall: false }, { kioskMode: "attended" }));
   browser = await launchChromium();
   page = await openPage(browser, { width: 1024, height: 600 }, harness.url);
   await waitForScreen(page, "idle");
@@ -37,7 +37,7 @@ it("holds the attended session's personal data while it is shown and none of it 
     data.expiry,
   ];
 
-  harness.push(view({ name: "result", outcome: "pass", reason: null, attended: data }, { kioskMode: "attended" }));
+  harness.push(view({ name: "result", outcome: "pass", reason: null, attended: data, minimumAge: 20, advice: null, cardOn: true }, { kioskMode: "attended" }));
   await waitForScreen(page, "result");
   await page.waitForFunction(() => document.querySelectorAll('canvas[data-drawn="1"]').length === 3);
   // Positive control: the probe finds the data while the result is on screen.
@@ -45,7 +45,7 @@ it("holds the attended session's personal data while it is shown and none of it 
   expect(during.heap).toEqual(needles);
   expect(during.dom).toEqual([data.birthDate, "昭和51年9月23日", data.expiry]);
 
-  harness.push(view({ name: "idle" }, { kioskMode: "attended" }));
+  harness.push(view({ name: "idle", staffCall: false }, { kioskMode: "attended" }));
   await waitForScreen(page, "idle");
   expect(await page.locator("canvas").count()).toBe(0);
   const after = await findLeftovers(page, needles);

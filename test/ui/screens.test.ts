@@ -16,7 +16,7 @@ let harness: Harness;
 
 beforeAll(async () => {
   ensureUiBuilt();
-  harness = await startHarness(view({ name: "idle" }));
+  harness = await startHarness(view({ name: "idle", staffCall: false }));
   browser = await launchChromium();
 });
 afterAll(async () => {

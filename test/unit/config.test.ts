@@ -7,7 +7,7 @@ describe("config", () => {
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.config.mode).toBe("demo");
-    expect(r.config.server).toEqual({ host: "127.0.0.1", port: 8080 });
+    expect(r.config.server).toMatchObject({ host: "127.0.0.1", port: 8080, tokenFile: "auto", maxSockets: 4 });
     expect(r.config.kiosk.mode).toBe("unattended");
     expect(r.config.policy.minimumAge).toBe(20);
     expect(r.config.card.minTriesLeft).toBe(3);
@@ -50,6 +50,39 @@ describe("config", () => {
       expect(text).toContain(`${p}:`);
     }
     expect(text).toMatch(/unknownKey/);
+  });
+
+  // Issue 15 problem 1: keys inside a section were dropped silently (kiosk.staffPIN started fine).
+  it.each([
+    [{ kiosk: { staffPIN: "9999" } }, "kiosk.staffPIN"],
+    [{ policy: { minimumage: 18 } }, "policy.minimumage"],
+    [{ audit: { retentiondays: 30 } }, "audit.retentiondays"],
+    [{ server: { Port: 9090 } }, "server.Port"],
+    [{ face: { matchthreshold: 0.9 } }, "face.matchthreshold"],
+    [{ leds: { green: 17, blue: 5 } }, "leds.blue"],
+    [{ Mode: "production" }, "Mode"],
+  ])("refuses the unknown key %j, naming its full path", (file, where) => {
+    const r = loadConfig({ argv: [], env: {}, file });
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.errors).toContain(`${where}: unknown setting`);
+  });
+
+  it("names every unknown key at every depth in one report", () => {
+    const r = parseConfig({ kiosk: { staffPIN: "1", pin: "2" }, policy: { minimumage: 1 }, audit: { retentiondays: 2 } });
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.errors).toEqual(
+      expect.arrayContaining(["kiosk.staffPIN: unknown setting", "kiosk.pin: unknown setting", "policy.minimumage: unknown setting", "audit.retentiondays: unknown setting"]),
+    );
+  });
+
+  it("refuses a plain staff PIN in production (only the stored hash counts) and leaves demo's optional", () => {
+    const prod = parseConfig({ mode: "production", kiosk: { staffPin: "2580" } });
+    expect(prod.ok).toBe(false);
+    if (!prod.ok) expect(prod.errors.join("\n")).toMatch(/kiosk\.staffPin: refused in production mode.*kioskctl staff-pin set/);
+    const demo = parseConfig({});
+    expect(demo.ok && demo.config.kiosk.staffPin).toBeUndefined();
   });
 
   it("refuses a retry minimum that would let the kiosk spend a card's last try", () => {

@@ -8,6 +8,7 @@ import { DemoPanel } from "./components/DemoPanel";
 import { Frame } from "./components/Frame";
 import { LANG_TAGS, translator, type T } from "./i18n";
 import { CaptureCardFace } from "./screens/CaptureCardFace";
+import { CardLeft } from "./screens/CardLeft";
 import { Checking } from "./screens/Checking";
 import { FaceCheck } from "./screens/FaceCheck";
 import { Idle } from "./screens/Idle";
@@ -83,11 +84,13 @@ function renderScreen(screen: Screen, view: ViewMessage, t: T, send: (m: ClientM
       return <FaceCheck screen={screen} view={view} t={t} send={send} />;
     case "result":
       return <Result screen={screen} view={view} t={t} send={send} lang={lang} />;
+    case "card-left":
+      return <CardLeft screen={screen} view={view} t={t} send={send} />;
     case "out-of-service":
       return <OutOfService screen={screen} view={view} t={t} send={send} />;
     case "staff-login":
       return <StaffLogin key="staff-login" screen={screen} view={view} t={t} send={send} />;
     case "staff":
-      return <Staff screen={screen} view={view} t={t} send={send} />;
+      return <Staff screen={screen} view={view} t={t} send={send} lang={lang} />;
   }
 }

@@ -2,6 +2,10 @@
  * The one WebSocket to the daemon (`ws://<host>/ws`). Reconnects with a short back-off when the
  * daemon restarts; while disconnected the UI shows the "getting ready" screen. Messages that are not
  * view messages are ignored.
+ *
+ * The daemon admits only the kiosk browser: the page is opened with this run's token in its URL
+ * fragment (`/#token=<hex>`, never sent over HTTP), and the socket offers it as a subprotocol
+ * (`mynaguard.token.<hex>`) next to `mynaguard` (src/server/token.ts).
  */
 import type { ClientMessage, ViewMessage } from "../../src/protocol";
 
@@ -10,14 +14,14 @@ export interface Connection {
   close(): void;
 }
 
-export function connect(onView: (view: ViewMessage) => void, onDown: () => void, url = defaultUrl()): Connection {
+export function connect(onView: (view: ViewMessage) => void, onDown: () => void, url = defaultUrl(), token = tokenFromFragment()): Connection {
   let ws: WebSocket | null = null;
   let retry: ReturnType<typeof setTimeout> | null = null;
   let delay = 250;
   let closed = false;
 
   const open = () => {
-    ws = new WebSocket(url);
+    ws = new WebSocket(url, token ? ["mynaguard", `mynaguard.token.${token}`] : ["mynaguard"]);
     ws.onopen = () => {
       delay = 250;
     };
@@ -56,6 +60,12 @@ export function connect(onView: (view: ViewMessage) => void, onDown: () => void,
 function defaultUrl(): string {
   const scheme = location.protocol === "https:" ? "wss:" : "ws:";
   return `${scheme}//${location.host}/ws`;
+}
+
+/** The token from the page's fragment (`#token=<hex>`), or "" when the page was opened without one. */
+export function tokenFromFragment(): string {
+  const m = /(?:^#|&)token=([0-9a-f]{16,128})(?:&|$)/.exec(location.hash);
+  return m?.[1] ?? "";
 }
 
 function isView(m: unknown): m is ViewMessage {

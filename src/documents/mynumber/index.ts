@@ -48,7 +48,7 @@ export interface MyNumberKindDeps {
   now: () => number;
   log: Logger;
   /** The card-face camera route (compose/front.ts); null: no document camera, always typed. */
-  readFront: ((signal: AbortSignal) => Promise<FrontResult>) | null;
+  readFront: ((signal: AbortSignal, onFrame: (frames: number) => void) => Promise<FrontResult>) | null;
   /** The nonce source (default: node's CSPRNG). */
   random?: (n: number) => Uint8Array;
 }
@@ -152,7 +152,7 @@ export function myNumberKind(deps: MyNumberKindDeps): DocumentKind {
   return {
     info: { kind: MY_NUMBER_KIND, accessKey: MY_NUMBER_ACCESS_KEY, tries: { counter: "card", minLeftToSpend: deps.minTriesLeft } },
     recognition: { probes: [{ select: "aid", aid: SURFACE_AID }] },
-    ...(readFront ? { readFront: (signal: AbortSignal) => readFront(signal) } : {}),
+    ...(readFront ? { readFront: (signal: AbortSignal, onFrame: (frames: number) => void) => readFront(signal, onFrame) } : {}),
 
     checkEntry(entry: EntryPrefill, today: CalendarDate): EntryCheck {
       const parsed = entryToCodeBInput(entry, today);

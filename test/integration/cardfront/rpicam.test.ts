@@ -5,7 +5,7 @@
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import jpeg from "jpeg-js";
+import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CameraFailure } from "../../../src/camera/camera";
 import { openRpicamCamera } from "../../../src/camera/rpicam";
@@ -14,9 +14,9 @@ let dir: string;
 let env: NodeJS.ProcessEnv;
 const argsFile = () => path.join(dir, "args.txt");
 
-beforeAll(() => {
+beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), "fake-rpicam-"));
-  const img = jpeg.encode({ data: Buffer.alloc(40 * 30 * 4, 180), width: 40, height: 30 }, 80).data;
+  const img = await sharp({ create: { width: 40, height: 30, channels: 3, background: { r: 180, g: 180, b: 180 } } }).jpeg({ quality: 80 }).toBuffer();
   writeFileSync(path.join(dir, "frame.jpg"), img);
   const still = `#!/bin/sh
 printf '%s\\n' "$@" > "${dir}/args.txt"

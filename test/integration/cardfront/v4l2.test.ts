@@ -2,16 +2,16 @@
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import jpeg from "jpeg-js";
+import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openV4l2Camera } from "../../../src/camera/v4l2";
 
 let dir: string;
 let env: NodeJS.ProcessEnv;
 
-beforeAll(() => {
+beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), "fake-v4l2-"));
-  writeFileSync(path.join(dir, "frame.jpg"), jpeg.encode({ data: Buffer.alloc(24 * 16 * 4, 90), width: 24, height: 16 }, 80).data);
+  writeFileSync(path.join(dir, "frame.jpg"), await sharp({ create: { width: 24, height: 16, channels: 3, background: { r: 90, g: 90, b: 90 } } }).jpeg({ quality: 80 }).toBuffer());
   const fake = `#!/bin/sh
 printf '%s\\n' "$@" > "${dir}/args.txt"
 [ "$2" = "/dev/video0" ] || { echo "Cannot open device $2" >&2; exit 1; }

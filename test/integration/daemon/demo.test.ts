@@ -32,6 +32,8 @@ describe("the daemon in demo mode", () => {
       version: "",
       devices: { reader: "ok", camera: "ok", leds: "ok" },
       ready: true,
+      staffPin: "demo",
+      notes: [],
     });
   });
 

@@ -4,13 +4,13 @@
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { decodeImageFile } from "../../../src/face/decode-image";
+import { decodeImageFile } from "../../../src/image/decode";
 import type { FaceEngine } from "../../../src/face/engine";
 import { createHumanEngine } from "../../../src/face/human";
-import type { RgbImage } from "../../../src/face/image";
+import type { RgbImage } from "../../../src/image/image";
 import { createSimFaceEngine } from "../../../src/face/sim";
 
-const live = decodeImageFile(new Uint8Array(readFileSync(new URL("../../fixtures/faces/live-a.jpg", import.meta.url))));
+const live = await decodeImageFile(new Uint8Array(readFileSync(new URL("../../fixtures/faces/live-a.jpg", import.meta.url))));
 if (!live.ok) throw new Error("fixture");
 const face: RgbImage = live.image;
 

@@ -16,9 +16,9 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import WebSocket from "ws";
 import type { ViewMessage } from "../../../src/protocol";
 import { DAEMON, freePort } from "../helpers/daemon";
+import { kioskSocket, tokenFromOutput, waitForToken } from "../helpers/ws";
 
 let dir = "";
 let child: ChildProcess | undefined;
@@ -83,7 +83,7 @@ const holds = (heap: string, needle: string) => heap.includes(needle) || heap.in
 
 describe("the daemon's heap after a session at a reception desk", () => {
   it("holds none of the values the session derived once the card is taken away", async () => {
-    const ws = new WebSocket(`${url.replace("http", "ws")}/ws`);
+    const ws = kioskSocket(url, await waitForToken(() => tokenFromOutput(out)));
     let last: ViewMessage | null = null;
     ws.on("message", (m: Buffer) => {
       last = JSON.parse(m.toString()) as ViewMessage;

@@ -115,10 +115,15 @@ describe.skipIf(!hasSystemd)("systemd units", () => {
     const s = serviceSection(await readFile(path.join(SYSTEM, "mynaguard-kiosk.service"), "utf8"));
     expect(s.get("User")).toBe("kiosk");
     expect(s.get("Restart")).toBe("always");
-    const exec = s.get("ExecStart") ?? "";
+    // ExecStart is the launcher that adds the daemon's WebSocket token to the URL fragment (issue 15).
+    expect(s.get("ExecStart")).toBe("/usr/lib/mynaguard/kiosk-browser");
+    const launcher = (await readFile(path.join(SYSTEM, "lib/kiosk-browser"), "utf8")).replace(/\\\n/g, " ");
+    const exec = /^exec (.*)$/m.exec(launcher)?.[1] ?? "";
     expect(exec).toMatch(/^\/usr\/bin\/cage .* -- \/usr\/bin\/chromium --kiosk /);
-    expect(exec.split(/\s+/).filter((a) => /^https?:/.test(a))).toEqual(["http://127.0.0.1:8080/"]);
+    expect(launcher).toContain("url=${MYNAGUARD_KIOSK_URL:-http://127.0.0.1:8080/}");
+    expect(exec).toContain('"${url}#token=${token}"');
     expect(exec).toContain("--user-data-dir=/run/mynaguard-kiosk/");
+    expect(await readFile(path.join(SYSTEM, "mynaguard-kiosk.service"), "utf8")).toMatch(/^PartOf=mynaguard\.service$/m);
   });
 
   it("sysusers and tmpfiles create the users and the private audit folder", async () => {
@@ -131,6 +136,8 @@ describe.skipIf(!hasSystemd)("systemd units", () => {
     expect(passwd).toMatch(/^kiosk:x:\d+:\d+:/m);
     const group = await readFile(path.join(root, "etc/group"), "utf8");
     expect(group).toMatch(/^gpio:x:\d+:mynaguard$/m);
+    // The daemon may hand its token file to the kiosk group.
+    expect(group).toMatch(/^kiosk:x:\d+:mynaguard$/m);
     const tmp = await run("systemd-tmpfiles", ["--create", `--root=${root}`, path.join(SYSTEM, "tmpfiles.d/mynaguard.conf")]);
     expect(tmp.stderr).toBe("");
     const uid = /^mynaguard:x:(\d+):/m.exec(passwd)?.[1];

@@ -15,6 +15,7 @@ export const DAEMON = process.env["MYNAGUARD_E2E_DAEMON"] ?? path.join(ROOT, "di
 export const daemonBuilt = (): boolean => existsSync(DAEMON) && existsSync(path.join(ROOT, "dist/ui/app.js"));
 
 export interface RunningDaemon {
+  /** The kiosk page with this run's WebSocket token in its fragment (what the kiosk browser opens). */
   url: string;
   output: () => string;
   stop(): Promise<void>;
@@ -49,7 +50,7 @@ export async function startDaemon(config: Record<string, unknown> = {}): Promise
   });
   child.stdout?.on("data", (d: Buffer) => (out += d.toString()));
   child.stderr?.on("data", (d: Buffer) => (out += d.toString()));
-  const url = `http://127.0.0.1:${port}/`;
+  const base = `http://127.0.0.1:${port}/`;
   const stop = async () => {
     if (child.exitCode === null) {
       const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
@@ -67,8 +68,9 @@ export async function startDaemon(config: Record<string, unknown> = {}): Promise
       throw new Error(`daemon exited with ${child.exitCode}:\n${out}`);
     }
     try {
-      const r = await fetch(new URL("/healthz", url));
-      if (r.ok) break;
+      const r = await fetch(new URL("/healthz", base));
+      // Demo mode prints the page URL with its token right after it starts listening.
+      if (r.ok && /#token=[0-9a-f]{64}/.test(out)) break;
     } catch {
       // not listening yet
     }
@@ -78,5 +80,6 @@ export async function startDaemon(config: Record<string, unknown> = {}): Promise
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  return { url, output: () => out, stop };
+  const token = /#token=([0-9a-f]{64})/.exec(out)?.[1] ?? "";
+  return { url: `${base}#token=${token}`, output: () => out, stop };
 }

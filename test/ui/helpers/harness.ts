@@ -20,6 +20,7 @@ const TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
   ".js": "text/javascript; charset=utf-8",
   ".css": "text/css; charset=utf-8",
+  ".svg": "image/svg+xml",
 };
 
 /** Builds the UI bundle if dist/ui is missing (npm test builds it before the browser project runs). */

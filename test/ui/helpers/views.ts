@@ -84,6 +84,14 @@ export const STAFF: StaffView = {
     byReason: { "under-age": 2, "wrong-code": 1, timeout: 6, "customer-cancelled": 1, "face-not-sure": 4, "read-error": 1, "card-expired": 1 },
   },
   ledTest: "refer",
+  recent: [
+    { at: Date.parse("2026-06-01T12:41:00+09:00"), outcome: "refer", reason: "card-blocked" },
+    { at: Date.parse("2026-06-01T12:35:00+09:00"), outcome: "fail", reason: "under-age" },
+    { at: Date.parse("2026-06-01T12:20:00+09:00"), outcome: "pass", reason: null },
+    { at: Date.parse("2026-06-01T12:02:00+09:00"), outcome: "abandoned", reason: "timeout" },
+    { at: Date.parse("2026-06-01T11:58:00+09:00"), outcome: "refer", reason: "face-no-match" },
+  ],
+  staffCall: { since: Date.parse("2026-06-01T12:41:00+09:00"), reason: "card-blocked" },
 };
 
 export interface NamedView {
@@ -100,16 +108,16 @@ export interface NamedView {
 export function allStates(lang: Lang): NamedView[] {
   const v = (screen: Screen, opts: Partial<ViewInput> = {}) => view(screen, { defaultLanguage: lang, ...opts });
   return [
-    { id: "idle", screen: "idle", view: v({ name: "idle" }) },
-    { id: "idle-demo-drawer", screen: "idle", view: v({ name: "idle" }, { demo: { ...DEMO, placed: "heisei-1", leds: "busy" } }), tap: "demo-toggle" },
-    { id: "place-card", screen: "place-card", view: v({ name: "place-card" }, { countdown: countdown(25) }) },
+    { id: "idle", screen: "idle", view: v({ name: "idle", staffCall: false }) },
+    { id: "idle-demo-drawer", screen: "idle", view: v({ name: "idle", staffCall: false }, { demo: { ...DEMO, placed: "heisei-1", leds: "busy" } }), tap: "demo-toggle" },
+    { id: "place-card", screen: "place-card", view: v({ name: "place-card", notice: null }, { countdown: countdown(25) }) },
     // The fullest header: countdown, six languages and the demo drawer's button.
-    { id: "place-card-demo", screen: "place-card", view: v({ name: "place-card" }, { countdown: countdown(25), demo: DEMO }) },
-    { id: "capture-card-face", screen: "capture-card-face", view: v({ name: "capture-card-face" }, { countdown: countdown(12, 15) }) },
+    { id: "place-card-demo", screen: "place-card", view: v({ name: "place-card", notice: null }, { countdown: countdown(25), demo: DEMO }) },
+    { id: "capture-card-face", screen: "capture-card-face", view: v({ name: "capture-card-face", frames: 0 }, { countdown: countdown(12, 15) }) },
     {
       id: "manual-entry",
       screen: "manual-entry",
-      view: v({ name: "manual-entry", document: MY_NUMBER_ENTRY, prefill: { calendar: "era", era: "showa" }, problem: null }, { countdown: countdown(58, 60) }),
+      view: v({ name: "manual-entry", document: MY_NUMBER_ENTRY, prefill: { calendar: "era", era: "showa" }, problem: null, why: "unread" }, { countdown: countdown(58, 60) }),
     },
     {
       id: "manual-entry-problem",
@@ -120,6 +128,7 @@ export function allStates(lang: Lang): NamedView[] {
           document: MY_NUMBER_ENTRY,
           prefill: { calendar: "western", birthYear: "1990", birthMonth: "02", birthDay: "30", expiryYear: "2031", securityCode: "12" },
           problem: "birth:not-a-date",
+          why: "unread",
         },
         { countdown: countdown(4, 60) },
       ),
@@ -132,21 +141,21 @@ export function allStates(lang: Lang): NamedView[] {
     },
     { id: "checking", screen: "checking", view: v({ name: "checking" }) },
     { id: "face-check", screen: "face-check", view: v({ name: "face-check", hint: "closer" }, { countdown: countdown(9, 10) }) },
-    { id: "result-pass", screen: "result", view: v({ name: "result", outcome: "pass", reason: null, attended: null }, { countdown: countdown(5, 5) }) },
-    { id: "result-fail", screen: "result", view: v({ name: "result", outcome: "fail", reason: "under-age", attended: null }) },
+    { id: "result-pass", screen: "result", view: v({ name: "result", outcome: "pass", reason: null, attended: null, minimumAge: 20, advice: null, cardOn: true }, { countdown: countdown(5, 5) }) },
+    { id: "result-fail", screen: "result", view: v({ name: "result", outcome: "fail", reason: "under-age", attended: null, minimumAge: 20, advice: null, cardOn: true }) },
     // Unattended "refer" carries no reason: the customer is only asked to see staff.
-    { id: "result-refer", screen: "result", view: v({ name: "result", outcome: "refer", reason: null, attended: null }) },
-    { id: "result-abandoned", screen: "result", view: v({ name: "result", outcome: "abandoned", reason: "timeout", attended: null }) },
+    { id: "result-refer", screen: "result", view: v({ name: "result", outcome: "refer", reason: null, attended: null, minimumAge: 20, advice: null, cardOn: true }) },
+    { id: "result-abandoned", screen: "result", view: v({ name: "result", outcome: "abandoned", reason: "timeout", attended: null, minimumAge: 20, advice: null, cardOn: true }) },
     {
       id: "result-attended",
       screen: "result",
-      view: v({ name: "result", outcome: "pass", reason: null, attended: attendedData() }, { kioskMode: "attended" }),
+      view: v({ name: "result", outcome: "pass", reason: null, attended: attendedData(), minimumAge: 20, advice: null, cardOn: true }, { kioskMode: "attended" }),
     },
     {
       id: "result-attended-refer",
       screen: "result",
       view: v(
-        { name: "result", outcome: "refer", reason: "face-not-sure", attended: { ...attendedData(), photoPngBase64: null, authenticity: "not-checked" } },
+        { name: "result", outcome: "refer", reason: "face-not-sure", attended: { ...attendedData(), photoPngBase64: null, authenticity: "not-checked" }, minimumAge: 20, advice: null, cardOn: true },
         { kioskMode: "attended" },
       ),
     },

@@ -1,14 +1,14 @@
-import jpeg from "jpeg-js";
 import { PNG } from "pngjs";
+import sharp from "sharp";
 import { describe, expect, it } from "vitest";
 import { CameraFailure, missingCamera, parseCameraSpec, wipeFrame } from "../../../src/camera/camera";
 import { encodedSize } from "../../../src/camera/image-size";
 import { MjpegSplitter } from "../../../src/camera/mjpeg";
 import { listedCameras } from "../../../src/camera/rpicam";
 
-function tinyJpeg(width: number, height: number): Uint8Array {
-  const data = Buffer.alloc(width * height * 4, 200);
-  return new Uint8Array(jpeg.encode({ data, width, height }, 80).data);
+async function tinyJpeg(width: number, height: number): Promise<Uint8Array> {
+  const b = await sharp({ create: { width, height, channels: 3, background: { r: 200, g: 200, b: 200 } } }).jpeg({ quality: 80 }).toBuffer();
+  return new Uint8Array(b);
 }
 
 describe("camera specs", () => {
@@ -44,22 +44,22 @@ describe("frames and missing cameras", () => {
 });
 
 describe("encodedSize", () => {
-  it("reads the size of a JPEG and a PNG from their headers", () => {
-    expect(encodedSize(tinyJpeg(33, 17))).toEqual({ format: "jpeg", width: 33, height: 17 });
+  it("reads the size of a JPEG and a PNG from their headers", async () => {
+    expect(encodedSize(await tinyJpeg(33, 17))).toEqual({ format: "jpeg", width: 33, height: 17 });
     const png = new PNG({ width: 5, height: 9 });
     expect(encodedSize(new Uint8Array(PNG.sync.write(png)))).toEqual({ format: "png", width: 5, height: 9 });
   });
 
-  it("returns null for other bytes and truncated headers", () => {
+  it("returns null for other bytes and truncated headers", async () => {
     expect(encodedSize(new TextEncoder().encode("hello world, not an image"))).toBeNull();
-    expect(encodedSize(tinyJpeg(8, 8).slice(0, 6))).toBeNull();
+    expect(encodedSize((await tinyJpeg(8, 8)).slice(0, 6))).toBeNull();
   });
 });
 
 describe("MjpegSplitter", () => {
-  it("splits a stream into whole JPEGs however the chunks fall", () => {
-    const a = tinyJpeg(8, 8);
-    const b = tinyJpeg(16, 4);
+  it("splits a stream into whole JPEGs however the chunks fall", async () => {
+    const a = await tinyJpeg(8, 8);
+    const b = await tinyJpeg(16, 4);
     const stream = new Uint8Array([...a, ...b, ...a.slice(0, 10)]);
     const s = new MjpegSplitter();
     const out: Uint8Array[] = [];

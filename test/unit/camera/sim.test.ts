@@ -1,9 +1,10 @@
-import jpeg from "jpeg-js";
+import sharp from "sharp";
 import { describe, expect, it } from "vitest";
 import { CameraFailure } from "../../../src/camera/camera";
 import { SimCamera, SimDocumentCamera, simImageFromBytes } from "../../../src/camera/sim";
 
-const img = (level: number) => simImageFromBytes(new Uint8Array(jpeg.encode({ data: Buffer.alloc(8 * 6 * 4, level), width: 8, height: 6 }, 90).data));
+const img = async (level: number) =>
+  simImageFromBytes(new Uint8Array(await sharp({ create: { width: 8, height: 6, channels: 3, background: { r: level, g: level, b: level } } }).jpeg({ quality: 90 }).toBuffer()));
 
 describe("SimCamera", () => {
   it("serves an empty dark tray when nothing is shown", async () => {
@@ -14,8 +15,8 @@ describe("SimCamera", () => {
   });
 
   it("cycles the shown images and hands out copies the receiver may wipe", async () => {
-    const a = img(20);
-    const b = img(220);
+    const a = await img(20);
+    const b = await img(220);
     const cam = new SimCamera({ role: "face", images: [a, b], now: () => 42 });
     const s = new AbortController().signal;
     const f1 = await cam.still(s);
@@ -28,7 +29,7 @@ describe("SimCamera", () => {
   });
 
   it("stops yielding frames promptly when the signal aborts", async () => {
-    const cam = new SimCamera({ role: "face", images: [img(1)], intervalMs: 10_000 });
+    const cam = new SimCamera({ role: "face", images: [await img(1)], intervalMs: 10_000 });
     const ac = new AbortController();
     const seen: number[] = [];
     const t0 = Date.now();
@@ -55,7 +56,7 @@ describe("SimCamera", () => {
 
 describe("SimDocumentCamera", () => {
   it("shows the placed deck card's front and the empty tray after it is taken away", async () => {
-    const front = img(240);
+    const front = await img(240);
     const cam = new SimDocumentCamera(new Map([["showa-64", front]]));
     const s = new AbortController().signal;
     expect(cam.place("showa-64")).toBe(true);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { CARD_MM } from "../../../src/cardfront/layout";
-import { otsu, type Gray } from "../../../src/cardfront/image";
+import { otsu, type Gray } from "../../../src/image/image";
 import { locateCard } from "../../../src/cardfront/locate";
 import { apply, homographyFromRect, sampleBox, type Quad } from "../../../src/cardfront/rectify";
 

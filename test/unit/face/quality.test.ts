@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { GreyImage } from "../../../src/face/image";
+import type { GreyImage } from "../../../src/image/image";
 import { meanIntensity, sharpness } from "../../../src/face/quality";
 
 /** A synthetic "face": concentric rings and stripes, with detail at several scales. */

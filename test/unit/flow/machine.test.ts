@@ -43,6 +43,8 @@ const eventArb: fc.Arbitrary<Event> = fc.oneof(
     { type: "CHECKED", verdict: null },
     { type: "CHECKED", verdict: verdictFor("clone-suspected") },
     { type: "FACE_HINT", hint: "closer" },
+    { type: "CARD_FRONT_PROGRESS", frames: 3 },
+    { type: "TYPE_INSTEAD" },
     { type: "FACE_CHECKED", verdict: PASS },
     { type: "FACE_CHECKED", verdict: verdictFor("face-no-match") },
     { type: "FAILED", reason: "device-error" },
@@ -57,9 +59,10 @@ describe("the session machine", () => {
       { type: "CHIP_READ", failure: null, triesLeft: 5 },
       { type: "CHECKED", verdict: null },
       { type: "FACE_CHECKED", verdict: PASS },
+      { type: "CARD_REMOVED" },
       { type: "CONFIRM" },
     ]);
-    expect(states.map((s) => s.kind)).toEqual(["idle", "capture-card-face", "reading-chip", "checking", "face-check", "result", "idle"]);
+    expect(states.map((s) => s.kind)).toEqual(["idle", "capture-card-face", "reading-chip", "checking", "face-check", "result", "result", "idle"]);
     expect(effects.map((e) => e.type)).toEqual([
       "start-session",
       "read-card-front",
@@ -142,11 +145,13 @@ describe("the session machine", () => {
     fc.assert(
       fc.property(fc.array(eventArb, { maxLength: 40 }), (events) => {
         let { state } = run(events);
-        // Only budget expiries from here on: the session must end in at most a few steps.
-        for (let i = 0; i < 6 && state.kind !== "idle" && state.kind !== "out-of-service"; i++) {
+        // Only budget expiries from here on: the session must end in at most a few steps (a card
+        // left on the reader then waits, outside any session, for the card to be lifted).
+        for (let i = 0; i < 6 && state.kind !== "idle" && state.kind !== "out-of-service" && state.kind !== "card-left"; i++) {
           state = transition(state, { type: "BUDGET_EXPIRED" }, UNATTENDED).state;
         }
-        expect(["idle", "out-of-service"]).toContain(state.kind);
+        expect(["idle", "out-of-service", "card-left"]).toContain(state.kind);
+        if (state.kind === "card-left") expect(transition(state, { type: "CARD_REMOVED" }, UNATTENDED).state.kind).toBe("idle");
       }),
       { numRuns: 2000 },
     );

@@ -7,7 +7,7 @@ export function fakeCore(health: Health): KioskCore & { received: ClientMessage[
   let current: ViewMessage = {
     type: "view",
     seq: 1,
-    screen: { name: "idle" },
+    screen: { name: "idle", staffCall: false },
     countdown: null,
     kioskMode: "unattended",
     defaultLanguage: "ja",

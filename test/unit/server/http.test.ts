@@ -9,6 +9,17 @@ import { startServer, type RunningServer } from "../../../src/server/http";
 import type { Health, ViewMessage } from "../../../src/protocol";
 import { fakeCore } from "./fake-core";
 
+const TOKEN = "ab".repeat(32);
+const withToken = (t: string | null = TOKEN): string[] => (t === null ? ["mynaguard"] : ["mynaguard", `mynaguard.token.${t}`]);
+/** Resolves with the HTTP status of a refused upgrade, or "open". */
+function outcome(ws: WebSocket): Promise<number | "open"> {
+  return new Promise((resolve) => {
+    ws.once("open", () => resolve("open"));
+    ws.once("unexpected-response", (_req, res) => resolve(res.statusCode ?? 0));
+    ws.once("error", () => undefined);
+  });
+}
+
 const health: Health = { mode: "demo", version: "test", devices: { reader: "ok", camera: "ok", leds: "ok" }, ready: true };
 
 function get(port: number, p: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
@@ -35,7 +46,7 @@ describe("server", () => {
     await writeFile(path.join(dir, "index.html"), "<!doctype html><title>kiosk</title>");
     await writeFile(path.join(dir, "app.js"), "console.log('app')");
     await writeFile(path.join(dir, "secret.txt"), "not served");
-    server = await startServer({ core, uiDir: dir, host: "127.0.0.1", port: 0, log });
+    server = await startServer({ core, uiDir: dir, host: "127.0.0.1", port: 0, log, token: TOKEN });
   });
   afterAll(async () => server.close());
 
@@ -71,14 +82,14 @@ describe("server", () => {
   });
 
   it("sends the current view on connect, relays later views and dispatches valid messages", async () => {
-    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws`);
+    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws`, withToken());
     const views: ViewMessage[] = [];
     ws.on("message", (d: Buffer) => views.push(JSON.parse(d.toString("utf8")) as ViewMessage));
     await new Promise((r) => ws.once("open", r));
     await expect.poll(() => views.length).toBe(1);
-    core.publish({ ...core.view(), seq: 2, screen: { name: "place-card" } });
+    core.publish({ ...core.view(), seq: 2, screen: { name: "place-card", notice: null } });
     await expect.poll(() => views.length).toBe(2);
-    expect(views[1]?.screen).toEqual({ name: "place-card" });
+    expect(views[1]?.screen).toEqual({ name: "place-card", notice: null });
 
     ws.send(JSON.stringify({ type: "start" }));
     ws.send("{not json");
@@ -93,8 +104,8 @@ describe("server", () => {
   it("keeps serving when the flow throws on a message, and logs it by type only", async () => {
     const throwing = { ...fakeCore(health), dispatch: () => { throw new TypeError("flow bug"); } };
     const dir = await mkdtemp(path.join(tmpdir(), "mynaguard-ui-"));
-    const own = await startServer({ core: throwing, uiDir: dir, host: "127.0.0.1", port: 0, log });
-    const ws = new WebSocket(`ws://127.0.0.1:${own.port}/ws`);
+    const own = await startServer({ core: throwing, uiDir: dir, host: "127.0.0.1", port: 0, log, token: TOKEN });
+    const ws = new WebSocket(`ws://127.0.0.1:${own.port}/ws`, withToken());
     await new Promise((r) => ws.once("open", r));
     ws.send(JSON.stringify({ type: "start" }));
     await expect.poll(() => log.lines.some((l) => l.includes("socket-dispatch-failed"))).toBe(true);
@@ -105,8 +116,68 @@ describe("server", () => {
   });
 
   it("refuses a WebSocket from a page of another origin", async () => {
-    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws`, { origin: "http://evil.example" });
-    const err = await new Promise<Error>((resolve) => ws.once("error", resolve));
-    expect(err.message).toMatch(/401|403|Unexpected server response/);
+    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws`, withToken(), { origin: "http://evil.example" });
+    expect(await outcome(ws)).toBe(403);
+  });
+
+  // Issue 15 problem 4: any local process without an Origin header got the attended view.
+  it("refuses a local client without this run's token, or with another one, before sending any view", async () => {
+    const before = core.received.length;
+    for (const offered of [null, "cd".repeat(32), TOKEN.slice(0, -1), ""]) {
+      const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws`, withToken(offered));
+      let views = 0;
+      ws.on("message", () => views++);
+      expect(await outcome(ws), `token ${String(offered)}`).toBe(401);
+      expect(views).toBe(0);
+    }
+    const bare = new WebSocket(`ws://127.0.0.1:${server.port}/ws`);
+    expect(await outcome(bare)).toBe(401);
+    expect(core.received.length).toBe(before);
+  });
+
+  it("caps concurrent sockets and closes idle ones", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "mynaguard-ui-"));
+    const own = await startServer({ core, uiDir: dir, host: "127.0.0.1", port: 0, log, token: TOKEN, limits: { maxSockets: 3, idleMs: 400 } });
+    try {
+      const open: WebSocket[] = [];
+      for (let i = 0; i < 3; i++) {
+        const ws = new WebSocket(`ws://127.0.0.1:${own.port}/ws`, withToken(), { autoPong: false });
+        expect(await outcome(ws)).toBe("open");
+        open.push(ws);
+      }
+      expect(await outcome(new WebSocket(`ws://127.0.0.1:${own.port}/ws`, withToken()))).toBe(503);
+      // None of them answers pings (autoPong off) or sends: all are closed within about one idle period.
+      await Promise.all(open.map((ws) => new Promise((r) => (ws.readyState === ws.CLOSED ? r(null) : ws.once("close", r)))));
+      // A socket that answers pings (the ws default, like a browser) stays open across several periods.
+      const alive = new WebSocket(`ws://127.0.0.1:${own.port}/ws`, withToken());
+      expect(await outcome(alive)).toBe("open");
+      await new Promise((r) => setTimeout(r, 1200));
+      expect(alive.readyState).toBe(alive.OPEN);
+      alive.close();
+    } finally {
+      await own.close();
+    }
+  });
+
+  // Issue 15 problem 5: one log line per invalid frame, unthrottled.
+  it("logs at most a few dozen lines for 10,000 invalid frames, and reports the count", async () => {
+    const own = memoryLogger();
+    const dir = await mkdtemp(path.join(tmpdir(), "mynaguard-ui-"));
+    const flooded = await startServer({ core, uiDir: dir, host: "127.0.0.1", port: 0, log: own, token: TOKEN });
+    const ws = new WebSocket(`ws://127.0.0.1:${flooded.port}/ws`, withToken());
+    expect(await outcome(ws)).toBe("open");
+    for (let i = 0; i < 10_000; i++) ws.send(i % 2 ? "{not json" : JSON.stringify({ type: "format-disk", n: i }));
+    // A valid message after the flood arrives, so every bad frame before it has been handled.
+    const before = core.received.length;
+    ws.send(JSON.stringify({ type: "start" }));
+    await expect.poll(() => core.received.length, { timeout: 20_000 }).toBe(before + 1);
+    ws.close();
+    await flooded.close(); // closes the window: the count is reported
+    const lines = own.lines.length;
+    console.log(`10,000 invalid frames → ${lines} log lines`);
+    expect(lines).toBeLessThanOrEqual(36);
+    expect(own.lines.filter((l) => l.includes('"event":"socket-frame-dropped"')).length).toBe(5);
+    const summary = own.lines.find((l) => l.includes("client-noise-suppressed"));
+    expect(summary).toContain('"suppressed":9995');
   });
 });

@@ -1,5 +1,5 @@
 import type { ClientMessage, DemoPanelState } from "../../../src/protocol";
-import type { T } from "../i18n";
+import { isMessageKey, type T } from "../i18n";
 import { Lamps } from "./Lamps";
 
 interface Props {
@@ -14,7 +14,13 @@ interface Props {
  * virtual cards and to see the simulated status lights. Closed, it is a single header button.
  */
 export function DemoPanel({ demo, t, send, onClose }: Props) {
-  const placed = demo.cards.find((c) => c.id === demo.placed);
+  // The deck's own labels are one language; the built-in deck's cards are described in the UI's.
+  const label = (c: { id: string; label: string }) => {
+    const key = `demoCard.${c.id}`;
+    return isMessageKey(key) ? t(key) : c.label;
+  };
+  const placedCard = demo.cards.find((c) => c.id === demo.placed);
+  const placed = placedCard ? { label: label(placedCard) } : undefined;
   return (
     <aside class="demo" aria-label={t("demo.title")} data-testid="demo-panel">
       <div class="demo-head">
@@ -37,7 +43,7 @@ export function DemoPanel({ demo, t, send, onClose }: Props) {
             data-card={c.id}
             onClick={() => send({ type: "demo-place-card", cardId: c.id })}
           >
-            {c.label}
+            {label(c)}
           </button>
         ))}
       </div>

@@ -6,11 +6,12 @@ type Lamp = "green" | "amber" | "red";
 /** Which lamps each pattern lights (steady; blinking is the LED driver's business). */
 export const LIT: Readonly<Record<LedPattern, readonly Lamp[]>> = {
   off: [],
-  ready: ["green"],
+  ready: [],
   busy: ["amber"],
   pass: ["green"],
   fail: ["red"],
-  refer: ["amber", "red"],
+  refer: ["amber"],
+  "card-left": ["amber", "red"],
   "out-of-service": ["red"],
 };
 

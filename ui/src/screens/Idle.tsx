@@ -3,7 +3,7 @@ import { Picture } from "../components/Picture";
 import cardOnReader from "../assets/card-on-reader.svg";
 import type { ScreenProps } from "./types";
 
-export function Idle({ t, send }: ScreenProps<"idle">) {
+export function Idle({ screen, t, send }: ScreenProps<"idle">) {
   return (
     <section class="screen screen-idle" data-screen="idle" aria-labelledby="idle-title">
       <div class="split">
@@ -11,7 +11,7 @@ export function Idle({ t, send }: ScreenProps<"idle">) {
         <div class="stack">
           <h1 id="idle-title">{t("idle.title")}</h1>
           <p class="lead">{t("idle.body")}</p>
-          <BigButton kind="primary" class="btn-huge" onPress={() => send({ type: "start" })} testId="start">
+          <BigButton kind="primary" class="btn-huge btn-start" onPress={() => send({ type: "start" })} testId="start">
             {t("idle.start")}
           </BigButton>
           <p class="note">{t("idle.privacy")}</p>
@@ -21,6 +21,11 @@ export function Idle({ t, send }: ScreenProps<"idle">) {
         <BigButton kind="quiet" onPress={() => send({ type: "staff-open" })} testId="staff-open">
           {t("idle.staff")}
         </BigButton>
+        {screen.staffCall ? (
+          <span class="staff-called" data-testid="staff-called" role="status">
+            {t("idle.staffCalled")}
+          </span>
+        ) : null}
       </div>
     </section>
   );

@@ -25,6 +25,31 @@ function lengthOf(field: EntryField, draft: EntryPrefill): number {
 
 const shown = (c: EntryChoice, draft: EntryPrefill): boolean => !c.when || draft[c.when.field] === c.when.is;
 
+/** The entry as first shown: every visible choice without a value takes its default (e.g. the era
+ *  most customers at the age limit were born in). */
+function withDefaults(schema: AccessKeySchema, prefill: EntryPrefill): EntryPrefill {
+  const out: EntryPrefill = { ...prefill };
+  for (const c of schema.choices) if (c.default !== undefined && out[c.id] === undefined && shown(c, out)) out[c.id] = c.default;
+  return out;
+}
+
+/**
+ * The boxes a problem names, and its group: "field:code" names a field, a group ("birth:not-a-date" →
+ * the three birth boxes) or a choice (the boxes it tags or sizes). "missing" while typing is not a
+ * wrong value: nothing is outlined for it.
+ */
+function problemFields(schema: AccessKeySchema, problem: string | null): { fields: readonly EntryField[]; group: string | null } {
+  if (problem === null || !problem.includes(":") || problem.endsWith(":missing")) return { fields: [], group: null };
+  const name = problem.slice(0, problem.indexOf(":"));
+  for (const g of schema.groups) {
+    if (g.id === name) return { fields: g.fields, group: g.id };
+    const f = g.fields.find((x) => x.id === name);
+    if (f) return { fields: [f], group: g.id };
+    if (g.fields.some((x) => x.tag === name || (typeof x.length !== "number" && x.length.by === name))) return { fields: g.fields, group: g.id };
+  }
+  return { fields: [], group: null };
+}
+
 /**
  * The entry after `choice` is set to `option`: choices that depend on it appear (with their default)
  * or go, and fields whose length it decides are emptied.
@@ -54,7 +79,7 @@ export function ManualEntry({ screen, t, send }: ScreenProps<"manual-entry">) {
   const fields = schema.groups.flatMap((g) => g.fields);
   const first = fields[0];
   const last = fields.at(-1);
-  const [draft, setDraft] = useState<EntryPrefill>(() => ({ ...screen.prefill }));
+  const [draft, setDraft] = useState<EntryPrefill>(() => withDefaults(schema, screen.prefill));
   const [activeId, setActiveId] = useState<string>(() => (fields.find((f) => (screen.prefill[f.id] ?? "") === "") ?? first)?.id ?? "");
   const active = fields.find((f) => f.id === activeId) ?? first;
   const groupOf = (f: EntryField | undefined) => schema.groups.find((g) => f !== undefined && g.fields.includes(f))?.id ?? "";
@@ -79,9 +104,19 @@ export function ManualEntry({ screen, t, send }: ScreenProps<"manual-entry">) {
     update({ ...draft, [active.id]: nextValue });
     if (nextValue.length === max && active !== last) nextField();
   };
+  // Backspace in an empty box continues into the previous one, as on any keyboard.
   const onDelete = () => {
     if (!active) return;
-    update({ ...draft, [active.id]: (draft[active.id] ?? "").slice(0, -1) });
+    const value = draft[active.id] ?? "";
+    if (value !== "") {
+      update({ ...draft, [active.id]: value.slice(0, -1) });
+      return;
+    }
+    const prev = fields[fields.indexOf(active) - 1];
+    if (prev === undefined) return;
+    setActiveId(prev.id);
+    const prevValue = draft[prev.id] ?? "";
+    if (prevValue !== "") update({ ...draft, [prev.id]: prevValue.slice(0, -1) });
   };
   const onChoose = (choice: EntryChoice, option: string) => {
     const { next, reset } = choose(schema, draft, choice, option);
@@ -90,6 +125,13 @@ export function ManualEntry({ screen, t, send }: ScreenProps<"manual-entry">) {
   };
   const complete = fields.every((f) => (draft[f.id] ?? "").length === lengthOf(f, draft));
   const problemKey: MessageKey | null = screen.problem === null ? (complete ? "entry.ok" : null) : problemMessage(screen.problem);
+  const bad = problemFields(schema, screen.problem);
+  const problemText =
+    problemKey === null
+      ? ""
+      : screen.problem !== null && bad.group !== null
+        ? t("entry.problemIn", { field: text(t, `${cat}.field.${bad.group}`), message: t(problemKey) })
+        : t(problemKey);
   const optionLabel = (c: EntryChoice, option: string) => text(t, `${c.labels ?? `${cat}.choice.${c.id}`}.${option}`);
 
   const box = (field: EntryField, label: string) => {
@@ -98,10 +140,11 @@ export function ManualEntry({ screen, t, send }: ScreenProps<"manual-entry">) {
     return (
       <button
         type="button"
-        class={field === active ? "digits digits-active" : "digits"}
+        class={["digits", field === active ? "digits-active" : "", bad.fields.includes(field) ? "digits-bad" : ""].join(" ").trim()}
         style={{ "--len": max }}
         aria-label={label}
         aria-pressed={field === active}
+        aria-invalid={bad.fields.includes(field) ? true : undefined}
         data-field={field.id}
         onClick={() => setActiveId(field.id)}
       >
@@ -119,9 +162,14 @@ export function ManualEntry({ screen, t, send }: ScreenProps<"manual-entry">) {
   const picture = schema.picture ? PICTURES[schema.picture] : null;
   return (
     <section class="screen screen-entry" data-screen="manual-entry" data-document={screen.document.kind} aria-labelledby="entry-title">
-      <h1 id="entry-title" class="entry-title">
-        {text(t, `${cat}.title`)}
-      </h1>
+      <div class="entry-head">
+        <h1 id="entry-title" class="entry-title">
+          {text(t, `${cat}.title`)}
+        </h1>
+        <p class="entry-why" data-why={screen.why}>
+          {t(`entry.why.${screen.why}`)}
+        </p>
+      </div>
       <div class="entry">
         <div class="entry-side">
           {picture ? <Picture svg={picture} label={text(t, `${cat}.picture`)} class="pic-card" active={groupOf(active)} /> : null}
@@ -156,7 +204,7 @@ export function ManualEntry({ screen, t, send }: ScreenProps<"manual-entry">) {
             );
           })}
           <p class={screen.problem ? "problem problem-bad" : "problem"} role="status" data-problem={screen.problem ?? ""}>
-            {problemKey ? t(problemKey) : ""}
+            {problemText}
           </p>
         </div>
         <div class="entry-pad">

@@ -1,13 +1,53 @@
-import type { AttendedChipData, Lang } from "../../../src/protocol";
+import type { AttendedChipData, Lang, Screen } from "../../../src/protocol";
 import { BigButton } from "../components/BigButton";
 import { PngCanvas } from "../components/PngCanvas";
 import { ResultIcon } from "../components/ResultIcon";
 import { isMessageKey, type T } from "../i18n";
 import type { ScreenProps } from "./types";
 
+type ResultScreen = Extract<Screen, { name: "result" }>;
+
+/**
+ * The headline states the rule (「20歳以上です」/「20歳未満です」), so a bartender can read the answer from
+ * across the room; a referral and each way a session can end have their own headline.
+ */
+export function headlineOf(screen: ResultScreen, t: T): string {
+  const age = { age: screen.minimumAge };
+  switch (screen.outcome) {
+    case "pass":
+      return t("verdict.pass", age);
+    case "fail":
+      return screen.reason === "under-age"
+        ? t("verdict.under-age", age)
+        : screen.reason === "card-expired"
+          ? t("verdict.card-expired")
+          : t("verdict.fail");
+    case "refer":
+      return t("verdict.refer");
+    case "abandoned":
+      return screen.reason === "timeout"
+        ? t("verdict.timeout")
+        : screen.reason === "customer-cancelled"
+          ? t("verdict.cancelled")
+          : screen.reason === "card-removed"
+            ? t("verdict.card-removed")
+            : t("verdict.abandoned");
+  }
+}
+
+/** A line under the headline only where it adds something the headline does not say. */
+function reasonLine(screen: ResultScreen, t: T): string | null {
+  const r = screen.reason;
+  if (r === null || r === "under-age" || r === "card-expired" || r === "customer-cancelled") return null;
+  if (screen.attended) return t(`staffReason.${r}`);
+  return t(`reason.${r}`);
+}
+
 /** Colour, icon and words together: the verdict reads at a glance and without colour vision. */
 export function Result({ screen, t, send, lang }: ScreenProps<"result"> & { lang: Lang }) {
-  const { outcome, reason, attended } = screen;
+  const { outcome, attended } = screen;
+  const headline = headlineOf(screen, t);
+  const reason = reasonLine(screen, t);
   const done = (
     <BigButton kind="primary" onPress={() => send({ type: "confirm" })} testId="done">
       {t("result.done")}
@@ -19,9 +59,9 @@ export function Result({ screen, t, send, lang }: ScreenProps<"result"> & { lang
         <div class="verdict-row">
           <div class={`verdict verdict-${outcome}`}>
             <ResultIcon outcome={outcome} />
-            <h1 id="result-title">{t(`outcome.${outcome}`)}</h1>
+            <h1 id="result-title">{headline}</h1>
           </div>
-          {reason ? <p class="reason">{t(`reason.${reason}`)}</p> : null}
+          {reason ? <p class="reason">{reason}</p> : null}
           {done}
         </div>
         <ChipData data={attended} t={t} lang={lang} />
@@ -29,13 +69,21 @@ export function Result({ screen, t, send, lang }: ScreenProps<"result"> & { lang
     );
   }
   return (
-    <section class={`screen screen-center outcome-${outcome}`} data-screen="result" data-outcome={outcome} aria-labelledby="result-title">
-      <div class={`verdict verdict-big verdict-${outcome}`}>
+    <section class={`screen screen-center screen-result outcome-${outcome}`} data-screen="result" data-outcome={outcome} aria-labelledby="result-title">
+      <div class={`verdict verdict-big verdict-${outcome}`} data-testid="verdict">
         <ResultIcon outcome={outcome} />
-        <h1 id="result-title">{t(`outcome.${outcome}`)}</h1>
+        <h1 id="result-title">{headline}</h1>
       </div>
-      {reason && outcome !== "pass" ? <p class="reason">{t(`reason.${reason}`)}</p> : null}
-      <p class="lead">{t(`result.${outcome}.body`)}</p>
+      {reason ? <p class="reason">{reason}</p> : null}
+      {screen.advice ? (
+        <p class="advice" data-advice={screen.advice}>
+          {t(`advice.${screen.advice}`)}
+        </p>
+      ) : null}
+      <p class="lead">
+        {t(`result.${outcome}.body`)}
+        {screen.cardOn ? <strong class="take-card"> {t("result.takeCard")}</strong> : null}
+      </p>
       {done}
     </section>
   );

@@ -1,16 +1,35 @@
-import type { LedPattern, Outcome, ReasonCode } from "../../../src/protocol";
+import type { Lang, LedPattern, Outcome, ReasonCode, RecentSession } from "../../../src/protocol";
 import { BigButton } from "../components/BigButton";
 import { Lamps } from "../components/Lamps";
-import { LANGS, LANG_NAMES, LANG_TAGS } from "../i18n";
+import { LANGS, LANG_NAMES, LANG_TAGS, type T } from "../i18n";
 import type { ScreenProps } from "./types";
 
 const OUTCOMES: readonly Outcome[] = ["pass", "fail", "refer", "abandoned"];
-const PATTERNS: readonly LedPattern[] = ["ready", "busy", "pass", "fail", "refer", "out-of-service", "off"];
+const PATTERNS: readonly LedPattern[] = ["ready", "busy", "pass", "fail", "refer", "card-left", "out-of-service", "off"];
 /** At most this many reasons are listed (largest first), so the screen never scrolls. */
-const MAX_REASONS = 5;
+const MAX_REASONS = 3;
+/** Recent sessions listed (newest first), so the screen never scrolls at 800×480. */
+const RECENT_SHOWN = 3;
+
+/** Shop time (Japan), hours and minutes: no date, nothing personal. */
+function clock(ms: number, lang: Lang): string {
+  return new Intl.DateTimeFormat(LANG_TAGS[lang], { hour: "2-digit", minute: "2-digit", hour12: false, timeZone: "Asia/Tokyo" }).format(ms);
+}
+
+function RecentRow({ r, t, lang }: { r: RecentSession; t: T; lang: Lang }) {
+  return (
+    <li class={`recent recent-${r.outcome}`} data-outcome={r.outcome} data-reason={r.reason ?? ""}>
+      <span class="recent-time">{clock(r.at, lang)}</span>
+      <span class="recent-what">
+        <strong>{t(`count.${r.outcome}`)}</strong> {r.reason ? t(`staffReason.${r.reason}`) : null}
+      </span>
+      {r.reason ? <span class="recent-action">{t(`staffAction.${r.reason}`)}</span> : null}
+    </li>
+  );
+}
 
 /** Status and counts for the shop owner: never any personal data. */
-export function Staff({ screen, view, t, send }: ScreenProps<"staff">) {
+export function Staff({ screen, view, t, send, lang }: ScreenProps<"staff"> & { lang: Lang }) {
   const s = screen.staff;
   const reasons = (Object.entries(s.today.byReason) as [ReasonCode, number][])
     .filter(([, n]) => n > 0)
@@ -47,6 +66,31 @@ export function Staff({ screen, view, t, send }: ScreenProps<"staff">) {
         </BigButton>
       </div>
       <div class="staff-col">
+        {s.staffCall ? (
+          <div class="staff-call" role="alert" data-testid="staff-call" data-reason={s.staffCall.reason ?? ""}>
+            <strong>
+              {t("staff.call")} · {t("staff.callSince", { time: clock(s.staffCall.since, lang) })}
+            </strong>
+            {s.staffCall.reason ? (
+              <span>
+                {t(`staffReason.${s.staffCall.reason}`)} — {t(`staffAction.${s.staffCall.reason}`)}
+              </span>
+            ) : null}
+            <BigButton kind="primary" onPress={() => send({ type: "staff-acknowledge" })} testId="staff-acknowledge">
+              {t("staff.acknowledge")}
+            </BigButton>
+          </div>
+        ) : null}
+        <h2>{t("staff.recent")}</h2>
+        {s.recent.length === 0 ? (
+          <p class="note">{t("staff.noRecent")}</p>
+        ) : (
+          <ul class="recents" data-testid="staff-recent">
+            {s.recent.slice(0, RECENT_SHOWN).map((r) => (
+              <RecentRow key={`${r.at}-${r.outcome}`} r={r} t={t} lang={lang} />
+            ))}
+          </ul>
+        )}
         <h2>{t("staff.today")}</h2>
         <div class="counts">
           {OUTCOMES.map((o) => (
@@ -56,6 +100,8 @@ export function Staff({ screen, view, t, send }: ScreenProps<"staff">) {
             </div>
           ))}
         </div>
+      </div>
+      <div class="staff-col">
         <h2>{t("staff.reasons")}</h2>
         {reasons.length === 0 ? (
           <p class="note">{t("staff.noReasons")}</p>
@@ -63,13 +109,11 @@ export function Staff({ screen, view, t, send }: ScreenProps<"staff">) {
           <ul class="reasons">
             {reasons.map(([r, n]) => (
               <li key={r} data-reason={r}>
-                <span class="reason-code">{r}</span> <strong>{n}</strong>
+                <span>{t(`staffReason.${r}`)}</span> <strong>{n}</strong>
               </li>
             ))}
           </ul>
         )}
-      </div>
-      <div class="staff-col">
         <h2>{t("staff.ledTest")}</h2>
         <div class="grid-buttons">
           {PATTERNS.map((p) => (

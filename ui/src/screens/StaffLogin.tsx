@@ -12,13 +12,18 @@ export function StaffLogin({ screen, t, send }: ScreenProps<"staff-login">) {
     send({ type: "staff-login", pin });
     setPin("");
   };
-  const locked = screen.problem === "locked";
+  const locked = screen.problem === "locked" || screen.problem === "no-pin-set";
   return (
     <section class="screen screen-staff-login" data-screen="staff-login" aria-labelledby="staff-login-title">
       <div class="split">
         <div class="stack">
           <h1 id="staff-login-title">{t("staffLogin.title")}</h1>
           <p class="lead">{t("staffLogin.body")}</p>
+          {screen.pin === "demo" ? (
+            <p class="hint" data-testid="demo-pin">
+              {t("staffLogin.demoPin")}
+            </p>
+          ) : null}
           <p class="pin-dots" aria-live="polite" aria-label={t("staffLogin.entered", { n: pin.length })} data-testid="pin-dots">
             {"●".repeat(pin.length).padEnd(4, "○")}
           </p>

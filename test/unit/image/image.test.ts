@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { greyToRgb, padGrey, purge, toGrey, type RgbImage } from "../../../src/face/image";
+import { greyToRgb, padGrey, purge, toGrey, type RgbImage } from "../../../src/image/image";
 
 describe("image helpers", () => {
   it("converts RGB to BT.601 luma", () => {

@@ -1,16 +1,89 @@
 /**
- * Grey-scale image primitives for the card-face pipeline. Pure: plain typed arrays, no I/O.
- * Every buffer created here belongs to the caller, who zeroes it (`wipeGray`) when done.
+ * Pixels in memory for the card face and the face: ONE grey image type (`GreyImage`), RGB for colour
+ * camera frames and files, and the pure operations on them (no I/O). Decoding is in decode.ts, PNG
+ * output in png.ts.
+ *
+ * Contract: every image is personal data (a card face, a face). It lives only in these typed arrays;
+ * every buffer created here belongs to the caller, who zeroes it (`purge` / `wipeGray`) when done.
  */
 
-export interface Gray {
+/** 8-bit greyscale, row-major, one byte per pixel. `kind` tells it from an RgbImage where both can
+ *  occur (the face engine); card-face code may leave it out. */
+export interface GreyImage {
+  readonly kind?: "grey";
   readonly width: number;
   readonly height: number;
   readonly data: Uint8Array;
 }
 
-export function wipeGray(g: Gray): void {
+/** The card-face code's name for {@link GreyImage} (the same type). */
+export type Gray = GreyImage;
+
+/** 8-bit RGB, row-major, three bytes per pixel (camera frames, JPEG/PNG files). */
+export interface RgbImage {
+  readonly kind: "rgb";
+  readonly width: number;
+  readonly height: number;
+  readonly data: Uint8Array;
+}
+
+export type Image = GreyImage | RgbImage;
+
+/** Face box in pixels of the image it was found in. */
+export interface Box {
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+}
+
+/** Zero the pixels. Call on every image, frame and copy as soon as it is no longer needed. */
+export function purge(img: Image | null | undefined): void {
+  img?.data.fill(0);
+}
+
+export function wipeGray(g: GreyImage): void {
   g.data.fill(0);
+}
+
+/**
+ * Greyscale by ITU-R BT.601 luma (0.299 R + 0.587 G + 0.114 B), in integer arithmetic. The live frame
+ * goes through this before embedding so that it is in the same domain as the monochrome chip photo.
+ * A grey input is returned as a copy, so the caller may purge input and output independently.
+ */
+export function toGrey(img: Image): GreyImage {
+  if (img.kind !== "rgb") return { kind: "grey", width: img.width, height: img.height, data: img.data.slice() };
+  const n = img.width * img.height;
+  const out = new Uint8Array(n);
+  const src = img.data;
+  for (let i = 0, j = 0; i < n; i++, j += 3) {
+    out[i] = ((src[j] ?? 0) * 19595 + (src[j + 1] ?? 0) * 38470 + (src[j + 2] ?? 0) * 7471 + 32768) >>> 16;
+  }
+  return { kind: "grey", width: img.width, height: img.height, data: out };
+}
+
+/** Three equal channels from a grey image (the detector and embedder take RGB input). */
+export function greyToRgb(img: GreyImage): RgbImage {
+  const n = img.width * img.height;
+  const out = new Uint8Array(n * 3);
+  for (let i = 0, j = 0; i < n; i++, j += 3) {
+    const v = img.data[i] ?? 0;
+    out[j] = v;
+    out[j + 1] = v;
+    out[j + 2] = v;
+  }
+  return { kind: "rgb", width: img.width, height: img.height, data: out };
+}
+
+/** Grey image padded with a uniform border of `pad` pixels of value `fill` on every side. */
+export function padGrey(img: GreyImage, pad: number, fill: number): GreyImage {
+  const w = img.width + 2 * pad;
+  const h = img.height + 2 * pad;
+  const out = new Uint8Array(w * h).fill(fill);
+  for (let y = 0; y < img.height; y++) {
+    out.set(img.data.subarray(y * img.width, (y + 1) * img.width), (y + pad) * w + pad);
+  }
+  return { kind: "grey", width: w, height: h, data: out };
 }
 
 /** RGBA → grey (Rec. 601 luma, integer arithmetic). */

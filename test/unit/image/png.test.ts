@@ -1,13 +1,13 @@
 import { PNG } from "pngjs";
 import { describe, expect, it } from "vitest";
-import { encodeGreyPng } from "../../../src/face/png";
+import { encodeGreyPng } from "../../../src/image/png";
 
 describe("encodeGreyPng", () => {
-  it("writes an 8-bit greyscale PNG whose pixels decode back to the input", () => {
+  it("writes an 8-bit greyscale PNG whose pixels decode back to the input", async () => {
     const w = 37;
     const h = 23;
     const data = new Uint8Array(w * h).map((_, i) => (i * 13) & 255);
-    const png = encodeGreyPng({ kind: "grey", width: w, height: h, data });
+    const png = await encodeGreyPng({ kind: "grey", width: w, height: h, data });
     expect(Array.from(png.subarray(0, 8))).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
     expect(png[25]).toBe(0); // IHDR colour type 0 = greyscale
     const back = PNG.sync.read(Buffer.from(png));
@@ -24,7 +24,7 @@ describe("chip photo to PNG", () => {
     const chip = new Uint8Array(readFileSync(new URL("../../fixtures/faces/chip-a.jp2", import.meta.url)));
     const decoded = await decoder.decode(chip);
     if (!decoded.ok) throw new Error(decoded.problem.kind);
-    const back = PNG.sync.read(Buffer.from(encodeGreyPng(decoded.image)));
+    const back = PNG.sync.read(Buffer.from(await encodeGreyPng(decoded.image)));
     expect([back.width, back.height]).toEqual([180, 224]);
     for (let i = 0; i < 180 * 224; i += 97) expect(back.data[i * 4]).toBe(decoded.image.data[i]);
   });
