@@ -28,6 +28,7 @@ import type { CameraPort, Frame } from "../src/camera/camera";
 import { deriveCodeB } from "../src/card/mynumber/code-b";
 import { readFrame } from "../src/cardfront/frame-read";
 import { readCardFront } from "../src/cardfront/read";
+import { warmCardFace } from "../src/compose/front";
 import { createTesseractOcr } from "../src/cardfront/tesseract";
 import { HELDOUT_FAMILY, type FamilyName } from "./cardface/families";
 import { generate, parseDifficulties, parseFamilies, readManifest, type ManifestEntry } from "./cardface/generate";
@@ -163,8 +164,10 @@ async function run(argv: string[]): Promise<Results> {
     console.log(`  ${g.frames} frames in ${g.seconds.toFixed(0)} s (${g.renders} renders, ${g.cacheHits} cached) = ${((60 * g.sessions * difficulties.length) / g.seconds).toFixed(0)} sessions/min`);
   }
 
+  // start as the daemon does before READY: engine, then the warm-up card (src/compose/front.ts)
   const startW = performance.now();
   const ocr = await createTesseractOcr();
+  await warmCardFace(ocr, path.resolve("src/compose"));
   const startMs = performance.now() - startW;
   const signal = new AbortController().signal;
   const results: Results = { warm: null, sets: {} };

@@ -26,6 +26,8 @@ const nodeCommon = {
 if (!uiOnly) {
   await rm(out, { recursive: true, force: true });
   await build({ ...nodeCommon, entryPoints: { daemon: "src/bin/daemon.ts" }, outdir: out, absWorkingDir: root });
+  // the fictional card the daemon reads at warm-up (src/compose/front.ts warmCardFace)
+  await cp(path.join(root, "src/compose/warmup-card.jpg"), path.join(out, "warmup-card.jpg"));
   // kioskctl is split into chunks: each command (and each device adapter) is a chunk loaded by its
   // dynamic import, so a command loads only the packages it uses. Chunks stay in dist/ itself so
   // `import.meta.dirname` is the same as in one bundle.

@@ -4,7 +4,7 @@
  * kill on abort (SIGTERM, then SIGKILL after 500 ms). Errors are CameraFailure with a typed reason.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { CameraFailure, type Frame } from "./camera";
+import { CameraFailure, type Frame, type FrameFormat } from "./camera";
 import { encodedSize } from "./image-size";
 import { MjpegSplitter } from "./mjpeg";
 
@@ -84,12 +84,73 @@ export async function captureJpeg(run: ToolRun, signal: AbortSignal): Promise<Fr
   return { width: size.width, height: size.height, format: "jpeg", data, capturedAt: run.now() };
 }
 
+/** Cuts a byte stream into frames (MJPEG at markers, raw formats by size). */
+interface Splitter {
+  push(chunk: Uint8Array): Uint8Array[];
+  wipe(): void;
+}
+
+/**
+ * Splits a stream of raw frames of a fixed size (rpicam `--codec yuv420`, v4l2 GREY/YUYV). Every
+ * buffer it drops is zeroed.
+ */
+export class FixedSizeSplitter implements Splitter {
+  #buf: Uint8Array;
+  #fill = 0;
+
+  constructor(readonly frameBytes: number) {
+    this.#buf = new Uint8Array(frameBytes);
+  }
+
+  push(chunk: Uint8Array): Uint8Array[] {
+    const out: Uint8Array[] = [];
+    let i = 0;
+    while (i < chunk.length) {
+      const n = Math.min(this.frameBytes - this.#fill, chunk.length - i);
+      this.#buf.set(chunk.subarray(i, i + n), this.#fill);
+      this.#fill += n;
+      i += n;
+      if (this.#fill === this.frameBytes) {
+        out.push(this.#buf);
+        this.#buf = new Uint8Array(this.frameBytes);
+        this.#fill = 0;
+      }
+    }
+    return out;
+  }
+
+  wipe(): void {
+    this.#buf.fill(0);
+    this.#fill = 0;
+  }
+}
+
+/** Raw frames: their format and size, fixed for the stream. */
+export interface RawStream {
+  readonly format: Exclude<FrameFormat, "jpeg" | "png">;
+  readonly width: number;
+  readonly height: number;
+  readonly frameBytes: number;
+}
+
 /** Run the tool as an MJPEG stream; yield its newest frames until the signal aborts or the consumer
  *  stops. No frame within `timeoutMs` → CameraFailure timeout. At most 3 frames are queued. */
-export async function* streamJpegs(run: ToolRun, signal: AbortSignal): AsyncIterable<Frame> {
+export function streamJpegs(run: ToolRun, signal: AbortSignal): AsyncIterable<Frame> {
+  return streamFrames(run, new MjpegSplitter(MAX_FRAME_BYTES), (data) => {
+    const size = encodedSize(data);
+    return size ? { width: size.width, height: size.height, format: "jpeg", data, capturedAt: run.now() } : null;
+  }, signal);
+}
+
+/** Run the tool as a stream of raw frames of one fixed size (same bounds as streamJpegs). */
+export function streamRaw(run: ToolRun, raw: RawStream, signal: AbortSignal): AsyncIterable<Frame> {
+  if (!(raw.frameBytes > 0 && raw.frameBytes <= MAX_FRAME_BYTES)) throw new CameraFailure({ kind: "capture-failed", detail: "bad raw frame size" });
+  return streamFrames(run, new FixedSizeSplitter(raw.frameBytes), (data) => ({ width: raw.width, height: raw.height, format: raw.format, data, capturedAt: run.now() }), signal);
+}
+
+async function* streamFrames(run: ToolRun, splitter: Splitter, toFrame: (data: Uint8Array) => Frame | null, signal: AbortSignal): AsyncIterable<Frame> {
   if (signal.aborted) throw new CameraFailure({ kind: "aborted" });
   const child = start(run);
-  const splitter = new MjpegSplitter(MAX_FRAME_BYTES);
   const queue: Uint8Array[] = [];
   const state: { ended: CameraFailure | null; wake: (() => void) | null } = { ended: null, wake: null };
   const poke = () => {
@@ -115,8 +176,9 @@ export async function* streamJpegs(run: ToolRun, signal: AbortSignal): AsyncIter
     while (!signal.aborted) {
       const next = queue.shift();
       if (next) {
-        const size = encodedSize(next);
-        if (size) yield { width: size.width, height: size.height, format: "jpeg", data: next, capturedAt: run.now() };
+        const frame = toFrame(next);
+        if (frame) yield frame;
+        else next.fill(0);
         continue;
       }
       if (state.ended) throw state.ended;

@@ -12,10 +12,15 @@
  *   aborted signal kills the child (capture-process.ts).
  * - Flags verified in rpicam-apps `core/still_options.hpp` (ecosystem.md §1.3): `-n` no preview,
  *   `--immediate`, `-e jpg`, `--camera N`, `--codec mjpeg`, `-t 0` run until killed.
+ * - Greyscale where it helps: the document role streams `--codec yuv420` (raw I420, one frame =
+ *   w·h·3/2 bytes) and the card-face pipeline keeps the Y plane, so no JPEG is encoded on the Pi
+ *   nor decoded by us. Width and height default to 1024 × 768, multiples of 64, so rows carry no
+ *   padding (libcamera aligns YUV420 strides; second-hand from rpicam-apps' docs, not measured on a
+ *   Pi here). The face role keeps MJPEG (colour, for the face detector); stills stay JPEG.
  */
 import { execFile, type ChildProcess } from "node:child_process";
 import { CameraFailure, throwIfAborted, type CameraPort, type CameraRole, type CameraStatus, type Frame } from "./camera";
-import { captureJpeg, kill, streamJpegs, type ToolRun } from "./capture-process";
+import { captureJpeg, kill, streamJpegs, streamRaw, type ToolRun } from "./capture-process";
 
 export { MjpegSplitter } from "./mjpeg";
 
@@ -26,6 +31,8 @@ export interface RpicamOptions {
   readonly height?: number;
   readonly timeoutMs?: number;
   readonly framerate?: number;
+  /** Stream format: "yuv420" (default for the document role) or "mjpeg" (default for the face role). */
+  readonly stream?: "yuv420" | "mjpeg";
   /** Program names or paths (tests put fakes on PATH instead). */
   readonly stillBin?: string;
   readonly vidBin?: string;
@@ -89,7 +96,14 @@ class RpicamCamera implements CameraPort {
 
   async *frames(signal: AbortSignal): AsyncIterable<Frame> {
     this.#ready(signal);
-    yield* streamJpegs(this.#run(this.o.vidBin ?? "rpicam-vid", ["-t", "0", "--codec", "mjpeg", "--framerate", String(this.o.framerate ?? 10), "-o", "-"]), signal);
+    const stream = this.o.stream ?? (this.role === "document" ? "yuv420" : "mjpeg");
+    const run = this.#run(this.o.vidBin ?? "rpicam-vid", ["-t", "0", "--codec", stream, "--framerate", String(this.o.framerate ?? 10), "-o", "-"]);
+    if (stream === "mjpeg") {
+      yield* streamJpegs(run, signal);
+      return;
+    }
+    const width = this.o.width ?? 1024, height = this.o.height ?? 768;
+    yield* streamRaw(run, { format: "yuv420", width, height, frameBytes: width * height + 2 * Math.ceil(width / 2) * Math.ceil(height / 2) }, signal);
   }
 
   close(): Promise<void> {

@@ -6,13 +6,36 @@
  * `--stream-mmap=3`, `--stream-skip=N` (the first frames of many UVC cameras are dark while auto
  * exposure settles), `--stream-count=N` (omitted = forever).
  *
+ * Greyscale where the camera offers it: at open the adapter lists the camera's formats
+ * (`--list-formats`); the document role then streams `GREY` (1 byte a pixel), else `YUYV` (the
+ * pipeline keeps the Y bytes), else `MJPG`; the face role streams `MJPG` (colour), stills are MJPG.
+ * Raw frames are cut by size (w·h or w·h·2), so the configured size must be one the camera offers
+ * (a driver that substitutes another size makes the frames unreadable: "bad-image", never a reading).
+ *
  * Not tried on a real USB camera here (none attached); tested against a fake `v4l2-ctl` on PATH.
  * Caveat: some UVC cameras send MJPEG without Huffman tables (AVI1); if libvips cannot decode those,
  * the card-face pipeline then answers "bad-image" (unsure), never a wrong reading.
  */
 import { execFile, type ChildProcess } from "node:child_process";
 import { CameraFailure, throwIfAborted, type CameraPort, type CameraRole, type CameraStatus, type Frame } from "./camera";
-import { captureJpeg, kill, streamJpegs, type ToolRun } from "./capture-process";
+import { captureJpeg, kill, streamJpegs, streamRaw, type ToolRun } from "./capture-process";
+
+/** Pixel formats this adapter can stream, in the order the document role prefers them. */
+export type V4l2PixelFormat = "GREY" | "YUYV" | "MJPG";
+
+/** The fourcc codes in `v4l2-ctl --list-formats` output ("[0]: 'YUYV' (YUYV 4:2:2)"). */
+export function listedFormats(output: string): string[] {
+  return [...output.matchAll(/\[\d+\]:\s*'([0-9A-Z ]{4})'/g)].map((m) => (m[1] ?? "").trim());
+}
+
+/** The stream format for a role: grey first for the card face, colour (MJPG) for the face. */
+export function chooseFormat(role: CameraRole, listed: readonly string[]): V4l2PixelFormat {
+  if (role === "document") {
+    if (listed.includes("GREY")) return "GREY";
+    if (listed.includes("YUYV")) return "YUYV";
+  }
+  return "MJPG";
+}
 
 export interface V4l2Options {
   readonly role: CameraRole;
@@ -24,19 +47,21 @@ export interface V4l2Options {
   /** Frames dropped before a still (auto exposure). Default 5. */
   readonly skip?: number;
   readonly bin?: string;
+  /** Force a stream format instead of choosing from the camera's list. */
+  readonly stream?: V4l2PixelFormat;
   readonly env?: NodeJS.ProcessEnv;
   readonly now?: () => number;
 }
 
 export async function openV4l2Camera(o: V4l2Options): Promise<CameraPort> {
-  const status = await new Promise<CameraStatus>((resolve) => {
-    if (!/^\/dev\/video\d+$/.test(o.device)) return resolve("missing");
-    execFile(o.bin ?? "v4l2-ctl", ["-d", o.device, "--get-fmt-video"], { timeout: o.timeoutMs ?? 5000, env: o.env ?? process.env }, (err) => {
+  const { status, formats } = await new Promise<{ status: CameraStatus; formats: string[] }>((resolve) => {
+    if (!/^\/dev\/video\d+$/.test(o.device)) return resolve({ status: "missing", formats: [] });
+    execFile(o.bin ?? "v4l2-ctl", ["-d", o.device, "--list-formats"], { timeout: o.timeoutMs ?? 5000, env: o.env ?? process.env }, (err, stdout) => {
       // ENOENT: v4l-utils not installed; any other failure: no such capture device.
-      resolve(err ? "missing" : "ok");
+      resolve(err ? { status: "missing", formats: [] } : { status: "ok", formats: listedFormats(stdout) });
     });
   });
-  return new V4l2Camera(o, status);
+  return new V4l2Camera(o, status, o.stream ?? chooseFormat(o.role, formats));
 }
 
 class V4l2Camera implements CameraPort {
@@ -47,6 +72,8 @@ class V4l2Camera implements CameraPort {
   constructor(
     private readonly o: V4l2Options,
     status: CameraStatus,
+    /** The format `frames()` streams. */
+    readonly streamFormat: V4l2PixelFormat,
   ) {
     this.role = o.role;
     this.#status = status;
@@ -56,8 +83,8 @@ class V4l2Camera implements CameraPort {
     return this.#status;
   }
 
-  #run(extra: string[]): ToolRun {
-    const fmt = `--set-fmt-video=width=${this.o.width ?? 1024},height=${this.o.height ?? 768},pixelformat=MJPG`;
+  #run(extra: string[], pixelformat: V4l2PixelFormat = "MJPG"): ToolRun {
+    const fmt = `--set-fmt-video=width=${this.o.width ?? 1024},height=${this.o.height ?? 768},pixelformat=${pixelformat}`;
     return {
       bin: this.o.bin ?? "v4l2-ctl",
       args: ["-d", this.o.device, fmt, "--stream-mmap=3", ...extra, "--stream-to=-"],
@@ -80,7 +107,14 @@ class V4l2Camera implements CameraPort {
 
   async *frames(signal: AbortSignal): AsyncIterable<Frame> {
     this.#ready(signal);
-    yield* streamJpegs(this.#run(["--stream-skip=2"]), signal);
+    const f = this.streamFormat;
+    const run = this.#run(["--stream-skip=2"], f);
+    if (f === "MJPG") {
+      yield* streamJpegs(run, signal);
+      return;
+    }
+    const width = this.o.width ?? 1024, height = this.o.height ?? 768;
+    yield* streamRaw(run, f === "GREY" ? { format: "gray", width, height, frameBytes: width * height } : { format: "yuyv", width, height, frameBytes: width * height * 2 }, signal);
   }
 
   close(): Promise<void> {

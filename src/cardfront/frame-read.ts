@@ -10,11 +10,13 @@
 import type { CalendarDate } from "../age/date";
 import type { Frame } from "../camera/camera";
 import { decodeFrame } from "../image/decode";
-import { parseBirthLine, parseExpiryLine, parseSecurityCode, type BirthField, type Parsed } from "./fields";
+import { compact, type BirthField } from "./fields";
+import { CROP_HEIGHT_RATIO, classifyDates, codeCandidates, cropBox, dateCandidates, decideCode, decideDates, tailLooksLikeField, type DateLine, type Found } from "./find";
 import { boxBlur, normalize, wipeGray, type Gray } from "../image/image";
-import { FRONT, boxPx, type BoxMm } from "./layout";
+import { analyseCard, rectifyCard, type Box, type TextLine } from "./lines";
+import { PX_PER_MM } from "./layout";
 import { locateCard } from "./locate";
-import type { LineKind, OcrPort } from "./ocr";
+import { OcrFailure, type LineKind, type OcrPort } from "./ocr";
 import { sampleBox, type Homography } from "./rectify";
 import { classifySide } from "./side";
 
@@ -36,19 +38,58 @@ interface CropSpec {
   readonly minConfidence: number;
 }
 
+/** Per frame at most: date-shaped lines considered, read in full; code-shaped lines considered,
+ *  read in full. */
+export const MAX_DATE_LINES = 6;
+export const MAX_DATE_READS = 4;
+export const MAX_CODE_LINES = 4;
+export const MAX_CODE_READS = 2;
+
 export type FrameReading =
   | { kind: "bad-image"; detail: string }
   | { kind: "no-card"; reason: "no-card" | "card-not-fully-visible" | "not-card-shaped" }
   | { kind: "side-unknown" }
   | { kind: "back-side-up" }
+  /** The OCR engine failed inside this frame (timeout, closed, engine error, aborted). */
+  | { kind: "ocr-failed"; reason: OcrFailure["reason"] }
   | {
       kind: "front";
-      birth: Parsed<BirthField>;
-      expiry: Parsed<CalendarDate>;
-      securityCode: Parsed<string>;
+      birth: Found<BirthField>;
+      expiry: Found<CalendarDate>;
+      securityCode: Found<string>;
     };
 
-export async function readFrame(deps: { ocr: OcrPort }, frame: Frame, today: CalendarDate, signal: AbortSignal): Promise<FrameReading> {
+/**
+ * Steps after the side is known: rectify the card once at 5 px/mm, find its lines and portrait
+ * (lines.ts), then read by content (find.ts):
+ *
+ * 1. Code-shaped lines near the portrait, nearest the prior first, until one reads as 4 digits
+ *    confidently (at most MAX_CODE_READS).
+ * 2. Date-shaped lines, nearest the layout prior first, one engine call each, until a birth and an
+ *    expiry are found (at most MAX_DATE_READS).
+ * 3. Every candidate line not read yet goes into ONE check call (a strip of crops side by side):
+ *    for a date-shaped line only its last ~2.5 glyphs (birth ends in 生, expiry in 有効: a line
+ *    whose tail shows neither is neither field); a code-shaped line whole. If the strip shows 日生
+ *    or 有効, every unread date line is read in full; if it shows 4 digits, every unread code line.
+ *    So a second birth line or a second code makes the field "found-twice" instead of being missed.
+ *
+ * Engine calls are the cost (≈ 20 ms each before any text, then about proportional to the width):
+ * a clean card takes three calls per frame, plus the check strip in the session's first frame.
+ */
+/**
+ * What the frames of one session share (readCardFront keeps one per session): the lines already
+ * checked in step 3. The card does not change between frames, so a line checked once (matched by
+ * position on the rectified card, within 2 mm) is not checked again.
+ */
+export interface FrameMemory {
+  readonly checked: Box[];
+}
+
+export function newFrameMemory(): FrameMemory {
+  return { checked: [] };
+}
+
+export async function readFrame(deps: { ocr: OcrPort }, frame: Frame, today: CalendarDate, signal: AbortSignal, memory: FrameMemory = newFrameMemory()): Promise<FrameReading> {
   const decoded = await decodeFrame(frame);
   if (!decoded.ok) return { kind: "bad-image", detail: decoded.detail };
   const g = decoded.image;
@@ -58,25 +99,54 @@ export async function readFrame(deps: { ocr: OcrPort }, frame: Frame, today: Cal
     const side = classifySide(g, loc.quad);
     if (side.side === "back") return { kind: "back-side-up" };
     if (side.side === "unknown") return { kind: "side-unknown" };
-    const birth = await line(deps.ocr, g, side.hm, FRONT.birth, CROPS.birth, "date", signal);
-    const expiry = await line(deps.ocr, g, side.hm, FRONT.expiry, CROPS.expiry, "date", signal);
-    const code = await line(deps.ocr, g, side.hm, FRONT.securityCode, CROPS.securityCode, "digits", signal);
-    return {
-      kind: "front",
-      birth: birth === null ? LOW : parseBirthLine(birth, today),
-      expiry: expiry === null ? LOW : parseExpiryLine(expiry),
-      securityCode: code === null ? LOW : parseSecurityCode(code),
+    const card = rectifyCard(g, side.hm);
+    const layout = analyseCard(card);
+    wipeGray(card);
+    const hm = side.hm;
+    const readDate = async (l: TextLine): Promise<DateLine[]> => {
+      const text = await line(deps.ocr, g, hm, cropBox(l), CROPS.birth, "date", signal);
+      return text === null ? [] : classifyDates(text, today);
     };
+    const readCode = (l: TextLine) => line(deps.ocr, g, hm, cropBox(l), CROPS.securityCode, "digits", signal);
+
+    const codeLines = codeCandidates(layout.lines, layout.portrait).slice(0, MAX_CODE_LINES);
+    const codes: (string | null)[] = [];
+    let nc = 0;
+    while (nc < Math.min(codeLines.length, MAX_CODE_READS) && !decideCode(codes).ok) {
+      const l = codeLines[nc++];
+      if (l) codes.push(await readCode(l));
+    }
+    const dateLines = dateCandidates(layout.lines, layout.portrait).slice(0, MAX_DATE_LINES);
+    const dates: DateLine[] = [];
+    let nd = 0;
+    while (nd < Math.min(dateLines.length, MAX_DATE_READS)) {
+      const found = decideDates(dates);
+      if (found.birth.ok && found.expiry.ok) break;
+      const l = dateLines[nd++];
+      if (l) dates.push(...(await readDate(l)));
+    }
+    const unchecked = (l: TextLine) => !memory.checked.some((c) => Math.abs(c.x - l.x) + Math.abs(c.x + c.w - l.x - l.w) <= 4 * PX_PER_MM && Math.abs(c.y - l.y) + Math.abs(c.y + c.h - l.y - l.h) <= 4 * PX_PER_MM);
+    const restDates = dateLines.slice(nd).filter(unchecked);
+    const restCodes = codeLines.slice(nc).filter(unchecked);
+    if (restDates.length + restCodes.length > 0) {
+      memory.checked.push(...restDates, ...restCodes);
+      const check = compact(await strip(deps.ocr, g, hm, [...restDates.map(tailBox), ...restCodes.map(cropBox)], signal));
+      if (restDates.length > 0 && tailLooksLikeField(check)) for (const l of restDates) dates.push(...(await readDate(l)));
+      if (restCodes.length > 0 && /\d{4}/u.test(check)) for (const l of restCodes) codes.push(await readCode(l));
+    }
+    const { birth, expiry } = decideDates(dates);
+    return { kind: "front", birth, expiry, securityCode: decideCode(codes) };
+  } catch (e) {
+    if (e instanceof OcrFailure) return { kind: "ocr-failed", reason: e.reason };
+    throw e;
   } finally {
     wipeGray(g);
   }
 }
 
-const LOW = { ok: false, reason: "low-confidence" } as const;
-
-/** OCR one box; null when the engine's confidence is below the field's minimum. */
-async function line(ocr: OcrPort, g: Gray, hm: Homography, box: BoxMm, spec: CropSpec, kind: LineKind, signal: AbortSignal): Promise<string | null> {
-  const raw = sampleBox(g, hm, boxPx(box), spec.scale);
+/** OCR one box (canonical pixels); null when the engine's confidence is below the field's minimum. */
+async function line(ocr: OcrPort, g: Gray, hm: Homography, box: Box, spec: CropSpec, kind: LineKind, signal: AbortSignal): Promise<string | null> {
+  const raw = sampleBox(g, hm, box, spec.scale);
   const smooth = spec.blur > 0 ? boxBlur(raw, spec.blur) : raw;
   const crop = normalize(smooth);
   wipeGray(raw);
@@ -87,4 +157,45 @@ async function line(ocr: OcrPort, g: Gray, hm: Homography, box: BoxMm, spec: Cro
   } finally {
     wipeGray(crop);
   }
+}
+
+/** Height of every crop in a check strip: a 3.2 mm line's crop at the date scale. */
+const STRIP_HEIGHT = Math.round(3.2 * CROP_HEIGHT_RATIO * PX_PER_MM * CROPS.birth.scale);
+
+/**
+ * Several boxes (canonical pixels) in ONE date-engine call: each scaled to STRIP_HEIGHT, blurred
+ * and contrast-stretched on its own, side by side with a blank of half a crop height between them.
+ * Only the whole text is used (as a trigger, see readFrame): which crop a word came from is not.
+ */
+async function strip(ocr: OcrPort, g: Gray, hm: Homography, boxes: readonly Box[], signal: AbortSignal): Promise<string> {
+  const height = STRIP_HEIGHT;
+  const pieces = boxes.map((b) => {
+    const raw = sampleBox(g, hm, b, height / b.h);
+    const smooth = boxBlur(raw, CROPS.birth.blur);
+    const n = normalize(smooth);
+    wipeGray(raw);
+    wipeGray(smooth);
+    return n;
+  });
+  const gap = Math.round(height / 2);
+  const width = pieces.reduce((w, p) => w + p.width + gap, gap);
+  const data = new Uint8Array(width * height).fill(255);
+  let x = gap;
+  for (const p of pieces) {
+    for (let y = 0; y < Math.min(height, p.height); y++) data.set(p.data.subarray(y * p.width, (y + 1) * p.width), y * width + x);
+    x += p.width + gap;
+    wipeGray(p);
+  }
+  const img = { width, height, data };
+  try {
+    return (await ocr.recognizeLine(img, "date", signal)).text;
+  } finally {
+    wipeGray(img);
+  }
+}
+
+/** The right end of a line: its last ~2.5 glyph heights (where 生 or 有効 would be), with margins. */
+function tailBox(l: TextLine): Box {
+  const w = Math.min(l.w, Math.round(2.5 * l.h));
+  return cropBox({ x: l.x + l.w - w, y: l.y, w, h: l.h });
 }

@@ -7,6 +7,8 @@
  *     | { kind: "unsure", prefill, reasons }    → manual entry, pre-filled with the fields all frames read alike
  *     | { kind: "back-side-up" }                → ask the customer to turn the card; nothing was OCR'd
  *
+ * Fields are found by content (find.ts); a field that any frame found twice with different values,
+ * or a date line that could have been either field, makes the session unsure (never a guess).
  * Agreement: each field needs 2 agreeing frames (3 when the birth date is Western-printed, because the
  * birthday rule cannot check those cards, see plausibility.ts) and two more votes than any rival value.
  * The result is "sure" only when the agreed fields also pass every plausibility rule. The wait is
@@ -17,7 +19,7 @@ import { CameraFailure, wipeFrame, type CameraPort } from "../camera/camera";
 import { deriveCodeB } from "../card/mynumber/code-b";
 import type { CodeB } from "../card/secret";
 import { birthKey, type BirthField, type CardFields } from "./fields";
-import { readFrame } from "./frame-read";
+import { newFrameMemory, readFrame } from "./frame-read";
 import { OcrFailure, type OcrPort } from "./ocr";
 import { checkCard, toPrefill, type EntryPrefill, type Problem } from "./plausibility";
 import { FieldVotes } from "./votes";
@@ -39,6 +41,9 @@ export type UnsureReason =
   | { kind: "side-unknown" }
   | { kind: "bad-image" }
   | { kind: "unreadable"; field: "birth" | "expiry" | "securityCode"; detail: string }
+  /** The field was found on two lines with different values, or a line could have been either date
+   *  field (find.ts). Sticky: once seen in a frame, the session is never sure of that field. */
+  | { kind: "ambiguous"; field: "birth" | "expiry" | "securityCode"; detail: "found-twice" | "either-field" }
   | { kind: "disagree"; field: "birth" | "expiry" | "securityCode" }
   | { kind: "implausible"; problem: Problem }
   | { kind: "camera"; detail: string }
@@ -53,6 +58,7 @@ export type CardFrontResult =
 export const AGREE = { era: 2, western: 3 } as const;
 
 /** `onFrame` (optional) hears the count of frames looked at so far, for the customer's progress line. */
+// eslint-disable-next-line max-lines-per-function -- the card-face recogniser is being rewritten (issue 12, ocr-read); split there
 export async function readCardFront(
   deps: CardFrontDeps,
   signal: AbortSignal,
@@ -70,6 +76,8 @@ export async function readCardFront(
   };
   const seen = new Map<string, UnsureReason>();
   const note = (r: UnsureReason) => seen.set(JSON.stringify(r), r);
+  const ambiguous = new Set<"birth" | "expiry" | "securityCode">();
+  const memory = newFrameMemory();
   let frames = 0;
   let lastProblems: Problem[] = [];
   try {
@@ -84,7 +92,7 @@ export async function readCardFront(
       }
       let reading;
       try {
-        reading = await readFrame(deps, frame, today, stop);
+        reading = await readFrame(deps, frame, today, stop, memory);
       } finally {
         wipeFrame(frame);
       }
@@ -100,15 +108,27 @@ export async function readCardFront(
         case "side-unknown":
           note({ kind: "side-unknown" });
           continue;
+        case "ocr-failed":
+          // A failed engine call costs this frame only; an abort ends the session.
+          if (reading.reason === "aborted") break;
+          note({ kind: "ocr", detail: reading.reason });
+          continue;
         case "front":
           break;
       }
+      if (reading.kind !== "front") break;
+      for (const f of ["birth", "expiry", "securityCode"] as const) {
+        const r = reading[f];
+        if (r.ok) continue;
+        if (r.reason === "found-twice" || r.reason === "either-field") {
+          ambiguous.add(f);
+          note({ kind: "ambiguous", field: f, detail: r.reason });
+        } else note({ kind: "unreadable", field: f, detail: r.reason });
+      }
       if (reading.birth.ok) votes.birth.add(reading.birth.value);
-      else note({ kind: "unreadable", field: "birth", detail: reading.birth.reason });
       if (reading.expiry.ok) votes.expiry.add(reading.expiry.value);
-      else note({ kind: "unreadable", field: "expiry", detail: reading.expiry.reason });
       if (reading.securityCode.ok) votes.securityCode.add(reading.securityCode.value);
-      else note({ kind: "unreadable", field: "securityCode", detail: reading.securityCode.reason });
+      if (ambiguous.size > 0) continue;
 
       const leadBirth = votes.birth.leading();
       const need = leadBirth?.calendar === "western" ? AGREE.western : AGREE.era;
@@ -143,10 +163,10 @@ export async function readCardFront(
   for (const f of ["birth", "expiry", "securityCode"] as const) if (votes[f].disagreement) note({ kind: "disagree", field: f });
   // Pre-fill only fields every frame read alike: a field the frames disagreed on is left for the
   // customer to type, so pressing "OK" on a pre-filled guess cannot spend a try.
-  const settled = <T>(v: FieldVotes<T>): T | undefined => (v.disagreement ? undefined : v.leading());
-  const birth = settled(votes.birth);
-  const expiryYear = settled(votes.expiry)?.year;
-  const securityCode = settled(votes.securityCode);
+  const settled = <T>(f: "birth" | "expiry" | "securityCode", v: FieldVotes<T>): T | undefined => (v.disagreement || ambiguous.has(f) ? undefined : v.leading());
+  const birth = settled("birth", votes.birth);
+  const expiryYear = settled("expiry", votes.expiry)?.year;
+  const securityCode = settled("securityCode", votes.securityCode);
   const prefill = toPrefill({
     ...(birth ? { birth } : {}),
     ...(expiryYear !== undefined ? { expiryYear } : {}),

@@ -4,10 +4,13 @@
  * or why not, and whether that frame alone is "sure" (all three fields read and plausible). With
  * `--session` the images are also fed, in order, as the frames of one session to readCardFront (the
  * kiosk's multi-frame rule) and the overall answer is printed. Values print as "[redacted]" unless
- * `--reveal`; the derived 照合番号B never prints.
+ * `--reveal`; with `--reveal` and a sure session, the agreed fields and the derived 照合番号B print too.
+ * An OCR failure inside a frame (e.g. a line that times out, `--line-timeout-ms`) is a reason for that
+ * frame ("ocr: timeout"), not a crash.
  *
- * Exit codes: 0 every image (or the session) sure, 1 some not sure, 2 usage, 3 an image unreadable,
- * 4 the OCR engine failed to start.
+ * Exit codes: 0 every image (or the session) sure, 1 some not sure (including OCR failures inside a
+ * frame), 2 usage, 3 an image unreadable, 4 the OCR engine failed to start, 5 crashed (an internal
+ * error: a bug, never a judgement about the card).
  */
 import { readFile } from "node:fs/promises";
 import { formatIsoDate, tokyoDate } from "../age/date";
@@ -19,11 +22,13 @@ import { readFrame, type FrameReading } from "../cardfront/frame-read";
 import type { OcrPort } from "../cardfront/ocr";
 import { checkCard } from "../cardfront/plausibility";
 import { readCardFront, type CardFrontResult } from "../cardfront/read";
-import type { Command } from "./command";
+import type { Command, CommandIo } from "./command";
+
+export const EXIT = { sure: 0, notSure: 1, usage: 2, badImage: 3, engine: 4, crashed: 5 } as const;
 
 export interface OcrCardImageJson {
   image: string;
-  side: "front" | "back" | "unknown" | "no-card" | "bad-image";
+  side: "front" | "back" | "unknown" | "no-card" | "bad-image" | "ocr-failed";
   fields: { birth: string | null; expiry: string | null; securityCode: string | null };
   sure: boolean;
   reasons: string[];
@@ -32,7 +37,13 @@ export interface OcrCardImageJson {
 
 export interface OcrCardJson {
   images: OcrCardImageJson[];
-  session?: { result: CardFrontResult["kind"]; reasons: string[] };
+  session?: {
+    result: CardFrontResult["kind"];
+    reasons: string[];
+    /** Only with --reveal and a sure result. */
+    fields?: { birth: string; expiry: string; securityCode: string };
+    codeB?: string;
+  };
 }
 
 function birthText(b: BirthField): string {
@@ -51,6 +62,8 @@ export function describeReading(image: string, r: FrameReading, reveal: boolean,
       return { ...base, side: "unknown", sure: false, reasons: ["side-unknown"] };
     case "back-side-up":
       return { ...base, side: "back", sure: false, reasons: ["back-side-up (not read)"] };
+    case "ocr-failed":
+      return { ...base, side: "ocr-failed", sure: false, reasons: [`ocr: ${r.reason}`] };
     case "front": {
       const reasons: string[] = [];
       if (!r.birth.ok) reasons.push(`birth: ${r.birth.reason}`);
@@ -82,73 +95,110 @@ export const ocrCardCommand: Command = {
     "Runs the card-face pipeline (find card, refuse a back side, rectify, OCR, plausibility) on each",
     "JPEG/PNG and prints per image the fields read, whether that frame is sure, and why not.",
     "--session  also treat the images as consecutive frames of one session (needs agreeing frames).",
-    "--reveal   print the values instead of [redacted]. The 照合番号B itself never prints.",
-    "Exit codes: 0 all sure, 1 some not sure, 2 usage, 3 an image unreadable, 4 OCR engine failed.",
+    "--reveal   print the values instead of [redacted]; with --session and a sure result, also the",
+    "           agreed fields and the 照合番号B derived from them.",
+    "--line-timeout-ms N  bound for one OCR engine call (default 3000); a timeout is a reason, not a crash.",
+    "Exit codes: 0 all sure, 1 some not sure, 2 usage, 3 an image unreadable, 4 OCR engine failed to",
+    "start, 5 crashed (internal error).",
   ].join("\n"),
   async run(args, io) {
-    const files: string[] = [];
-    let json = false, reveal = false, session = false;
-    for (const a of args) {
-      if (a === "--json") json = true;
-      else if (a === "--reveal") reveal = true;
-      else if (a === "--session") session = true;
-      else if (a.startsWith("--")) {
-        io.err(`kioskctl ocr-card: unknown option ${a}\n`);
-        return 2;
-      } else files.push(a);
-    }
-    if (files.length === 0) {
-      io.err("kioskctl ocr-card: give at least one image\n");
-      return 2;
-    }
-    const frames: Frame[] = [];
-    for (const f of files) {
-      try {
-        const data = new Uint8Array(await readFile(f));
-        const size = encodedSize(data);
-        if (!size) throw new Error("not a JPEG or PNG");
-        frames.push({ width: size.width, height: size.height, format: size.format, data, capturedAt: Date.now() });
-      } catch (e) {
-        io.err(`kioskctl ocr-card: ${f}: ${(e as Error).message}\n`);
-        return 3;
-      }
-    }
-    let ocr: OcrPort;
     try {
-      // The OCR engine (tesseract.js) is loaded only when there is an image to read, not for --help.
-      const { createTesseractOcr } = await import("../cardfront/tesseract");
-      ocr = await createTesseractOcr();
-    } catch {
-      io.err("kioskctl ocr-card: the OCR engine did not start (are @tesseract.js-data/jpn and /eng installed?)\n");
-      return 4;
+      return await run(args, io);
+    } catch (e) {
+      // Only the error's class: a message could carry what was read.
+      io.err(`kioskctl ocr-card: crashed (${e instanceof Error ? e.name : "unknown error"})\n`);
+      return EXIT.crashed;
     }
-    const today = tokyoDate(Date.now());
-    const signal = AbortSignal.timeout(60_000 + 5_000 * files.length);
-    const out: OcrCardJson = { images: [] };
-    try {
-      for (const [i, f] of frames.entries()) {
-        const t0 = performance.now();
-        const r = await readFrame({ ocr }, { ...f, data: f.data.slice() }, today, signal);
-        out.images.push(describeReading(files[i] ?? "", r, reveal, today, performance.now() - t0));
-      }
-      if (session) {
-        const r = await readCardFront({ camera: framesCamera(frames), ocr, clock: { now: () => Date.now() } }, signal, 60_000);
-        if (r.kind === "sure") r.code.wipe();
-        out.session = { result: r.kind, reasons: r.kind === "unsure" ? r.reasons.map((x) => JSON.stringify(x)) : [] };
-      }
-    } finally {
-      for (const f of frames) f.data.fill(0);
-      await ocr.close();
-    }
-    if (json) io.out(JSON.stringify(out) + "\n");
-    else {
-      for (const im of out.images) {
-        io.out(`${im.image}: ${im.side} ${im.sure ? "SURE" : "not sure"}${im.reasons.length ? ` (${im.reasons.join("; ")})` : ""} ${im.ms} ms\n`);
-        io.out(`  birth ${im.fields.birth ?? "-"}  expiry ${im.fields.expiry ?? "-"}  code ${im.fields.securityCode ?? "-"}\n`);
-      }
-      if (out.session) io.out(`session: ${out.session.result}${out.session.reasons.length ? ` (${out.session.reasons.join("; ")})` : ""}\n`);
-    }
-    const allSure = out.session ? out.session.result === "sure" : out.images.every((im) => im.sure);
-    return allSure ? 0 : 1;
   },
 };
+
+/** The images as frames, or the exit code after reporting the first one that cannot be read. */
+async function loadFrames(files: readonly string[], io: CommandIo): Promise<Frame[] | number> {
+  const frames: Frame[] = [];
+  for (const f of files) {
+    try {
+      const data = new Uint8Array(await readFile(f));
+      const size = encodedSize(data);
+      if (!size) throw new Error("not a JPEG or PNG");
+      frames.push({ width: size.width, height: size.height, format: size.format, data, capturedAt: Date.now() });
+    } catch (e) {
+      io.err(`kioskctl ocr-card: ${f}: ${(e as Error).message}\n`);
+      for (const fr of frames) fr.data.fill(0);
+      return EXIT.badImage;
+    }
+  }
+  return frames;
+}
+
+async function run(args: readonly string[], io: CommandIo): Promise<number> {
+  const files: string[] = [];
+  let json = false, reveal = false, session = false;
+  let lineTimeoutMs: number | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] ?? "";
+    if (a === "--json") json = true;
+    else if (a === "--reveal") reveal = true;
+    else if (a === "--session") session = true;
+    else if (a === "--line-timeout-ms") {
+      const n = Number(args[++i]);
+      if (!Number.isInteger(n) || n < 1) {
+        io.err("kioskctl ocr-card: --line-timeout-ms needs a positive integer\n");
+        return EXIT.usage;
+      }
+      lineTimeoutMs = n;
+    } else if (a.startsWith("--")) {
+      io.err(`kioskctl ocr-card: unknown option ${a}\n`);
+      return EXIT.usage;
+    } else files.push(a);
+  }
+  if (files.length === 0) {
+    io.err("kioskctl ocr-card: give at least one image\n");
+    return EXIT.usage;
+  }
+  const frames = await loadFrames(files, io);
+  if (typeof frames === "number") return frames;
+  let ocr: OcrPort;
+  try {
+    // The OCR engine (tesseract.js) is loaded only when there is an image to read, not for --help.
+    const { createTesseractOcr } = await import("../cardfront/tesseract");
+    ocr = await createTesseractOcr(lineTimeoutMs !== undefined ? { lineTimeoutMs } : {});
+  } catch {
+    io.err("kioskctl ocr-card: the OCR engine did not start (are @tesseract.js-data/jpn and /eng installed?)\n");
+    return EXIT.engine;
+  }
+  const today = tokyoDate(Date.now());
+  const signal = AbortSignal.timeout(60_000 + 5_000 * files.length);
+  const out: OcrCardJson = { images: [] };
+  try {
+    for (const [i, f] of frames.entries()) {
+      const t0 = performance.now();
+      const r = await readFrame({ ocr }, { ...f, data: f.data.slice() }, today, signal);
+      out.images.push(describeReading(files[i] ?? "", r, reveal, today, performance.now() - t0));
+    }
+    if (session) {
+      const r = await readCardFront({ camera: framesCamera(frames), ocr, clock: { now: () => Date.now() } }, signal, 60_000);
+      out.session = { result: r.kind, reasons: r.kind === "unsure" ? r.reasons.map((x) => JSON.stringify(x)) : [] };
+      if (r.kind === "sure") {
+        if (reveal) {
+          out.session.fields = { birth: birthText(r.fields.birth), expiry: formatIsoDate(r.fields.expiry), securityCode: r.fields.securityCode };
+          out.session.codeB = r.code.useBytes((b) => String.fromCharCode(...b));
+        }
+        r.code.wipe();
+      }
+    }
+  } finally {
+    for (const f of frames) f.data.fill(0);
+    await ocr.close();
+  }
+  if (json) io.out(JSON.stringify(out) + "\n");
+  else {
+    for (const im of out.images) {
+      io.out(`${im.image}: ${im.side} ${im.sure ? "SURE" : "not sure"}${im.reasons.length ? ` (${im.reasons.join("; ")})` : ""} ${im.ms} ms\n`);
+      io.out(`  birth ${im.fields.birth ?? "-"}  expiry ${im.fields.expiry ?? "-"}  code ${im.fields.securityCode ?? "-"}\n`);
+    }
+    if (out.session) io.out(`session: ${out.session.result}${out.session.reasons.length ? ` (${out.session.reasons.join("; ")})` : ""}\n`);
+    if (out.session?.fields) io.out(`  birth ${out.session.fields.birth}  expiry ${out.session.fields.expiry}  code ${out.session.fields.securityCode}  照合番号B ${out.session.codeB ?? "-"}\n`);
+  }
+  const allSure = out.session ? out.session.result === "sure" : out.images.every((im) => im.sure);
+  return allSure ? EXIT.sure : EXIT.notSure;
+}

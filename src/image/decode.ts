@@ -117,6 +117,14 @@ export async function decodeFrame(frame: Frame, limits: ImageLimits = FRAME_LIMI
   }
 }
 
+/** Warm start: libvips' first decode sets up its codecs and thread pool; do it on a synthetic frame
+ *  before the first customer. */
+export async function warmDecoding(): Promise<void> {
+  const data = await sharp({ create: { width: 64, height: 48, channels: 3, background: { r: 200, g: 200, b: 200 } } }).jpeg().toBuffer();
+  const r = await decodeFrame({ width: 64, height: 48, format: "jpeg", data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), capturedAt: 0 });
+  if (r.ok) r.image.data.fill(0);
+}
+
 /** JPEG or PNG file bytes → RGB (live images on the command line, calibration, tests). */
 export async function decodeImageFile(bytes: Uint8Array, limits: ImageLimits = DEFAULT_IMAGE_LIMITS): Promise<ImageFileResult> {
   if (bytes.length > limits.maxBytes) return { ok: false, problem: { kind: "too-large", detail: `${bytes.length} bytes` } };

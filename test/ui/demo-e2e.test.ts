@@ -65,14 +65,19 @@ describe.skipIf(!daemonBuilt())("a demo session through the real daemon", () => 
       await screenshot(page, "e2e", "2-result");
       expect(await layoutProblems(page)).toEqual([]);
       expect(await page.locator("[data-screen=result]").getAttribute("data-outcome")).toBe("pass");
+      // Done with the card still on the reader: it is left behind (never read again) until lifted.
       await page.getByTestId("done").tap();
+      await waitForScreen(page, "card-left", 30_000);
+      await page.getByTestId("demo-toggle").tap();
+      await page.getByTestId("demo-remove").tap();
+      await page.getByTestId("demo-toggle").tap();
       await waitForScreen(page, "idle", 30_000);
       // "connecting" shows until the socket's first view arrives.
       const seen = (await screensSeen(page)).filter((s) => s !== "connecting");
       expect(seen[0]).toBe("idle");
       expect(seen).toContain("reading-chip");
       expect(seen.indexOf("reading-chip")).toBeLessThan(seen.indexOf("result"));
-      expect(seen.at(-1)).toBe("idle");
+      expect(seen.slice(-2)).toEqual(["card-left", "idle"]);
     } catch (e) {
       throw new Error(`${String(e)}\nscreens seen: ${JSON.stringify(await screensSeen(page).catch(() => []))}\ndaemon output:\n${daemon.output().slice(-4000)}`);
     } finally {
@@ -150,6 +155,10 @@ describe.skipIf(!daemonBuilt())("an attended session through the real daemon", (
       if (data.photoPngBase64) needles.push(data.photoPngBase64.slice(0, 300));
       expect((await findLeftovers(page, needles)).heap).toEqual(needles);
       await page.getByTestId("done").tap();
+      await waitForScreen(page, "card-left", 30_000);
+      await page.getByTestId("demo-toggle").tap();
+      await page.getByTestId("demo-remove").tap();
+      await page.getByTestId("demo-toggle").tap();
       await waitForScreen(page, "idle", 30_000);
       expect(await findLeftovers(page, needles)).toEqual({ heap: [], dom: [], storage: [] });
     } catch (e) {

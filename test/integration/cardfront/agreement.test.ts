@@ -30,16 +30,25 @@ function camera(n: number): CameraPort {
   };
 }
 
-/** Per frame: [birth line, expiry line, code]; a string "fail" makes that call reject. */
+/**
+ * Per frame: [birth line, expiry line, code]; a string "fail" makes that call reject. A frame reads
+ * the code first ("digits", which starts the frame here), then the dates (frame-read.ts): the first
+ * "date" call of a frame answers both date lines, as if both were on that line; later "date" calls
+ * of the frame (other lines, the check strip) read nothing.
+ */
 function scripted(lines: [string, string, string][]): OcrPort & { calls: LineKind[] } {
-  let i = 0;
+  let frame = -1;
+  let dateCalls = 0;
   const o = {
     calls: [] as LineKind[],
     recognizeLine(_img: unknown, kind: LineKind) {
       o.calls.push(kind);
-      const frame = lines[Math.floor(i / 3)] ?? lines[lines.length - 1];
-      const text = frame?.[i % 3] ?? "";
-      i++;
+      if (kind === "digits") {
+        frame++;
+        dateCalls = 0;
+      }
+      const [birth = "", expiry = "", code = ""] = lines[Math.max(0, frame)] ?? lines[lines.length - 1] ?? [];
+      const text = kind === "digits" ? code : dateCalls++ > 0 ? "" : birth === "fail" || expiry === "fail" ? "fail" : `${birth} ${expiry}`;
       return text === "fail" ? Promise.reject(new OcrFailure("timeout")) : Promise.resolve({ text, confidence: 95 });
     },
     close: () => Promise.resolve(),

@@ -9,6 +9,7 @@ import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CameraFailure } from "../../../src/camera/camera";
 import { openRpicamCamera } from "../../../src/camera/rpicam";
+import { decodeFrame } from "../../../src/image/decode";
 
 let dir: string;
 let env: NodeJS.ProcessEnv;
@@ -28,8 +29,14 @@ cat "${dir}/frame.jpg"
   const vid = `#!/bin/sh
 printf '%s\\n' "$@" > "${dir}/vid-args.txt"
 i=0
-while [ $i -lt 50 ]; do cat "${dir}/frame.jpg"; sleep 0.05; i=$((i+1)); done
+f="${dir}/frame.jpg"
+case "$*" in *yuv420*) f="${dir}/frame.yuv";; esac
+while [ $i -lt 50 ]; do cat "$f"; sleep 0.05; i=$((i+1)); done
 `;
+  // two raw I420 frames of 8 × 4 (Y 32 bytes, U and V 8 each), Y counting up from the frame number
+  const yuv = new Uint8Array(2 * 48).fill(128);
+  for (let k = 0; k < 2; k++) for (let i = 0; i < 32; i++) yuv[k * 48 + i] = 100 * k + i;
+  writeFileSync(path.join(dir, "frame.yuv"), yuv);
   writeFileSync(path.join(dir, "rpicam-still"), still);
   writeFileSync(path.join(dir, "rpicam-vid"), vid);
   chmodSync(path.join(dir, "rpicam-still"), 0o755);
@@ -88,5 +95,23 @@ describe("rpicam adapter", () => {
     expect(sizes).toEqual(["40x30", "40x30", "40x30"]);
     const args = readFileSync(path.join(dir, "vid-args.txt"), "utf8").trim().split("\n");
     expect(args).toEqual(expect.arrayContaining(["--codec", "mjpeg", "-t", "0", "-o", "-"]));
+  });
+
+  it("streams greyscale for the document role: raw yuv420 from rpicam-vid, cut into frames whose Y plane the pipeline keeps", async () => {
+    const cam = await openRpicamCamera({ role: "document", index: 0, env, width: 8, height: 4 });
+    const got: { format: string; size: string; y: number[] }[] = [];
+    for await (const f of cam.frames(AbortSignal.timeout(10_000))) {
+      got.push({ format: f.format, size: `${f.width}x${f.height}`, y: Array.from(f.data.subarray(0, 3)) });
+      if (got.length === 3) break;
+    }
+    expect(got).toEqual([
+      { format: "yuv420", size: "8x4", y: [0, 1, 2] },
+      { format: "yuv420", size: "8x4", y: [100, 101, 102] },
+      { format: "yuv420", size: "8x4", y: [0, 1, 2] },
+    ]);
+    const args = readFileSync(path.join(dir, "vid-args.txt"), "utf8").trim().split("\n");
+    expect(args).toEqual(expect.arrayContaining(["--codec", "yuv420", "--width", "8", "--height", "4"]));
+    const g = await decodeFrame({ width: 8, height: 4, format: "yuv420", data: Uint8Array.from({ length: 48 }, (_, i) => (i < 32 ? i : 128)), capturedAt: 0 });
+    expect(g.ok && g.image.data.length).toBe(32);
   });
 });

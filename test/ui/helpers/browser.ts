@@ -16,7 +16,7 @@ export const SIZES = [
 ] as const;
 export type Size = (typeof SIZES)[number];
 
-export const SCREENSHOTS = path.join(repoRoot(), "test-output/screenshots");
+export const SCREENSHOTS = path.join(repoRoot(), "test-output/screens");
 
 export const CHROMIUM_ARGS = [
   "--no-sandbox",

@@ -109,11 +109,20 @@ export function allStates(lang: Lang): NamedView[] {
   const v = (screen: Screen, opts: Partial<ViewInput> = {}) => view(screen, { defaultLanguage: lang, ...opts });
   return [
     { id: "idle", screen: "idle", view: v({ name: "idle", staffCall: false }) },
+    { id: "idle-staff-called", screen: "idle", view: v({ name: "idle", staffCall: true }) },
     { id: "idle-demo-drawer", screen: "idle", view: v({ name: "idle", staffCall: false }, { demo: { ...DEMO, placed: "heisei-1", leds: "busy" } }), tap: "demo-toggle" },
     { id: "place-card", screen: "place-card", view: v({ name: "place-card", notice: null }, { countdown: countdown(25) }) },
     // The fullest header: countdown, six languages and the demo drawer's button.
     { id: "place-card-demo", screen: "place-card", view: v({ name: "place-card", notice: null }, { countdown: countdown(25), demo: DEMO }) },
+    { id: "place-card-lift-first", screen: "place-card", view: v({ name: "place-card", notice: "lift-first" }, { countdown: countdown(25) }) },
+    { id: "place-card-lifted", screen: "place-card", view: v({ name: "place-card", notice: "lifted" }, { countdown: countdown(25) }) },
     { id: "capture-card-face", screen: "capture-card-face", view: v({ name: "capture-card-face", frames: 0 }, { countdown: countdown(12, 15) }) },
+    { id: "capture-card-face-frames", screen: "capture-card-face", view: v({ name: "capture-card-face", frames: 7 }, { countdown: countdown(9, 12) }) },
+    {
+      id: "manual-entry-chosen",
+      screen: "manual-entry",
+      view: v({ name: "manual-entry", document: MY_NUMBER_ENTRY, prefill: { calendar: "era" }, problem: null, why: "chosen" }, { countdown: countdown(80, 90) }),
+    },
     {
       id: "manual-entry",
       screen: "manual-entry",
@@ -143,6 +152,28 @@ export function allStates(lang: Lang): NamedView[] {
     { id: "face-check", screen: "face-check", view: v({ name: "face-check", hint: "closer" }, { countdown: countdown(9, 10) }) },
     { id: "result-pass", screen: "result", view: v({ name: "result", outcome: "pass", reason: null, attended: null, minimumAge: 20, advice: null, cardOn: true }, { countdown: countdown(5, 5) }) },
     { id: "result-fail", screen: "result", view: v({ name: "result", outcome: "fail", reason: "under-age", attended: null, minimumAge: 20, advice: null, cardOn: true }) },
+    { id: "result-expired", screen: "result", view: v({ name: "result", outcome: "fail", reason: "card-expired", attended: null, minimumAge: 20, advice: null, cardOn: false }) },
+    {
+      id: "result-refer-blocked",
+      screen: "result",
+      view: v({ name: "result", outcome: "refer", reason: null, attended: null, minimumAge: 20, advice: "municipal-office", cardOn: true }),
+    },
+    {
+      id: "result-refer-unsupported",
+      screen: "result",
+      view: v({ name: "result", outcome: "refer", reason: null, attended: null, minimumAge: 20, advice: "supported-documents", cardOn: true }),
+    },
+    {
+      id: "result-refer-low-tries",
+      screen: "result",
+      view: v({ name: "result", outcome: "refer", reason: null, attended: null, minimumAge: 20, advice: "staff-can-help", cardOn: true }),
+    },
+    {
+      id: "result-card-removed",
+      screen: "result",
+      view: v({ name: "result", outcome: "abandoned", reason: "card-removed", attended: null, minimumAge: 20, advice: null, cardOn: false }),
+    },
+    { id: "card-left", screen: "card-left", view: v({ name: "card-left" }) },
     // Unattended "refer" carries no reason: the customer is only asked to see staff.
     { id: "result-refer", screen: "result", view: v({ name: "result", outcome: "refer", reason: null, attended: null, minimumAge: 20, advice: null, cardOn: true }) },
     { id: "result-abandoned", screen: "result", view: v({ name: "result", outcome: "abandoned", reason: "timeout", attended: null, minimumAge: 20, advice: null, cardOn: true }) },
@@ -162,5 +193,6 @@ export function allStates(lang: Lang): NamedView[] {
     { id: "out-of-service", screen: "out-of-service", view: v({ name: "out-of-service", devices: { reader: "missing", camera: "ok", leds: "error" } }) },
     { id: "staff-login", screen: "staff-login", view: v({ name: "staff-login", problem: "wrong-pin", lockedUntil: null }) },
     { id: "staff", screen: "staff", view: v({ name: "staff", staff: STAFF }) },
+    { id: "staff-quiet", screen: "staff", view: v({ name: "staff", staff: { ...STAFF, staffCall: null, recent: [], ledTest: null } }) },
   ];
 }

@@ -3,6 +3,7 @@ import sharp from "sharp";
 import { describe, expect, it } from "vitest";
 import { CameraFailure, missingCamera, parseCameraSpec, wipeFrame } from "../../../src/camera/camera";
 import { encodedSize } from "../../../src/camera/image-size";
+import { FixedSizeSplitter } from "../../../src/camera/capture-process";
 import { MjpegSplitter } from "../../../src/camera/mjpeg";
 import { listedCameras } from "../../../src/camera/rpicam";
 
@@ -77,5 +78,15 @@ describe("listedCameras", () => {
     const out = "Available cameras\n-----------------\n0 : imx708 [4608x2592 10-bit RGGB] (/base/soc/i2c0mux/i2c@1/imx708@1a)\n    Modes: 'SRGGB10_CSI2P' : 1536x864\n1 : ov5647 [2592x1944] (/base/x)\n";
     expect(listedCameras(out)).toEqual([0, 1]);
     expect(listedCameras("No cameras available!\n")).toEqual([]);
+  });
+});
+
+describe("raw frame splitter", () => {
+  it("cuts a raw stream into frames of a fixed size however the chunks fall", () => {
+    const s = new FixedSizeSplitter(5);
+    const stream = Uint8Array.from({ length: 17 }, (_, i) => i);
+    const out = [...s.push(stream.subarray(0, 3)), ...s.push(stream.subarray(3, 11)), ...s.push(stream.subarray(11))];
+    expect(out.map((f) => Array.from(f))).toEqual([[0, 1, 2, 3, 4], [5, 6, 7, 8, 9], [10, 11, 12, 13, 14]]);
+    s.wipe();
   });
 });
