@@ -112,22 +112,16 @@ export const ocrCardCommand: Command = {
   },
 };
 
-/** The images as frames, or the exit code after reporting the first one that cannot be read. */
-async function loadFrames(files: readonly string[], io: CommandIo): Promise<Frame[] | number> {
-  const frames: Frame[] = [];
-  for (const f of files) {
-    try {
-      const data = new Uint8Array(await readFile(f));
-      const size = encodedSize(data);
-      if (!size) throw new Error("not a JPEG or PNG");
-      frames.push({ width: size.width, height: size.height, format: size.format, data, capturedAt: Date.now() });
-    } catch (e) {
-      io.err(`kioskctl ocr-card: ${f}: ${(e as Error).message}\n`);
-      for (const fr of frames) fr.data.fill(0);
-      return EXIT.badImage;
-    }
+/** The session's answer; with `reveal` and a sure result also the fields and 照合番号B. Wipes the code. */
+function sessionJson(r: CardFrontResult, reveal: boolean): NonNullable<OcrCardJson["session"]> {
+  const out: NonNullable<OcrCardJson["session"]> = { result: r.kind, reasons: r.kind === "unsure" ? r.reasons.map((x) => JSON.stringify(x)) : [] };
+  if (r.kind !== "sure") return out;
+  if (reveal) {
+    out.fields = { birth: birthText(r.fields.birth), expiry: formatIsoDate(r.fields.expiry), securityCode: r.fields.securityCode };
+    out.codeB = r.code.useBytes((b) => String.fromCharCode(...b));
   }
-  return frames;
+  r.code.wipe();
+  return out;
 }
 
 async function run(args: readonly string[], io: CommandIo): Promise<number> {
@@ -155,8 +149,18 @@ async function run(args: readonly string[], io: CommandIo): Promise<number> {
     io.err("kioskctl ocr-card: give at least one image\n");
     return EXIT.usage;
   }
-  const frames = await loadFrames(files, io);
-  if (typeof frames === "number") return frames;
+  const frames: Frame[] = [];
+  for (const f of files) {
+    try {
+      const data = new Uint8Array(await readFile(f));
+      const size = encodedSize(data);
+      if (!size) throw new Error("not a JPEG or PNG");
+      frames.push({ width: size.width, height: size.height, format: size.format, data, capturedAt: Date.now() });
+    } catch (e) {
+      io.err(`kioskctl ocr-card: ${f}: ${(e as Error).message}\n`);
+      return EXIT.badImage;
+    }
+  }
   let ocr: OcrPort;
   try {
     // The OCR engine (tesseract.js) is loaded only when there is an image to read, not for --help.
@@ -177,14 +181,7 @@ async function run(args: readonly string[], io: CommandIo): Promise<number> {
     }
     if (session) {
       const r = await readCardFront({ camera: framesCamera(frames), ocr, clock: { now: () => Date.now() } }, signal, 60_000);
-      out.session = { result: r.kind, reasons: r.kind === "unsure" ? r.reasons.map((x) => JSON.stringify(x)) : [] };
-      if (r.kind === "sure") {
-        if (reveal) {
-          out.session.fields = { birth: birthText(r.fields.birth), expiry: formatIsoDate(r.fields.expiry), securityCode: r.fields.securityCode };
-          out.session.codeB = r.code.useBytes((b) => String.fromCharCode(...b));
-        }
-        r.code.wipe();
-      }
+      out.session = sessionJson(r, reveal);
     }
   } finally {
     for (const f of frames) f.data.fill(0);
