@@ -3,7 +3,7 @@
  *
  *   npm run bench:ocr -- [--sessions 100] [--frames 4] [--family all|tuning|heldout|NAME,…]
  *                        [--difficulty all|easy|moderate|hard] [--dir test-output/cardfaces]
- *                        [--backs 4] [--jobs 2] [--shard I/N] [--json FILE]
+ *                        [--backs 4] [--jobs 2] [--shard I/N] [--json FILE] [--format jpeg|yuv420]
  *
  * Sets missing from `--dir` (or holding fewer sessions) are generated first (renders cached). Each
  * session feeds its frames to `readCardFront` as a camera that then stops, as the kiosk would.
@@ -17,6 +17,7 @@
  * Before the sessions: the first frame after the OCR engine starts vs the tenth (warm start).
  * Targets (issue 12): held-out ≥ 97 % easy/moderate, ≥ 80 % hard, 0 wrong codes on ≥ 1,000 sessions;
  * ≤ 150 ms CPU median per frame.
+ * `--format yuv420` feeds the frames as the greyscale camera path delivers them (Y plane, no JPEG).
  * `--shard I/N` runs every N-th session starting at I (run N processes, merge the `--json` files
  * with `--merge a.json,b.json`).
  */
@@ -30,6 +31,7 @@ import { readFrame } from "../src/cardfront/frame-read";
 import { readCardFront } from "../src/cardfront/read";
 import { warmCardFace } from "../src/compose/front";
 import { createTesseractOcr } from "../src/cardfront/tesseract";
+import { decodeFrame, rawFrameBytes } from "../src/image/decode";
 import { HELDOUT_FAMILY, type FamilyName } from "./cardface/families";
 import { generate, parseDifficulties, parseFamilies, readManifest, type ManifestEntry } from "./cardface/generate";
 import type { Difficulty } from "./cardface/photograph";
@@ -124,8 +126,21 @@ function timedCamera(frames: readonly Frame[], cpuMs: number[]): CameraPort & { 
   };
 }
 
-function loadFrames(dir: string, entries: ManifestEntry[]): Frame[] {
-  return entries.map((e) => ({ width: 0, height: 0, format: "jpeg" as const, data: new Uint8Array(readFileSync(path.join(dir, e.file))), capturedAt: 0 }));
+/** The set's JPEG frames, or (`yuv420`) the same frames as a greyscale camera delivers them: the
+ *  Y plane plus neutral chroma, converted before timing (what rpicam `--codec yuv420` hands over). */
+async function loadFrames(dir: string, entries: ManifestEntry[], format: "jpeg" | "yuv420"): Promise<Frame[]> {
+  const jpegs = entries.map((e) => ({ width: 0, height: 0, format: "jpeg" as const, data: new Uint8Array(readFileSync(path.join(dir, e.file))), capturedAt: 0 }));
+  if (format === "jpeg") return jpegs;
+  const out: Frame[] = [];
+  for (const j of jpegs) {
+    const g = await decodeFrame(j);
+    if (!g.ok) continue;
+    const { width, height } = g.image;
+    const data = new Uint8Array(rawFrameBytes("yuv420", width, height)).fill(128);
+    data.set(g.image.data, 0);
+    out.push({ width, height, format: "yuv420", data, capturedAt: 0 });
+  }
+  return out;
 }
 
 const median = (xs: number[]) => {
@@ -146,6 +161,7 @@ async function run(argv: string[]): Promise<Results> {
   const families = parseFamilies(arg(argv, "family", "all"));
   const difficulties = parseDifficulties(arg(argv, "difficulty", "all"));
   const [shardI, shardN] = arg(argv, "shard", "0/1").split("/").map(Number) as [number, number];
+  const format = arg(argv, "format", "jpeg") === "yuv420" ? "yuv420" : "jpeg";
   if (!families || !difficulties || !(shardN >= 1 && shardI >= 0 && shardI < shardN)) {
     console.error("usage: bench-ocr [--sessions N] [--family all|tuning|heldout|NAME,…] [--difficulty all|easy|moderate|hard] [--dir DIR] [--shard I/N]");
     process.exit(2);
@@ -177,7 +193,7 @@ async function run(argv: string[]): Promise<Results> {
     if (first && firstD && shardI === 0) {
       const m = readManifest(path.join(dir, `${first}-${firstD}`));
       const fronts = (m?.entries ?? []).filter((e) => e.side === "front").slice(0, 10);
-      const loaded = loadFrames(path.join(dir, `${first}-${firstD}`), fronts);
+      const loaded = await loadFrames(path.join(dir, `${first}-${firstD}`), fronts, format);
       const today = m?.today ?? { year: 2026, month: 12, day: 1 };
       const t: { wall: number; cpu: number }[] = [];
       for (let i = 0; i < 10 && loaded.length; i++) {
@@ -204,7 +220,7 @@ async function run(argv: string[]): Promise<Results> {
           if (!e0) continue;
           if (e0.side === "front" ? nFront++ >= sessions : nBack++ >= backs) continue;
           if (session % shardN !== shardI) continue;
-          const loaded = loadFrames(setDir, entries.slice(0, frames));
+          const loaded = await loadFrames(setDir, entries.slice(0, frames), format);
           const cam = timedCamera(loaded, tally.cpuMs);
           const r = await readCardFront({ camera: cam, ocr, clock }, signal, 30_000);
           cam.finish();
