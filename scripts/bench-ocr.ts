@@ -75,9 +75,11 @@ interface Tally {
   backsSure: number;
   cpuMs: number[];
   reasons: Record<string, number>;
+  /** Sure sessions with a wrong code: set, session and which fields were wrong (fictional people). */
+  wrongCases: string[];
 }
 
-const emptyTally = (): Tally => ({ fronts: 0, sure: 0, wrong: 0, fieldsRight: 0, backs: 0, backsRefused: 0, backsSure: 0, cpuMs: [], reasons: {} });
+const emptyTally = (): Tally => ({ fronts: 0, sure: 0, wrong: 0, fieldsRight: 0, backs: 0, backsRefused: 0, backsSure: 0, cpuMs: [], reasons: {}, wrongCases: [] });
 
 function merge(a: Tally, b: Tally): Tally {
   const reasons = { ...a.reasons };
@@ -92,6 +94,7 @@ function merge(a: Tally, b: Tally): Tally {
     backsSure: a.backsSure + b.backsSure,
     cpuMs: [...a.cpuMs, ...b.cpuMs],
     reasons,
+    wrongCases: [...a.wrongCases, ...b.wrongCases],
   };
 }
 
@@ -239,10 +242,12 @@ async function run(argv: string[]): Promise<Results> {
           if (r.kind === "sure") {
             tally.sure++;
             const want = deriveCodeB({ birth: truth.birth, expiryYear: truth.expiry.year, securityCode: truth.securityCode });
-            if (!want.ok || !want.code.equals(r.code)) tally.wrong++;
-            if (JSON.stringify(r.fields.birth) === JSON.stringify(truth.birth)) tally.fieldsRight++;
-            if (JSON.stringify(r.fields.expiry) === JSON.stringify(truth.expiry)) tally.fieldsRight++;
-            if (r.fields.securityCode === truth.securityCode) tally.fieldsRight++;
+            const ok = { birth: JSON.stringify(r.fields.birth) === JSON.stringify(truth.birth), expiry: JSON.stringify(r.fields.expiry) === JSON.stringify(truth.expiry), securityCode: r.fields.securityCode === truth.securityCode };
+            if (!want.ok || !want.code.equals(r.code)) {
+              tally.wrong++;
+              tally.wrongCases.push(`${family}-${difficulty}/${String(session).padStart(4, "0")}: ${Object.entries(ok).filter(([, v]) => !v).map(([k]) => k).join("+") || "code"}`);
+            }
+            tally.fieldsRight += Number(ok.birth) + Number(ok.expiry) + Number(ok.securityCode);
             r.code.wipe();
             if (want.ok) want.code.wipe();
           } else if (r.kind === "unsure") {
@@ -292,6 +297,7 @@ function report(res: Results, families: readonly FamilyName[], difficulties: rea
       );
       const reasons = Object.entries(t.reasons).sort((a, b) => b[1] - a[1]).slice(0, 6);
       if (reasons.length) console.log(`            unsure reasons: ${reasons.map(([k, v]) => `${k}×${v}`).join(", ")}`);
+      if (t.wrongCases.length) console.log(`            WRONG: ${t.wrongCases.join("; ")}`);
     }
     const t = all.reduce(merge, emptyTally());
     console.log(`all         ${String(t.fronts).padStart(8)}  ${pct(t.sure, t.fronts).padStart(8)}            ${String(t.wrong).padStart(11)}  ${(100 * clopperPearsonUpper(t.wrong, t.fronts)).toFixed(3).padStart(14)} %  ${pct(t.fieldsRight, 3 * t.sure).padStart(12)}  ${`${t.backsRefused}/${t.backs}, ${t.backsSure}`.padStart(18)}  ${median(t.cpuMs).toFixed(0).padStart(19)}`);
