@@ -116,7 +116,9 @@ export const configSchema = z
       .strict()
       .prefault({}),
     /** Overrides of the session time budgets (ms), by name; bounds are checked by flow/budgets. */
-    budgets: z.record(z.string(), ms(100, 600_000)).default({}),
+    // Names and bounds are checked together by flow/budgets (resolveBudgets): an unknown name is
+    // reported as unknown whatever its value, a known one against its own bounds.
+    budgets: z.record(z.string(), z.number().int()).default({}),
     audit: z
       .object({
         /** SQLite file. "auto": /var/lib/mynaguard/audit.sqlite in production, in memory in demo mode. */

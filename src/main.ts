@@ -9,7 +9,7 @@
  * Which adapter backs each port is decided in src/devices.ts (shared with `kioskctl`); this file
  * decides which set of devices the daemon opens (demo or production) and wires everything together.
  */
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { stateDirOf, tokenFileOf, type Config } from "./config";
 import type { Logger } from "./log";
@@ -56,6 +56,7 @@ export interface Daemon {
   stop(): Promise<void>;
 }
 
+// eslint-disable-next-line max-lines-per-function -- issues 13 (document kinds), 15 (token, PIN) and 16 (warm start) wire into this in parallel; house splits it into named steps once they have landed
 export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
   const { config, log } = deps;
   const systemd = createSystemdNotifier({ env: deps.env, pid: process.pid, log: log.child("systemd") });
@@ -279,5 +280,9 @@ export const DEMO_STAFF_PIN = "2580";
 function openAudit(config: Config, log: Logger): SqliteAudit {
   const file =
     config.audit.path === "auto" ? (config.mode === "production" ? "/var/lib/mynaguard/audit.sqlite" : ":memory:") : config.audit.path;
+  // A missing folder is a configuration problem (exit 78), not a crash at start (exit 1).
+  if (file !== ":memory:" && !existsSync(path.dirname(path.resolve(file)))) {
+    throw new ConfigError([`audit.path: the folder ${path.dirname(path.resolve(file))} does not exist (create it, or change audit.path)`]);
+  }
   return openSqliteAudit({ path: file, retentionDays: config.audit.retentionDays, now: () => Date.now(), log: log.child("audit") });
 }

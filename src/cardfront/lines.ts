@@ -6,11 +6,12 @@
  * 2. `inkMask`: adaptive threshold — a pixel is ink when it is darker than the mean of its
  *    (2r+1)² neighbourhood by a margin (integral image, so the cost does not depend on r). This
  *    survives the background gradient, glare haze and low light that defeat one global threshold.
+ *    Straight runs ≥ 5 mm (frames, rules) are erased so text touching a frame stays text.
  * 3. `blobs`: 8-connected components of the ink, with their boxes and areas.
  * 4. `findPortrait`: the portrait is the large non-text region: solid blobs far larger than any
  *    character, clustered; the card's biggest such cluster is the photo.
  * 5. `groupLines`: character-sized blobs chained left to right into lines (vertical overlap, a gap
- *    below ~1.1 glyph heights, similar heights so a small label does not join a large value).
+ *    below ~1.6 glyph heights, similar heights so a small label does not join a large value).
  *
  * Sizes are physical (millimetres × PX_PER_MM) and deliberately wide: a card's fonts are 1.6–4 mm,
  * and nothing here depends on where a field is. Pure; every buffer is the caller's to wipe.
@@ -114,7 +115,42 @@ export function inkMask(g: Gray, r = Math.round(1.5 * MM), rel = 0.12, minDiff =
     }
   }
   integral.fill(0);
+  eraseRules(mask, w, h, Math.round(5 * MM));
   return mask;
+}
+
+/**
+ * Erase straight ink runs of at least `len` pixels along rows and columns: frame edges and rules.
+ * No glyph on a card has a straight stroke that long (the largest print, a 4 mm name, +10 %, is
+ * under 5 mm), and text touching a frame would otherwise join it into one non-character blob.
+ */
+function eraseRules(mask: Uint8Array, w: number, h: number, len: number): void {
+  const runs: [number, number, number][] = [];
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; ) {
+      if (mask[y * w + x] !== 1) {
+        x++;
+        continue;
+      }
+      let e = x;
+      while (e < w && mask[y * w + e] === 1) e++;
+      if (e - x >= len) runs.push([y * w + x, e - x, 1]);
+      x = e;
+    }
+  }
+  for (let x = 0; x < w; x++) {
+    for (let y = 0; y < h; ) {
+      if (mask[y * w + x] !== 1) {
+        y++;
+        continue;
+      }
+      let e = y;
+      while (e < h && mask[e * w + x] === 1) e++;
+      if (e - y >= len) runs.push([y * w + x, e - y, w]);
+      y = e;
+    }
+  }
+  for (const [start, n, step] of runs) for (let k = 0; k < n; k++) mask[start + k * step] = 0;
 }
 
 /** 8- (or 4-) connected components of a 0/1 mask. */
@@ -269,9 +305,10 @@ export function groupLines(all: readonly Blob[], exclude: Box | null): TextLine[
       // Similar heights (a small label or a tall frame edge does not join a value), except small
       // stroke pieces of a glyph (dots, short strokes).
       const piece = b.h <= 0.6 * lh && b.w <= 0.8 * lh;
-      if (!piece && (b.h > 1.8 * lh || lh > 1.8 * b.h)) continue;
+      if (!piece && (b.h > 1.6 * lh || lh > 1.6 * b.h)) continue;
       const gap = b.x - l.x1;
-      if (gap > 1.1 * lh || gap < -lh * 2) continue;
+      // Up to 1.6 glyph heights: a full-width space between 年 and a padded " 1月" must not split a date.
+      if (gap > 1.6 * lh || gap < -lh * 2) continue;
       if (gap < bestGap) {
         bestGap = gap;
         bestI = i;

@@ -40,7 +40,8 @@ export const READ_CARD_EXIT = {
   notMyNumberCard: 8,
 } as const;
 
-export type VerifyOutcome = "ok" | "wrong-code" | "blocked" | "refused-low-tries" | "refused-policy" | "not-sent";
+/** What the card answered to the VERIFY (or why none was sent); "unanswered": sent, answer lost. */
+export type VerifyOutcome = "ok" | "wrong-code" | "blocked" | "unanswered" | "refused-low-tries" | "refused-policy" | "not-sent";
 
 /** `result` is one of assessAuthenticity's six answers, or "not-checked" when no record was read. */
 export interface AuthenticityJson {
@@ -69,6 +70,8 @@ export interface ReadCardJson {
   bytesOut: number;
   bytesIn: number;
   error?: string;
+  /** The step (and file) the read ended in, when it failed: e.g. "read EF 0002 (card face)". */
+  step?: string;
 }
 
 const USAGE = [
@@ -213,6 +216,8 @@ export function authenticityOf(read: ReadFaceResult, ctx: AuthenticityContext | 
 }
 
 function verifyOutcome(r: ReadFaceResult): VerifyOutcome {
+  // What the card answered, whatever happened after it (a VERIFY that succeeded stays "ok").
+  if (r.verify !== "not-sent") return r.verify;
   if (r.ok) return "ok";
   switch (r.failure.kind) {
     case "wrong-code":
@@ -322,7 +327,9 @@ export function toJson(
       },
     };
   } else {
-    out.error = failureText(read.failure);
+    const text = failureText(read.failure);
+    out.error = read.failedStep && !text.includes(read.failedStep) ? `${text} (at ${read.failedStep})` : text;
+    if (read.failedStep) out.step = read.failedStep;
   }
   return out;
 }

@@ -75,145 +75,234 @@ export async function checkFace(
   signal: AbortSignal,
   budgetMs: number,
 ): Promise<FaceDecision> {
-  const { engine, decoder, config, clock } = deps;
-  const opts: CaptureOptions = {
-    goodFrames: config.goodFrames ?? DEFAULT_CAPTURE.goodFrames,
-    maxFrames: config.maxFrames ?? DEFAULT_CAPTURE.maxFrames,
-  };
+  const run = startRun(deps, signal, budgetMs);
+  try {
+    if (signal.aborted) return failure("aborted");
+    const chip = await readChipSide(run, chipPhoto);
+    if (isDecision(chip)) return chip;
+    const best = await captureBestFrame(run, chip);
+    if (isDecision(best)) return best;
+    return await compareBestFrame(run, chip, best);
+  } finally {
+    endRun(run);
+  }
+}
+
+/** One checkFace call: its inputs, its deadline, and everything it must zero before it returns. */
+interface FaceRun {
+  readonly deps: FaceCheckDeps;
+  readonly opts: CaptureOptions;
+  /** The caller's signal (the flow state's). */
+  readonly signal: AbortSignal;
+  /** Ends the camera stream (on return, or when the caller aborts). */
+  readonly stop: AbortController;
+  readonly onAbort: () => void;
+  remaining(): number;
+  readonly held: FaceAnalysis[];
+  readonly images: Image[];
+  readonly embeddings: Float32Array[];
+}
+
+/** The chip photo, analysed, with exactly one face. */
+interface ChipReady {
+  readonly face: FaceObservation;
+  readonly scores: SideScores;
+  /** How long the chip photo's analysis took: the estimate for the final embedding pass. */
+  readonly embedCostMs: number;
+}
+
+/** The capture loop's running state. */
+interface CaptureState {
+  best: Candidate | null;
+  last: SideScores | null;
+  good: number;
+  frames: number;
+  lastCostMs: number;
+}
+
+const isDecision = (x: object): x is FaceDecision => "decision" in x;
+
+function startRun(deps: FaceCheckDeps, signal: AbortSignal, budgetMs: number): FaceRun {
+  const { config, clock } = deps;
   const deadline = clock.now() + budgetMs;
-  const remaining = () => deadline - clock.now();
   const stop = new AbortController();
   const onAbort = () => stop.abort();
   signal.addEventListener("abort", onAbort, { once: true });
-  const held: FaceAnalysis[] = [];
-  const images: Image[] = [];
-  const embeddings: Float32Array[] = [];
-  let chipFace: FaceObservation | null = null;
-  let chipScores: SideScores | null = null;
+  return {
+    deps,
+    opts: {
+      goodFrames: config.goodFrames ?? DEFAULT_CAPTURE.goodFrames,
+      maxFrames: config.maxFrames ?? DEFAULT_CAPTURE.maxFrames,
+    },
+    signal,
+    stop,
+    onAbort,
+    remaining: () => deadline - clock.now(),
+    held: [],
+    images: [],
+    embeddings: [],
+  };
+}
+
+/** Zero every analysis, image and embedding the call kept, and stop the camera stream. */
+function endRun(run: FaceRun): void {
+  run.signal.removeEventListener("abort", run.onAbort);
+  run.stop.abort();
+  for (const a of run.held) purgeFaces(a);
+  for (const img of run.images) purge(img);
+  for (const e of run.embeddings) e.fill(0);
+}
+
+/** Step 1: decode and analyse the chip photo (within the budget). */
+async function readChipSide(run: FaceRun, chipPhoto: Uint8Array): Promise<FaceDecision | ChipReady> {
+  const { engine, decoder, config, clock } = run.deps;
+  let chip: ChipSide | "timeout";
+  const chipStarted = clock.now();
+  const pendingChip = analyseChip(engine, decoder, chipPhoto);
   try {
-    if (signal.aborted) return failure("aborted");
-    // 1. The chip photo.
-    let chip: ChipSide | "timeout";
-    const chipStarted = clock.now();
-    const pendingChip = analyseChip(engine, decoder, chipPhoto);
-    try {
-      chip = await within(pendingChip, remaining(), clock, signal);
-    } catch {
-      return failure("engine-error");
-    }
-    if (chip === "timeout") {
-      pendingChip.then((c) => c.ok && purgeFaces(c.analysis), () => undefined);
-      return failure(signal.aborted ? "aborted" : "timeout");
-    }
-    if (!chip.ok) return failure("chip-photo-unreadable");
-    held.push(chip.analysis);
-    const embedCostMs = clock.now() - chipStarted;
-    chipFace = chip.face;
-    chipScores = chip.scores;
-    if (!chipFace || chipScores.faces !== 1) return compare({ chip: chipScores, live: NO_LIVE, similarity: null }, config);
-
-    // 2. Live frames.
-    let best: Candidate | null = null;
-    let last: SideScores | null = null;
-    let good = 0;
-    let frames = 0;
-    let lastCostMs = 0;
-    const it = deps.camera.frames(stop.signal)[Symbol.asyncIterator]();
-    try {
-      while (frames < opts.maxFrames && good < opts.goodFrames && !signal.aborted) {
-        // Keep time for one more frame and for the final grey embedding pass.
-        if (remaining() <= lastCostMs + embedCostMs) break;
-        let next: IteratorResult<Frame> | "timeout";
-        const pendingFrame = it.next();
-        try {
-          next = await within(pendingFrame, remaining(), clock, signal);
-        } catch {
-          break; // the camera failed: answer with what was seen so far
-        }
-        if (next === "timeout") {
-          // A frame that arrives after the deadline is still wiped.
-          pendingFrame.then((r) => r.done || wipeFrame(r.value), () => undefined);
-          break;
-        }
-        if (next.done) break;
-        const frame = next.value;
-        frames++;
-        const started = clock.now();
-        const decoded = await frameToImage(frame);
-        wipeFrame(frame);
-        if (!decoded.ok) continue;
-        const image = decoded.image;
-        let analysis: FaceAnalysis | "timeout";
-        const pendingAnalysis = engine.analyse(image, "gate");
-        try {
-          analysis = await within(pendingAnalysis, remaining(), clock, signal);
-        } catch {
-          purge(image);
-          return failure("engine-error", { chip: chipScores });
-        }
-        if (analysis === "timeout") {
-          // The engine cannot be cancelled: zero its late answer and the pixels once it is done.
-          pendingAnalysis.then(purgeFaces, () => undefined).finally(() => purge(image));
-          break;
-        }
-        lastCostMs = clock.now() - started;
-        const scores = liveScores(analysis.faces);
-        last = scores;
-        const problem = frameProblem(scores, config);
-        deps.onHint?.(problem);
-        const face = analysis.faces[0];
-        if (problem !== null || !face) {
-          purgeFaces(analysis);
-          purge(image);
-          continue;
-        }
-        good++;
-        const quality = scores.facePixels * scores.sharpness * Math.max(0, Math.cos(face.yaw)) * Math.max(0, Math.cos(face.pitch));
-        if (!best || quality > best.quality) {
-          if (best) {
-            purgeFaces(best.analysis);
-            purge(best.image);
-          }
-          best = { analysis, face, scores, quality, image };
-          held.push(analysis);
-          images.push(image);
-        } else {
-          purgeFaces(analysis);
-          purge(image);
-        }
-      }
-    } finally {
-      stop.abort();
-      void Promise.resolve(it.return?.()).catch(() => undefined);
-    }
-    if (signal.aborted) return failure("aborted", { chip: chipScores });
-    if (!best) return last ? compare({ chip: chipScores, live: last, similarity: null }, config) : failure("timeout", { chip: chipScores });
-
-    // 3. The best frame in grey, embedded in the chip photo's domain (sides.ts greyEmbedding).
-    // Out of time for it (or no face found again): no similarity, so the answer is "not sure", never a guess.
-    let embedding: Float32Array | null = null;
-    const pendingGrey = greyEmbedding(engine, best.image, best.face);
-    try {
-      const g = await within(pendingGrey, remaining(), clock, signal);
-      if (g !== "timeout") {
-        embeddings.push(g.embedding);
-        if (g.embedding.length > 0) embedding = g.embedding;
-      } else {
-        pendingGrey.then((late) => late.embedding.fill(0), () => undefined);
-      }
-    } catch {
-      return failure("engine-error", { chip: chipScores, live: best.scores });
-    }
-    if (signal.aborted) return failure("aborted", { chip: chipScores });
-    const similarity = embedding ? cosineSimilarity(chipFace.embedding, embedding) : null;
-    return compare({ chip: chipScores, live: best.scores, similarity }, config);
-  } finally {
-    signal.removeEventListener("abort", onAbort);
-    stop.abort();
-    for (const a of held) purgeFaces(a);
-    for (const img of images) purge(img);
-    for (const e of embeddings) e.fill(0);
+    chip = await within(pendingChip, run.remaining(), clock, run.signal);
+  } catch {
+    return failure("engine-error");
   }
+  if (chip === "timeout") {
+    pendingChip.then((c) => c.ok && purgeFaces(c.analysis), () => undefined);
+    return failure(run.signal.aborted ? "aborted" : "timeout");
+  }
+  if (!chip.ok) return failure("chip-photo-unreadable");
+  run.held.push(chip.analysis);
+  const embedCostMs = clock.now() - chipStarted;
+  if (!chip.face || chip.scores.faces !== 1) return compare({ chip: chip.scores, live: NO_LIVE, similarity: null }, config);
+  return { face: chip.face, scores: chip.scores, embedCostMs };
+}
+
+/**
+ * Step 2: live frames through the quality gate until enough usable ones, the frame limit, the budget
+ * (keeping time for one more frame and the final embedding pass) or an abort. Answers the best usable
+ * frame, or the decision when there is none.
+ */
+async function captureBestFrame(run: FaceRun, chip: ChipReady): Promise<FaceDecision | Candidate> {
+  const { opts, signal } = run;
+  const state: CaptureState = { best: null, last: null, good: 0, frames: 0, lastCostMs: 0 };
+  const it = run.deps.camera.frames(run.stop.signal)[Symbol.asyncIterator]();
+  try {
+    while (state.frames < opts.maxFrames && state.good < opts.goodFrames && !signal.aborted) {
+      if (run.remaining() <= state.lastCostMs + chip.embedCostMs) break;
+      const frame = await nextFrame(run, it);
+      if (!frame) break;
+      state.frames++;
+      const gated = await gateFrame(run, frame, state);
+      if (gated === "stop") break;
+      if (gated === "engine-error") return failure("engine-error", { chip: chip.scores });
+    }
+  } finally {
+    run.stop.abort();
+    void Promise.resolve(it.return?.()).catch(() => undefined);
+  }
+  if (signal.aborted) return failure("aborted", { chip: chip.scores });
+  if (state.best) return state.best;
+  return state.last ? compare({ chip: chip.scores, live: state.last, similarity: null }, run.deps.config) : failure("timeout", { chip: chip.scores });
+}
+
+/** The camera's next frame within the budget; null when the stream ended, failed or ran out of time. */
+async function nextFrame(run: FaceRun, it: AsyncIterator<Frame>): Promise<Frame | null> {
+  let next: IteratorResult<Frame> | "timeout";
+  const pendingFrame = it.next();
+  try {
+    next = await within(pendingFrame, run.remaining(), run.deps.clock, run.signal);
+  } catch {
+    return null; // the camera failed: answer with what was seen so far
+  }
+  if (next === "timeout") {
+    // A frame that arrives after the deadline is still wiped.
+    pendingFrame.then((r) => r.done || wipeFrame(r.value), () => undefined);
+    return null;
+  }
+  return next.done ? null : next.value;
+}
+
+/**
+ * One frame through the quality gate (the frame is wiped here, whatever happens). A usable frame
+ * becomes the best one if its quality beats it; everything else is zeroed at once.
+ */
+async function gateFrame(run: FaceRun, frame: Frame, state: CaptureState): Promise<"next" | "stop" | "engine-error"> {
+  const { engine, config, clock } = run.deps;
+  const started = clock.now();
+  const decoded = await frameToImage(frame);
+  wipeFrame(frame);
+  if (!decoded.ok) return "next";
+  const image = decoded.image;
+  let analysis: FaceAnalysis | "timeout";
+  const pendingAnalysis = engine.analyse(image, "gate");
+  try {
+    analysis = await within(pendingAnalysis, run.remaining(), clock, run.signal);
+  } catch {
+    purge(image);
+    return "engine-error";
+  }
+  if (analysis === "timeout") {
+    // The engine cannot be cancelled: zero its late answer and the pixels once it is done.
+    pendingAnalysis.then(purgeFaces, () => undefined).finally(() => purge(image));
+    return "stop";
+  }
+  state.lastCostMs = clock.now() - started;
+  const scores = liveScores(analysis.faces);
+  state.last = scores;
+  const problem = frameProblem(scores, config);
+  run.deps.onHint?.(problem);
+  const face = analysis.faces[0];
+  if (problem !== null || !face) {
+    purgeFaces(analysis);
+    purge(image);
+    return "next";
+  }
+  state.good++;
+  keepIfBest(run, state, { analysis, face, scores, quality: frameQuality(scores, face), image });
+  return "next";
+}
+
+/** quality = facePixels × sharpness × cos(yaw) × cos(pitch): bigger, sharper, more frontal wins. */
+function frameQuality(scores: SideScores, face: FaceObservation): number {
+  return scores.facePixels * scores.sharpness * Math.max(0, Math.cos(face.yaw)) * Math.max(0, Math.cos(face.pitch));
+}
+
+function keepIfBest(run: FaceRun, state: CaptureState, c: Candidate): void {
+  if (state.best && c.quality <= state.best.quality) {
+    purgeFaces(c.analysis);
+    purge(c.image);
+    return;
+  }
+  if (state.best) {
+    purgeFaces(state.best.analysis);
+    purge(state.best.image);
+  }
+  state.best = c;
+  run.held.push(c.analysis);
+  run.images.push(c.image);
+}
+
+/**
+ * Step 3: the best frame in grey, embedded in the chip photo's domain (sides.ts greyEmbedding), and
+ * the decision. Out of time for it (or no face found again): no similarity, so the answer is
+ * "not sure", never a guess.
+ */
+async function compareBestFrame(run: FaceRun, chip: ChipReady, best: Candidate): Promise<FaceDecision> {
+  const { engine, config, clock } = run.deps;
+  let embedding: Float32Array | null = null;
+  const pendingGrey = greyEmbedding(engine, best.image, best.face);
+  try {
+    const g = await within(pendingGrey, run.remaining(), clock, run.signal);
+    if (g !== "timeout") {
+      run.embeddings.push(g.embedding);
+      if (g.embedding.length > 0) embedding = g.embedding;
+    } else {
+      pendingGrey.then((late) => late.embedding.fill(0), () => undefined);
+    }
+  } catch {
+    return failure("engine-error", { chip: chip.scores, live: best.scores });
+  }
+  if (run.signal.aborted) return failure("aborted", { chip: chip.scores });
+  const similarity = embedding ? cosineSimilarity(chip.face.embedding, embedding) : null;
+  return compare({ chip: chip.scores, live: best.scores, similarity }, config);
 }
 
 /** What the flow port `checkFace` answers (src/flow/outcome.ts FaceAnswer, same shape). */

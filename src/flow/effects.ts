@@ -71,6 +71,7 @@ function attempt<T>(f: () => Promise<T>): Promise<T> {
   }
 }
 
+// eslint-disable-next-line max-lines-per-function -- flow/effects.ts is being reworked for the documents seam (issue 13, seam); split there
 export function runPortEffect(effect: PortEffect, scope: EffectScope, deps: EffectDeps): void {
   const { ports, vault, clock } = deps;
   const { signal, current, emit, failed } = scope;

@@ -64,6 +64,7 @@ const SECURITY_HEADERS: Readonly<Record<string, string>> = {
     "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
 };
 
+// eslint-disable-next-line max-lines-per-function -- landed with issue 15 before the length rule; its owner (security) splits it
 export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   const log = deps.log.child("server");
   const uiRoot = path.resolve(deps.uiDir);

@@ -32,6 +32,7 @@ export interface SocketLimits {
   idleMs: number;
 }
 
+// eslint-disable-next-line max-lines-per-function -- landed with issue 15 before the length rule; its owner (security) splits it
 export function attachSocket(deps: {
   server: Server;
   core: KioskCore;

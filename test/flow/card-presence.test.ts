@@ -115,6 +115,7 @@ describe("the verdict and what happens after it", () => {
     expect(k.world.leds.current()).toBe("refer");
     k.runner.dispatch({ type: "staff-open" });
     k.runner.dispatch({ type: "staff-login", pin: "2580" });
+    await k.advance(0); // the PIN check answers asynchronously
     const s = k.last().screen;
     expect(s).toMatchObject({ name: "staff", staff: { staffCall: { reason: "low-tries" }, recent: [{ outcome: "refer", reason: "low-tries" }] } });
     k.runner.dispatch({ type: "staff-acknowledge" });

@@ -68,7 +68,7 @@ async function reset(p: Page): Promise<void> {
 beforeAll(async () => {
   if (!daemonBuilt()) return;
   browser = await launchChromium();
-  daemon = await startDaemon({ kiosk: { staffPin: "2580" } });
+  daemon = await startDaemon({ kiosk: { staffPin: "2580" }, budgets: { placeCard: 5_000 } });
 });
 afterAll(async () => {
   await browser?.close();
@@ -177,13 +177,41 @@ describe.skipIf(!daemonBuilt())("issue 14 through the real daemon in demo mode",
     expect(await page.locator('[data-field="birthDay"]').textContent()).toBe("0·");
   });
 
-  it("6. cancelling before a card goes straight back to the start, with no 'take your card' and no extra tap", async () => {
+  it("6a. cancelling before a card goes straight back to the start, with no 'take your card' and no extra tap", async () => {
     page = await open();
     await page.getByTestId("start").tap();
     await waitForScreen(page, "place-card");
     await page.getByTestId("cancel").tap();
     await waitForScreen(page, "idle");
     expect(await page.getByText("カードをお取りください").count()).toBe(0);
+  });
+
+  it("6b. a card lifted mid-read asks to put it back and the read resumes to a verdict; a timeout says 「時間切れです」", async () => {
+    page = await open();
+    // Typed numbers make the way to the chip read deterministic (the camera path depends on OCR speed).
+    await place(page, ADULT);
+    await waitForScreen(page, "capture-card-face", 20_000);
+    await page.getByTestId("type-instead").tap();
+    await waitForScreen(page, "manual-entry");
+    for (const k of "010108" + "2033" + "2718") await page.locator(`[data-key="${k}"]`).tap();
+    await page.waitForSelector('[data-testid="entry-confirm"]:not([disabled])');
+    await page.getByTestId("entry-confirm").tap();
+    await drawer(page, true);
+    await page.getByTestId("demo-remove").tap();
+    await page.waitForSelector('[data-screen=reading-chip] [data-card-removed="1"]');
+    await screenshot(page, SHOT, "6-put-it-back");
+    await page.locator(`[data-card="${ADULT}"]`).tap();
+    await drawer(page, false);
+    await waitForScreen(page, "result", 60_000);
+    expect(await page.locator("[data-screen=result]").getAttribute("data-outcome")).toBe("pass");
+    await reset(page);
+    await page.getByTestId("start").tap();
+    await waitForScreen(page, "place-card");
+    await waitForScreen(page, "result", 20_000); // placeCard is 5 s in this daemon's config
+    expect(await page.locator("[data-screen=result] h1").textContent()).toBe("時間切れです");
+    expect(await page.getByText("カードをお取りください").count()).toBe(0);
+    await screenshot(page, SHOT, "6-timeout");
+    await waitForScreen(page, "idle", 30_000); // by itself, no tap
   });
 
   it("7. lifting the card during the card-face photo says so", async () => {

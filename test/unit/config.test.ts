@@ -106,3 +106,17 @@ describe("config", () => {
     expect(r.errors).toContain("--mode: needs a value");
   });
 });
+
+// Issue 15 problem 8: an unknown budget name with a small value was reported as "too small".
+describe("budget overrides", () => {
+  it("reports an unknown budget name as unknown, whatever its value, and a known one against its bounds", async () => {
+    const { resolveBudgets } = await import("../../src/flow/budgets");
+    const r = loadConfig({ argv: [], env: {}, file: { budgets: { placecard: 50, readChip: 50 } } });
+    if (!r.ok) throw new Error(`config refused before the budget table saw it: ${r.errors.join("; ")}`);
+    const b = resolveBudgets(r.config.budgets);
+    expect(b.ok).toBe(false);
+    if (b.ok) return;
+    expect(b.errors.find((e) => e.startsWith("budgets.placecard:"))).toMatch(/unknown budget/);
+    expect(b.errors.find((e) => e.startsWith("budgets.readChip:"))).toMatch(/outside 3000–30000 ms/);
+  });
+});

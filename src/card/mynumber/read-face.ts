@@ -81,23 +81,35 @@ interface Common {
   readMode: ReadMode;
   /** Tries left before the VERIFY (null when the card did not say: not reached, or it answered 9000). */
   triesLeftBefore: number | null;
-  /** Tries left after: unchanged when refused, max when verified, the card's count after a wrong code. */
+  /**
+   * Tries left after: unchanged when refused, max when verified, the card's count after a wrong code;
+   * null when unknown — a VERIFY whose answer was lost (the card may have counted it).
+   */
   triesLeftAfter: number | null;
   /** Whether a VERIFY with the secret was attempted (at most once per call; it may not have reached the card). */
   verifySent: boolean;
+  /**
+   * What the card answered to the VERIFY with the secret: "not-sent", "ok" (9000), "wrong-code"
+   * (63Cx), "blocked", or "unanswered" (sent, answer lost: no further VERIFY this session, RetryGuard).
+   */
+  verify: VerifyAnswer;
+  /** The step the read ended in when it failed (e.g. "read EF 0004 (CVC)"); null when it finished. */
+  failedStep: string | null;
   timings: ReadFaceTimings;
   stats: ReadFaceStats;
 }
+
+export type VerifyAnswer = "not-sent" | "ok" | "wrong-code" | "blocked" | "unanswered";
 
 export type ReadFaceResult =
   | (Common & {
       ok: true;
       record: CardFaceRecord;
-      /** EF 0004 (CVC) as read. */
-      cvc: Uint8Array;
+      /** EF 0004 (CVC) as read; null when the card refused it with a status word after VERIFY (→ could-not-check). */
+      cvc: Uint8Array | null;
       nonce: Uint8Array;
-      /** The card's signature over DigestInfo(SHA-256(nonce)). */
-      signature: Uint8Array;
+      /** The card's signature over DigestInfo(SHA-256(nonce)); null when it answered with an error status (→ could-not-check). */
+      signature: Uint8Array | null;
       /** Zero the record, CVC, nonce copy and signature. */
       purge(): void;
     })
@@ -117,6 +129,7 @@ export function chooseReadMode(requested: ReadMode | "auto", extendedApdu: boole
 /** Assumed when the card answers the empty VERIFY with 9000 (already verified): its documented maximum. */
 const CODE_B_MAX_TRIES = 10;
 
+// eslint-disable-next-line max-lines-per-function -- the seam colleague (issue 13) splits readCardFace into named steps and removes this line
 export async function readCardFace(deps: ReadFaceDeps): Promise<ReadFaceResult> {
   const now = deps.now ?? (() => performance.now());
   const start = now();
@@ -139,6 +152,8 @@ export async function readCardFace(deps: ReadFaceDeps): Promise<ReadFaceResult> 
   let triesLeftBefore: number | null = null;
   let triesLeftAfter: number | null = null;
   let verifySent = false;
+  let verify: VerifyAnswer = "not-sent";
+  let step = "select 券面AP";
   let record: CardFaceRecord | null = null;
   let faceBytes: Uint8Array | null = null;
   const common = (): Common => {
@@ -148,6 +163,8 @@ export async function readCardFace(deps: ReadFaceDeps): Promise<ReadFaceResult> 
       triesLeftBefore,
       triesLeftAfter,
       verifySent,
+      verify,
+      failedStep: null,
       timings,
       stats: { apdus: card.stats.apdus, bytesOut: card.stats.bytesOut, bytesIn: card.stats.bytesIn, exchanges: card.stats.exchanges },
     };
@@ -155,7 +172,7 @@ export async function readCardFace(deps: ReadFaceDeps): Promise<ReadFaceResult> 
   const fail = (failure: ReadFaceFailure): ReadFaceResult => {
     record?.wipe();
     faceBytes?.fill(0);
-    return { ok: false, failure, ...common() };
+    return { ok: false, failure, ...common(), failedStep: step };
   };
   const timed = async <T>(key: keyof ReadFaceTimings, f: () => Promise<T>): Promise<T> => {
     const t = now();
@@ -182,6 +199,7 @@ export async function readCardFace(deps: ReadFaceDeps): Promise<ReadFaceResult> 
     }
     progress(0.05);
 
+    step = "tries left (empty VERIFY, key 0012)";
     const before = await timed("triesLeft", () => surface.triesLeftCodeB(signal));
     switch (before.kind) {
       case "blocked":
@@ -211,29 +229,37 @@ export async function readCardFace(deps: ReadFaceDeps): Promise<ReadFaceResult> 
     }
 
     verifySent = true;
+    step = "VERIFY 照合番号B (key 0012)";
     let verdict: Awaited<ReturnType<SurfaceAp["verifyCodeB"]>>;
     try {
       verdict = await timed("verify", () => surface.verifyCodeB(deps.code, signal));
     } catch (e) {
-      // The answer was lost: the card may have counted a wrong code. The next check settles it.
+      // The answer was lost: the card may have counted a wrong code, so the count is unknown. The
+      // guard allows no further VERIFY in this session until a tries-left answer settles it.
       deps.guard.recordUncertain(deps.code, triesLeftBefore);
+      verify = "unanswered";
+      triesLeftAfter = null;
       throw e;
     }
     switch (verdict.kind) {
       case "ok":
       case "verified-already":
+        verify = "ok";
         triesLeftAfter = CODE_B_MAX_TRIES;
         break;
       case "tries-left":
         deps.guard.recordWrong(deps.code);
         triesLeftAfter = verdict.triesLeft;
+        verify = verdict.triesLeft === 0 ? "blocked" : "wrong-code";
         return fail(verdict.triesLeft === 0 ? { kind: "blocked" } : { kind: "wrong-code", triesLeft: verdict.triesLeft });
       case "blocked":
+        verify = "blocked";
         triesLeftAfter = 0;
         return fail({ kind: "blocked" });
     }
     progress(0.2);
 
+    step = "read EF 0002 (card face)";
     faceBytes = await timed("readFace", () =>
       surface.readCardFace(mode, signal, (read, total) => progress(0.2 + 0.6 * (read / Math.max(1, total)))),
     );
@@ -242,11 +268,17 @@ export async function readCardFace(deps: ReadFaceDeps): Promise<ReadFaceResult> 
     faceBytes = null;
     progress(0.8);
 
-    const cvc = await timed("readCvc", () => surface.readCvc(mode, signal));
+    // After a successful VERIFY and the record, a card that refuses EF 0004 or the signature with a
+    // status word has not gone away: the read ends with the record and the missing part, and the
+    // authenticity check answers could-not-check (certificate-missing / challenge-not-answered).
+    // A card that is gone (no-card, timeout, transport) still ends the read.
+    step = "read EF 0004 (CVC)";
+    const cvc = await timed("readCvc", () => refusedAsNull(surface.readCvc(mode, signal)));
     progress(0.85);
 
+    step = "sign the nonce (80 2A, card key)";
     const info = nonceDigestInfo(nonce);
-    const signature = await timed("sign", () => surface.signWithCardKey(info, signal));
+    const signature = await timed("sign", () => refusedAsNull(surface.signWithCardKey(info, signal)));
     progress(1);
     const ok = record;
     return {
@@ -257,9 +289,9 @@ export async function readCardFace(deps: ReadFaceDeps): Promise<ReadFaceResult> 
       signature,
       purge() {
         ok.wipe();
-        cvc.fill(0);
+        cvc?.fill(0);
         nonce.fill(0);
-        signature.fill(0);
+        signature?.fill(0);
       },
       ...common(),
     };
@@ -274,15 +306,29 @@ export async function readCardFace(deps: ReadFaceDeps): Promise<ReadFaceResult> 
         return fail({ kind: "blocked" });
       case "security-status":
       case "not-found":
-        return fail({ kind: "status", sw: p.sw, step: "read" });
+        return fail({ kind: "status", sw: p.sw, step });
+      case "malformed":
+        return fail({ kind: "malformed", what: p.what.startsWith(step) ? p.what : `${step}: ${p.what}` });
+      case "status":
+        return fail({ kind: "status", sw: p.sw, step });
       case "no-card":
       case "no-reader":
       case "timeout":
       case "aborted":
-      case "malformed":
-      case "status":
       case "transport":
         return fail(p);
     }
+  }
+}
+
+/** A card's refusal by status word (it is still there) as null; every other failure is thrown on. */
+async function refusedAsNull(p: Promise<Uint8Array>): Promise<Uint8Array | null> {
+  try {
+    return await p;
+  } catch (e) {
+    const err = e instanceof CardError ? e : toCardError(e);
+    const k = err.problem.kind;
+    if (k === "status" || k === "security-status" || k === "not-found") return null;
+    throw err;
   }
 }

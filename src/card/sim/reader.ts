@@ -49,6 +49,7 @@ export interface SimReader extends CardReaderPort {
 
 export const SIM_READER_NAME = "mynaguard virtual reader";
 
+// eslint-disable-next-line max-lines-per-function -- not split yet (issue 13, house): remove when split
 export function openSimReader(opts: SimReaderOptions = {}): Promise<SimReader> {
   const name = opts.name ?? SIM_READER_NAME;
   const extendedApdu = opts.extendedApdu ?? true;

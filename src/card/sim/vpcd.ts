@@ -71,6 +71,7 @@ const CTRL_ATR = 4;
 
 const isNoCard = (e: unknown): boolean => isCardError(e) && e.kind === "no-card";
 
+// eslint-disable-next-line max-lines-per-function -- not split yet (issue 13, house): remove when split
 export async function serveOverVpcd(opts: VpcdOptions): Promise<VpcdLink> {
   const port = opts.port ?? VPCD_PORT;
   const host = opts.host ?? "127.0.0.1";

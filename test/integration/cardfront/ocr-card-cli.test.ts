@@ -28,6 +28,27 @@ describe("kioskctl ocr-card", () => {
     expect(r.code).toBe(0);
   });
 
+  it("prints the agreed fields and the 照合番号B of a sure session only with --reveal", async () => {
+    const frames = [path.join(DIR, "showa-64.jpg"), path.join(DIR, "showa-64-b.jpg")];
+    const shown = await run(["ocr-card", ...frames, "--json", "--reveal", "--session"]);
+    const j = JSON.parse(shown.out) as { session: { result: string; fields?: Record<string, string>; codeB?: string } };
+    expect(j.session.fields).toEqual({ birth: "showa 64-1-7", expiry: "2034-01-07", securityCode: "3141" });
+    expect(j.session.codeB).toMatch(/^\d{14}$/u);
+    const hidden = await run(["ocr-card", ...frames, "--json", "--session"]);
+    const k = JSON.parse(hidden.out) as { session: { result: string; fields?: unknown; codeB?: unknown } };
+    expect(k.session.result).toBe("sure");
+    expect(k.session.fields).toBeUndefined();
+    expect(k.session.codeB).toBeUndefined();
+    expect(hidden.out).not.toContain(j.session.codeB ?? "-");
+  });
+
+  it("turns an OCR timeout inside a frame into a reason (exit 1), not a crash (exit 5)", async () => {
+    const r = await run(["ocr-card", path.join(DIR, "heisei-1.jpg"), "--json", "--line-timeout-ms", "1"]);
+    expect(r.code).toBe(1);
+    const j = JSON.parse(r.out) as { images: { side: string; sure: boolean; reasons: string[] }[] };
+    expect(j.images[0]).toMatchObject({ side: "ocr-failed", sure: false, reasons: ["ocr: timeout"] });
+  });
+
   it("exits 2 without images and 3 for a file that is not an image", async () => {
     expect((await run(["ocr-card"])).code).toBe(2);
     expect((await run(["ocr-card", path.join(DIR, "cases.json")])).code).toBe(3);
