@@ -56,7 +56,7 @@ export interface Daemon {
   stop(): Promise<void>;
 }
 
-// eslint-disable-next-line max-lines-per-function -- not split yet (issue 13, house): remove when split
+// eslint-disable-next-line max-lines-per-function -- issues 13 (document kinds), 15 (token, PIN) and 16 (warm start) wire into this in parallel; house splits it into named steps once they have landed
 export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
   const { config, log } = deps;
   const systemd = createSystemdNotifier({ env: deps.env, pid: process.pid, log: log.child("systemd") });

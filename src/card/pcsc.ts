@@ -106,33 +106,74 @@ interface LiveChannel {
   kill(problem: CardProblem): void;
 }
 
-// eslint-disable-next-line max-lines-per-function -- not split yet (issue 13, house): remove when split
 export function openPcscReader(opts: PcscReaderOptions = {}): Promise<PcscReader> {
-  const wanted = (opts.readerName ?? "").toLowerCase();
-  const transmitTimeoutMs = opts.transmitTimeoutMs ?? 5000;
-  const connectTimeoutMs = opts.connectTimeoutMs ?? 3000;
-  const rescanMs = opts.rescanMs ?? 2000;
-  const removalGraceMs = opts.removalGraceMs ?? 1000;
-  const log = opts.log ?? (() => undefined);
-  const createBinding = opts.deps?.createBinding ?? (() => pcsclite());
+  const adapter = new PcscAdapter(opts);
+  adapter.start(false);
+  return Promise.resolve(adapter.port());
+}
 
-  const listeners = new Set<(e: ReaderEvent) => void>();
-  const readers = new Map<string, ReaderEntry>();
-  const extendedCache = new Map<string, boolean>();
-  let ctx: BindingContext | null = null;
-  let generation = 0;
-  let selected: string | null = null;
-  let serviceDown = false;
-  let serviceLostAnnounced = false;
-  let backoffStep = 0;
-  let retryTimer: NodeJS.Timeout | null = null;
-  let missingSince: number | null = Date.now();
-  let channel: LiveChannel | null = null;
-  let closed = false;
+/**
+ * The adapter's state and its named steps: binding lifecycle (start, teardown, serviceLost, rescan),
+ * binding events (onReader, onStatus, onEnd), reader selection, connect, and channels.
+ */
+class PcscAdapter {
+  private readonly wanted: string;
+  private readonly transmitTimeoutMs: number;
+  private readonly connectTimeoutMs: number;
+  private readonly rescanMs: number;
+  private readonly removalGraceMs: number;
+  private readonly log: (line: string) => void;
+  private readonly createBinding: () => BindingContext;
 
-  const emit = (e: ReaderEvent): void => {
+  private readonly listeners = new Set<(e: ReaderEvent) => void>();
+  private readonly readers = new Map<string, ReaderEntry>();
+  private readonly extendedCache = new Map<string, boolean>();
+  /** Disconnects in flight (bounded); close() waits for them so no exclusive handle outlives the port. */
+  private readonly releasing = new Set<Promise<void>>();
+  private ctx: BindingContext | null = null;
+  private generation = 0;
+  private selected: string | null = null;
+  private serviceDown = false;
+  private serviceLostAnnounced = false;
+  private backoffStep = 0;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private missingSince: number | null = Date.now();
+  private channel: LiveChannel | null = null;
+  private closed = false;
+  private readonly rescanTimer: NodeJS.Timeout;
+
+  constructor(private readonly opts: PcscReaderOptions) {
+    this.wanted = (opts.readerName ?? "").toLowerCase();
+    this.transmitTimeoutMs = opts.transmitTimeoutMs ?? 5000;
+    this.connectTimeoutMs = opts.connectTimeoutMs ?? 3000;
+    this.rescanMs = opts.rescanMs ?? 2000;
+    this.removalGraceMs = opts.removalGraceMs ?? 1000;
+    this.log = opts.log ?? (() => undefined);
+    this.createBinding = opts.deps?.createBinding ?? (() => pcsclite());
+    this.rescanTimer = setInterval(() => this.rescanIfMissing(), Math.max(100, Math.floor(this.rescanMs / 2)));
+  }
+
+  port(): PcscReader {
+    return {
+      status: () => this.health(),
+      readers: () => [...this.readers.keys()],
+      selectedReader: () => this.selected,
+      cardPresent: () => {
+        const atr = this.selected !== null ? this.readers.get(this.selected)?.atr : null;
+        return this.selected !== null && atr ? { reader: this.selected, atr: atr.slice() } : null;
+      },
+      subscribe: (listener) => {
+        this.listeners.add(listener);
+        return () => this.listeners.delete(listener);
+      },
+      connect: (signal) => this.connect(signal),
+      close: () => this.close(),
+    };
+  }
+
+  private emit(e: ReaderEvent): void {
     // Listeners are taken when the event happens: one subscribed later never hears of it.
-    const targets = [...listeners];
+    const targets = [...this.listeners];
     setImmediate(() => {
       for (const l of targets) {
         try {
@@ -142,167 +183,166 @@ export function openPcscReader(opts: PcscReaderOptions = {}): Promise<PcscReader
         }
       }
     });
-  };
+  }
 
-  const health = (): ReaderHealth => (serviceDown ? "error" : selected !== null ? "ok" : "missing");
+  private health(): ReaderHealth {
+    return this.serviceDown ? "error" : this.selected !== null ? "ok" : "missing";
+  }
 
-  const reselect = (): void => {
-    if (selected !== null && readers.has(selected)) return;
-    const prev = selected;
-    selected = null;
-    for (const name of readers.keys()) {
-      if (name.toLowerCase().includes(wanted)) {
-        selected = name;
+  private reselect(): void {
+    if (this.selected !== null && this.readers.has(this.selected)) return;
+    const prev = this.selected;
+    this.selected = null;
+    for (const name of this.readers.keys()) {
+      if (name.toLowerCase().includes(this.wanted)) {
+        this.selected = name;
         break;
       }
     }
-    if (selected !== prev) log(`pcsc: selected reader ${selected ?? "(none)"}`);
-    missingSince = selected === null ? (missingSince ?? Date.now()) : null;
-    const atr = selected !== null ? readers.get(selected)?.atr : null;
-    if (selected !== null && atr) emit({ kind: "card-inserted", reader: selected, atr: atr.slice() });
-  };
+    if (this.selected !== prev) this.log(`pcsc: selected reader ${this.selected ?? "(none)"}`);
+    this.missingSince = this.selected === null ? (this.missingSince ?? Date.now()) : null;
+    const atr = this.selected !== null ? this.readers.get(this.selected)?.atr : null;
+    if (this.selected !== null && atr) this.emit({ kind: "card-inserted", reader: this.selected, atr: atr.slice() });
+  }
 
-  const killChannel = (reader: string | null, problem: CardProblem): void => {
-    if (channel && (reader === null || channel.reader === reader)) {
-      channel.kill(problem);
-      channel = null;
+  private killChannel(reader: string | null, problem: CardProblem): void {
+    if (this.channel && (reader === null || this.channel.reader === reader)) {
+      this.channel.kill(problem);
+      this.channel = null;
     }
-  };
+  }
 
   /** Drop the binding instance and every reader object; `announce` emits detach/removal events. */
-  const teardown = (announce: boolean): void => {
-    generation++;
-    killChannel(null, { kind: "no-reader", detail: "PC/SC context dropped" });
-    for (const [name, entry] of readers) {
+  private teardown(announce: boolean): void {
+    this.generation++;
+    this.killChannel(null, { kind: "no-reader", detail: "PC/SC context dropped" });
+    for (const [name, entry] of this.readers) {
       if (announce) {
-        if (entry.atr && name === selected) emit({ kind: "card-removed", reader: name });
-        emit({ kind: "reader-detached", reader: name });
+        if (entry.atr && name === this.selected) this.emit({ kind: "card-removed", reader: name });
+        this.emit({ kind: "reader-detached", reader: name });
       }
       safely(() => entry.r.close());
     }
-    readers.clear();
-    selected = null;
-    const old = ctx;
-    ctx = null;
+    this.readers.clear();
+    this.selected = null;
+    const old = this.ctx;
+    this.ctx = null;
     if (old) safely(() => old.close());
-  };
+  }
 
-  const scheduleStart = (delayMs: number): void => {
-    if (closed || retryTimer) return;
-    retryTimer = setTimeout(() => {
-      retryTimer = null;
-      start(false);
+  private scheduleStart(delayMs: number): void {
+    if (this.closed || this.retryTimer) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      this.start(false);
     }, delayMs);
-  };
+  }
 
-  const serviceLost = (detail: string): void => {
-    if (closed) return;
-    teardown(!serviceLostAnnounced);
-    serviceDown = true;
-    if (!serviceLostAnnounced) {
-      serviceLostAnnounced = true;
-      log(`pcsc: service lost (${detail})`);
-      emit({ kind: "service-lost", detail });
+  private serviceLost(detail: string): void {
+    if (this.closed) return;
+    this.teardown(!this.serviceLostAnnounced);
+    this.serviceDown = true;
+    if (!this.serviceLostAnnounced) {
+      this.serviceLostAnnounced = true;
+      this.log(`pcsc: service lost (${detail})`);
+      this.emit({ kind: "service-lost", detail });
     }
-    const delay = SERVICE_BACKOFF_MS[Math.min(backoffStep, SERVICE_BACKOFF_MS.length - 1)] ?? 1600;
-    backoffStep++;
-    scheduleStart(delay);
-  };
+    const delay = SERVICE_BACKOFF_MS[Math.min(this.backoffStep, SERVICE_BACKOFF_MS.length - 1)] ?? 1600;
+    this.backoffStep++;
+    this.scheduleStart(delay);
+  }
 
-  const onStatus = (gen: number, name: string, s: { state: number; atr?: Buffer }): void => {
-    if (gen !== generation || closed) return;
-    const entry = readers.get(name);
+  private onStatus(gen: number, name: string, s: { state: number; atr?: Buffer }): void {
+    if (gen !== this.generation || this.closed) return;
+    const entry = this.readers.get(name);
     if (!entry) return;
     const present = (s.state & entry.r.SCARD_STATE_PRESENT) !== 0;
     const swapped = present && entry.atr !== null && eventCount(s.state) !== eventCount(entry.state);
     entry.state = s.state;
-    const isSelected = name === selected;
+    const isSelected = name === this.selected;
     if (entry.atr !== null && (!present || swapped)) {
       entry.atr = null;
-      killChannel(name, { kind: "no-card" });
-      if (isSelected) emit({ kind: "card-removed", reader: name });
+      this.killChannel(name, { kind: "no-card" });
+      if (isSelected) this.emit({ kind: "card-removed", reader: name });
     }
     if (present && entry.atr === null) {
       entry.atr = new Uint8Array(s.atr ?? []);
-      if (isSelected) emit({ kind: "card-inserted", reader: name, atr: entry.atr.slice() });
+      if (isSelected) this.emit({ kind: "card-inserted", reader: name, atr: entry.atr.slice() });
     }
-  };
+  }
 
-  const onEnd = (gen: number, name: string): void => {
-    if (gen !== generation || closed) return;
-    const entry = readers.get(name);
+  private onEnd(gen: number, name: string): void {
+    if (gen !== this.generation || this.closed) return;
+    const entry = this.readers.get(name);
     if (!entry) return;
-    readers.delete(name);
-    killChannel(name, { kind: "no-reader", detail: "reader detached" });
-    if (entry.atr && name === selected) emit({ kind: "card-removed", reader: name });
-    emit({ kind: "reader-detached", reader: name });
+    this.readers.delete(name);
+    this.killChannel(name, { kind: "no-reader", detail: "reader detached" });
+    if (entry.atr && name === this.selected) this.emit({ kind: "card-removed", reader: name });
+    this.emit({ kind: "reader-detached", reader: name });
     safely(() => entry.r.close());
-    if (name === selected) selected = null;
-    reselect();
-  };
+    if (name === this.selected) this.selected = null;
+    this.reselect();
+  }
 
-  const onReader = (gen: number, r: BindingReader, quietNames: ReadonlySet<string>): void => {
+  private onReader(gen: number, r: BindingReader, quietNames: ReadonlySet<string>): void {
     // The binding emits 'error' before 'end' when a reader's context fails: always listen.
     r.on("error", () => undefined);
     r.on("status", (s) => {
       const copy = { state: s.state, ...(s.atr ? { atr: Buffer.from(s.atr) } : {}) };
-      setImmediate(() => safely(() => onStatus(gen, r.name, copy)));
+      setImmediate(() => safely(() => this.onStatus(gen, r.name, copy)));
     });
-    r.on("end", () => setImmediate(() => safely(() => onEnd(gen, r.name))));
-    if (gen !== generation || closed) {
+    r.on("end", () => setImmediate(() => safely(() => this.onEnd(gen, r.name))));
+    if (gen !== this.generation || this.closed) {
       // A reader from a dropped instance: stop its monitoring thread (later, never inside an emit).
       setImmediate(() => safely(() => r.close()));
       return;
     }
-    readers.set(r.name, { r, state: 0, atr: null });
-    if (!quietNames.has(r.name)) emit({ kind: "reader-attached", reader: r.name });
-    reselect();
-  };
+    this.readers.set(r.name, { r, state: 0, atr: null });
+    if (!quietNames.has(r.name)) this.emit({ kind: "reader-attached", reader: r.name });
+    this.reselect();
+  }
 
   /** Create a binding instance. `quiet`: a rescan, so readers seen before are not announced again. */
-  const start = (quiet: boolean): void => {
-    if (closed) return;
-    const known = quiet ? new Set(readers.keys()) : new Set<string>();
-    if (ctx) teardown(!quiet);
-    const gen = ++generation;
+  start(quiet: boolean): void {
+    if (this.closed) return;
+    const known = quiet ? new Set(this.readers.keys()) : new Set<string>();
+    if (this.ctx) this.teardown(!quiet);
+    const gen = ++this.generation;
     let instance: BindingContext;
     try {
-      instance = createBinding();
+      instance = this.createBinding();
     } catch (e) {
-      serviceLost(e instanceof Error ? e.message : "SCardEstablishContext failed");
+      this.serviceLost(e instanceof Error ? e.message : "SCardEstablishContext failed");
       return;
     }
-    ctx = instance;
+    this.ctx = instance;
     instance.on("error", (e) => {
       // Fires when the context's monitoring thread fails (pcscd stopped: 0x80100013) or after close().
-      if (gen !== generation) return;
+      if (gen !== this.generation) return;
       const detail = e instanceof Error ? e.message : "PC/SC context failed";
-      setImmediate(() => safely(() => gen === generation && serviceLost(detail)));
+      setImmediate(() => safely(() => gen === this.generation && this.serviceLost(detail)));
     });
-    instance.on("reader", (r) => safely(() => onReader(gen, r, known)));
-    backoffStep = 0;
-    if (serviceDown) {
-      serviceDown = false;
-      serviceLostAnnounced = false;
-      log("pcsc: service restored");
-      emit({ kind: "service-restored" });
+    instance.on("reader", (r) => safely(() => this.onReader(gen, r, known)));
+    this.backoffStep = 0;
+    if (this.serviceDown) {
+      this.serviceDown = false;
+      this.serviceLostAnnounced = false;
+      this.log("pcsc: service restored");
+      this.emit({ kind: "service-restored" });
     }
-    missingSince = Date.now();
-  };
+    this.missingSince = Date.now();
+  }
 
-  const rescanTimer = setInterval(() => {
-    if (closed || serviceDown || selected !== null || missingSince === null) return;
-    if (Date.now() - missingSince < rescanMs) return;
-    start(true);
-  }, Math.max(100, Math.floor(rescanMs / 2)));
+  /** While no matching reader is listed, re-create the binding instance every `rescanMs`. */
+  private rescanIfMissing(): void {
+    if (this.closed || this.serviceDown || this.selected !== null || this.missingSince === null) return;
+    if (Date.now() - this.missingSince < this.rescanMs) return;
+    this.start(true);
+  }
 
-  const bounded = <T>(
-    step: string,
-    timeoutMs: number,
-    signal: AbortSignal | null,
-    run: (done: (err: unknown, value?: T) => void) => void,
-  ): Promise<T> =>
-    new Promise<T>((resolve, reject) => {
+  /** Run one binding call with a deadline and an abort signal; binding errors become CardErrors. */
+  private bounded<T>(step: string, timeoutMs: number, signal: AbortSignal | null, run: (done: (err: unknown, value?: T) => void) => void): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
       let settled = false;
       const finish = (fn: () => void): void => {
         if (settled) return;
@@ -316,120 +356,118 @@ export function openPcscReader(opts: PcscReaderOptions = {}): Promise<PcscReader
       if (signal?.aborted) return onAbort();
       signal?.addEventListener("abort", onAbort, { once: true });
       try {
-        run((err, value) =>
-          finish(() => (err ? reject(new CardError(problemForPcscError(err, step))) : resolve(value as T))),
-        );
+        run((err, value) => finish(() => (err ? reject(new CardError(problemForPcscError(err, step))) : resolve(value as T))));
       } catch (e) {
         finish(() => reject(new CardError(problemForPcscError(e, step))));
       }
     });
+  }
 
-  const connect = async (signal: AbortSignal): Promise<CardChannel> => {
-    if (closed) throw new CardError({ kind: "no-reader", detail: "reader port closed" });
-    if (serviceDown) throw new CardError({ kind: "no-reader", detail: "PC/SC service unavailable" });
-    const name = selected;
-    const entry = name !== null ? readers.get(name) : undefined;
+  private async connect(signal: AbortSignal): Promise<CardChannel> {
+    const { name, entry } = this.connectable();
+    if (this.channel) this.killChannel(null, { kind: "transport", detail: "superseded by a new connection" });
+    await Promise.all([...this.releasing]);
+    const r = entry.r;
+    const protocol = await this.connectHandle(r, signal);
+    const extended = await this.extendedFor(name, r);
+    // Checked after the last wait: a card taken away during connect or the probe must not get a
+    // channel (its removal event has already passed, so nothing would kill that channel).
+    if (entry.atr === null || this.readers.get(name) !== entry) {
+      await this.disconnectQuietly(r);
+      throw new CardError({ kind: "no-card" });
+    }
+    const ch = this.makeChannel(r, name, entry.atr.slice(), protocol, extended);
+    this.channel = ch;
+    return ch;
+  }
+
+  /** The selected reader with a card in it, or the CardError that says why not. */
+  private connectable(): { name: string; entry: ReaderEntry } {
+    if (this.closed) throw new CardError({ kind: "no-reader", detail: "reader port closed" });
+    if (this.serviceDown) throw new CardError({ kind: "no-reader", detail: "PC/SC service unavailable" });
+    const name = this.selected;
+    const entry = name !== null ? this.readers.get(name) : undefined;
     if (name === null || !entry) {
-      throw new CardError({ kind: "no-reader", detail: wanted ? `no reader matching "${wanted}"` : "no reader" });
+      throw new CardError({ kind: "no-reader", detail: this.wanted ? `no reader matching "${this.wanted}"` : "no reader" });
     }
     if (!entry.atr) throw new CardError({ kind: "no-card" });
-    if (channel) killChannel(null, { kind: "transport", detail: "superseded by a new connection" });
-    await Promise.all([...releasing]);
-    const r = entry.r;
-    const share = opts.shareMode === "shared" ? r.SCARD_SHARE_SHARED : r.SCARD_SHARE_EXCLUSIVE;
+    return { name, entry };
+  }
+
+  /** SCardConnect (bounded); answers the protocol in use. */
+  private async connectHandle(r: BindingReader, signal: AbortSignal): Promise<number> {
+    const share = this.opts.shareMode === "shared" ? r.SCARD_SHARE_SHARED : r.SCARD_SHARE_EXCLUSIVE;
     const connectOnce = (): Promise<number | undefined> =>
-      bounded<number | undefined>("connect", connectTimeoutMs, signal, (done) =>
+      this.bounded<number | undefined>("connect", this.connectTimeoutMs, signal, (done) =>
         r.connect({ share_mode: share, protocol: r.SCARD_PROTOCOL_T0 | r.SCARD_PROTOCOL_T1 }, done),
       );
     let protocol = await connectOnce();
     if (typeof protocol !== "number") {
       // The binding believes an old handle is still connected (its disconnect failed) and answers
       // without a protocol: release it and connect once more.
-      await disconnectQuietly(r);
+      await this.disconnectQuietly(r);
       protocol = await connectOnce();
       if (typeof protocol !== "number") throw new CardError({ kind: "transport", detail: "stale PC/SC handle" });
     }
-    let extended = typeof opts.extendedApdu === "boolean" ? opts.extendedApdu : extendedCache.get(name);
+    return protocol;
+  }
+
+  /** Whether the reader takes extended-length APDUs: configured, probed once per reader, or by name. */
+  private async extendedFor(name: string, r: BindingReader): Promise<boolean> {
+    let extended = typeof this.opts.extendedApdu === "boolean" ? this.opts.extendedApdu : this.extendedCache.get(name);
     if (extended === undefined) {
       const probed = await probeExtendedApdu({ reader: r, timeoutMs: 1000 });
       extended = probed ?? /virtual pcd/i.test(name);
-      extendedCache.set(name, extended);
-      log(`pcsc: ${name} extended APDU ${extended ? "yes" : "no"} (${probed === null ? "by name" : "probed"})`);
+      this.extendedCache.set(name, extended);
+      this.log(`pcsc: ${name} extended APDU ${extended ? "yes" : "no"} (${probed === null ? "by name" : "probed"})`);
     }
-    // Checked after the last wait: a card taken away during connect or the probe must not get a
-    // channel (its removal event has already passed, so nothing would kill that channel).
-    if (entry.atr === null || readers.get(name) !== entry) {
-      await disconnectQuietly(r);
-      throw new CardError({ kind: "no-card" });
-    }
-    const ch = makeChannel(r, name, entry.atr.slice(), protocol, extended);
-    channel = ch;
-    return ch;
-  };
+    return extended;
+  }
 
-  /** Disconnects in flight (bounded); close() waits for them so no exclusive handle outlives the port. */
-  const releasing = new Set<Promise<void>>();
-  const disconnectQuietly = (r: BindingReader): Promise<void> => {
-    const p = bounded<void>("disconnect", connectTimeoutMs, null, (done) => r.disconnect(r.SCARD_RESET_CARD, done)).catch(
+  private disconnectQuietly(r: BindingReader): Promise<void> {
+    const p = this.bounded<void>("disconnect", this.connectTimeoutMs, null, (done) => r.disconnect(r.SCARD_RESET_CARD, done)).catch(
       () => undefined, // the handle is gone with the card or the service; nothing to release
     );
-    releasing.add(p);
-    void p.finally(() => releasing.delete(p));
+    this.releasing.add(p);
+    void p.finally(() => this.releasing.delete(p));
     return p;
-  };
+  }
 
-  const makeChannel = (
-    r: BindingReader,
-    name: string,
-    atr: Uint8Array,
-    protocol: number,
-    extendedApdu: boolean,
-  ): CardChannel & LiveChannel => {
+  private makeChannel(r: BindingReader, name: string, atr: Uint8Array, protocol: number, extendedApdu: boolean): CardChannel & LiveChannel {
     let dead: CardProblem | null = null;
     let released: Promise<void> | null = null;
-    const release = (): Promise<void> => (released ??= disconnectQuietly(r));
+    const release = (): Promise<void> => (released ??= this.disconnectQuietly(r));
     let queue: Promise<unknown> = Promise.resolve();
     let onRemoved: (() => void) | null = null;
     const removed = new Promise<void>((resolve) => (onRemoved = resolve));
-    /** vpcd answers a pulled card with 0x80100016 or an empty R-APDU before pcscd's next presence poll. */
-    const removedWithin = async (ms: number): Promise<boolean> => {
-      let timer: NodeJS.Timeout | undefined;
-      const r = await Promise.race([
-        removed.then(() => true),
-        new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms))),
-      ]);
-      clearTimeout(timer);
-      return r;
-    };
     const recvLen = extendedApdu ? RECV_EXTENDED : RECV_SHORT;
     const self: CardChannel & LiveChannel = {
       reader: name,
       atr,
       extendedApdu,
-      kill(problem) {
+      kill: (problem) => {
         // Removal wins over an earlier failure: after removal every transmit says no-card.
         if (dead === null || problem.kind === "no-card") dead = problem;
         if (problem.kind === "no-card") onRemoved?.();
-        if (channel === self) channel = null;
+        if (this.channel === self) this.channel = null;
         // A dead channel releases its (exclusive) handle at once; the binding queues the disconnect
         // behind a transmit still running in the pool.
         void release();
       },
-      transmit(command, signal) {
+      transmit: (command, signal) => {
         const run = async (): Promise<Uint8Array> => {
           if (dead) throw new CardError(dead);
           try {
-            const res = await bounded<Buffer>("transmit", transmitTimeoutMs, signal, (done) =>
+            const res = await this.bounded<Buffer>("transmit", this.transmitTimeoutMs, signal, (done) =>
               r.transmit(Buffer.from(command), recvLen, protocol, done),
             );
             if (res.length < 2) throw new CardError({ kind: "transport", detail: "empty R-APDU" });
             return new Uint8Array(res);
           } catch (e) {
-            let problem: CardProblem =
-              e instanceof CardError ? e.problem : { kind: "transport", detail: "transmit threw" };
-            if (problem.kind === "transport" && (await removedWithin(removalGraceMs))) problem = { kind: "no-card" };
+            let problem: CardProblem = e instanceof CardError ? e.problem : { kind: "transport", detail: "transmit threw" };
+            if (problem.kind === "transport" && (await settlesWithin(removed, this.removalGraceMs))) problem = { kind: "no-card" };
             self.kill(problem);
-            if (isServiceLoss(pcscCode(e))) setImmediate(() => serviceLost("service lost during transmit"));
+            if (isServiceLoss(pcscCode(e))) setImmediate(() => this.serviceLost("service lost during transmit"));
             throw new CardError(dead ?? problem);
           }
         };
@@ -437,42 +475,36 @@ export function openPcscReader(opts: PcscReaderOptions = {}): Promise<PcscReader
         queue = p.catch(() => undefined);
         return p;
       },
-      async disconnect() {
+      disconnect: async () => {
         self.kill({ kind: "transport", detail: "channel disconnected" });
         await release();
       },
     };
     return self;
-  };
+  }
 
-  start(false);
+  private async close(): Promise<void> {
+    if (this.closed) return;
+    this.killChannel(null, { kind: "no-reader", detail: "reader port closed" });
+    await Promise.all([...this.releasing]);
+    this.closed = true;
+    clearInterval(this.rescanTimer);
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    this.teardown(false);
+    this.listeners.clear();
+  }
+}
 
-  const port: PcscReader = {
-    status: health,
-    readers: () => [...readers.keys()],
-    selectedReader: () => selected,
-    cardPresent() {
-      const atr = selected !== null ? readers.get(selected)?.atr : null;
-      return selected !== null && atr ? { reader: selected, atr: atr.slice() } : null;
-    },
-    subscribe(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-    connect,
-    async close() {
-      if (closed) return;
-      killChannel(null, { kind: "no-reader", detail: "reader port closed" });
-      await Promise.all([...releasing]);
-      closed = true;
-      clearInterval(rescanTimer);
-      if (retryTimer) clearTimeout(retryTimer);
-      retryTimer = null;
-      teardown(false);
-      listeners.clear();
-    },
-  };
-  return Promise.resolve(port);
+/**
+ * True when `p` settles within `ms`. vpcd answers a pulled card with 0x80100016 or an empty R-APDU
+ * before pcscd's next presence poll, so a transport error waits this long for the removal event.
+ */
+async function settlesWithin(p: Promise<void>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const r = await Promise.race([p.then(() => true), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)))]);
+  clearTimeout(timer);
+  return r;
 }
 
 function safely(fn: () => void): void {
