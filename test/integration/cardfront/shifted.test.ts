@@ -15,7 +15,7 @@ import { readFrame } from "../../../src/cardfront/frame-read";
 import type { OcrPort } from "../../../src/cardfront/ocr";
 import { readCardFront } from "../../../src/cardfront/read";
 import { createTesseractOcr } from "../../../src/cardfront/tesseract";
-import { CARD_MM, placeCard, type Box, type GroupKey, type PlacedCard, type PlacedGroup } from "../../../scripts/cardface/families";
+import { CARD_MM, placeCard, type Box, type PlacedCard, type PlacedGroup } from "../../../scripts/cardface/families";
 import { cardTexts } from "../../../scripts/cardface/generate";
 import { makePeople, rng, type CardPerson } from "../../../scripts/cardface/people";
 import { cardWidthInFrame, loadCard, photograph, randomShot } from "../../../scripts/cardface/photograph";
