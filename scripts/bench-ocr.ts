@@ -3,7 +3,7 @@
  *
  *   npm run bench:ocr -- [--sessions 100] [--frames 4] [--family all|tuning|heldout|NAME,…]
  *                        [--difficulty all|easy|moderate|hard] [--dir test-output/cardfaces]
- *                        [--backs 4] [--jobs 2] [--shard I/N] [--json FILE]
+ *                        [--backs 4] [--jobs 2] [--shard I/N] [--json FILE] [--format jpeg|yuv420]
  *
  * Sets missing from `--dir` (or holding fewer sessions) are generated first (renders cached). Each
  * session feeds its frames to `readCardFront` as a camera that then stops, as the kiosk would.
@@ -17,6 +17,7 @@
  * Before the sessions: the first frame after the OCR engine starts vs the tenth (warm start).
  * Targets (issue 12): held-out ≥ 97 % easy/moderate, ≥ 80 % hard, 0 wrong codes on ≥ 1,000 sessions;
  * ≤ 150 ms CPU median per frame.
+ * `--format yuv420` feeds the frames as the greyscale camera path delivers them (Y plane, no JPEG).
  * `--shard I/N` runs every N-th session starting at I (run N processes, merge the `--json` files
  * with `--merge a.json,b.json`).
  */
@@ -30,6 +31,7 @@ import { readFrame } from "../src/cardfront/frame-read";
 import { readCardFront } from "../src/cardfront/read";
 import { warmCardFace } from "../src/compose/front";
 import { createTesseractOcr } from "../src/cardfront/tesseract";
+import { decodeFrame, rawFrameBytes } from "../src/image/decode";
 import { HELDOUT_FAMILY, type FamilyName } from "./cardface/families";
 import { generate, parseDifficulties, parseFamilies, readManifest, type ManifestEntry } from "./cardface/generate";
 import type { Difficulty } from "./cardface/photograph";
@@ -73,9 +75,11 @@ interface Tally {
   backsSure: number;
   cpuMs: number[];
   reasons: Record<string, number>;
+  /** Sure sessions with a wrong code: set, session and which fields were wrong (fictional people). */
+  wrongCases: string[];
 }
 
-const emptyTally = (): Tally => ({ fronts: 0, sure: 0, wrong: 0, fieldsRight: 0, backs: 0, backsRefused: 0, backsSure: 0, cpuMs: [], reasons: {} });
+const emptyTally = (): Tally => ({ fronts: 0, sure: 0, wrong: 0, fieldsRight: 0, backs: 0, backsRefused: 0, backsSure: 0, cpuMs: [], reasons: {}, wrongCases: [] });
 
 function merge(a: Tally, b: Tally): Tally {
   const reasons = { ...a.reasons };
@@ -90,6 +94,7 @@ function merge(a: Tally, b: Tally): Tally {
     backsSure: a.backsSure + b.backsSure,
     cpuMs: [...a.cpuMs, ...b.cpuMs],
     reasons,
+    wrongCases: [...a.wrongCases, ...b.wrongCases],
   };
 }
 
@@ -124,8 +129,21 @@ function timedCamera(frames: readonly Frame[], cpuMs: number[]): CameraPort & { 
   };
 }
 
-function loadFrames(dir: string, entries: ManifestEntry[]): Frame[] {
-  return entries.map((e) => ({ width: 0, height: 0, format: "jpeg" as const, data: new Uint8Array(readFileSync(path.join(dir, e.file))), capturedAt: 0 }));
+/** The set's JPEG frames, or (`yuv420`) the same frames as a greyscale camera delivers them: the
+ *  Y plane plus neutral chroma, converted before timing (what rpicam `--codec yuv420` hands over). */
+async function loadFrames(dir: string, entries: ManifestEntry[], format: "jpeg" | "yuv420"): Promise<Frame[]> {
+  const jpegs = entries.map((e) => ({ width: 0, height: 0, format: "jpeg" as const, data: new Uint8Array(readFileSync(path.join(dir, e.file))), capturedAt: 0 }));
+  if (format === "jpeg") return jpegs;
+  const out: Frame[] = [];
+  for (const j of jpegs) {
+    const g = await decodeFrame(j);
+    if (!g.ok) continue;
+    const { width, height } = g.image;
+    const data = new Uint8Array(rawFrameBytes("yuv420", width, height)).fill(128);
+    data.set(g.image.data, 0);
+    out.push({ width, height, format: "yuv420", data, capturedAt: 0 });
+  }
+  return out;
 }
 
 const median = (xs: number[]) => {
@@ -146,6 +164,7 @@ async function run(argv: string[]): Promise<Results> {
   const families = parseFamilies(arg(argv, "family", "all"));
   const difficulties = parseDifficulties(arg(argv, "difficulty", "all"));
   const [shardI, shardN] = arg(argv, "shard", "0/1").split("/").map(Number) as [number, number];
+  const format = arg(argv, "format", "jpeg") === "yuv420" ? "yuv420" : "jpeg";
   if (!families || !difficulties || !(shardN >= 1 && shardI >= 0 && shardI < shardN)) {
     console.error("usage: bench-ocr [--sessions N] [--family all|tuning|heldout|NAME,…] [--difficulty all|easy|moderate|hard] [--dir DIR] [--shard I/N]");
     process.exit(2);
@@ -177,7 +196,7 @@ async function run(argv: string[]): Promise<Results> {
     if (first && firstD && shardI === 0) {
       const m = readManifest(path.join(dir, `${first}-${firstD}`));
       const fronts = (m?.entries ?? []).filter((e) => e.side === "front").slice(0, 10);
-      const loaded = loadFrames(path.join(dir, `${first}-${firstD}`), fronts);
+      const loaded = await loadFrames(path.join(dir, `${first}-${firstD}`), fronts, format);
       const today = m?.today ?? { year: 2026, month: 12, day: 1 };
       const t: { wall: number; cpu: number }[] = [];
       for (let i = 0; i < 10 && loaded.length; i++) {
@@ -204,7 +223,7 @@ async function run(argv: string[]): Promise<Results> {
           if (!e0) continue;
           if (e0.side === "front" ? nFront++ >= sessions : nBack++ >= backs) continue;
           if (session % shardN !== shardI) continue;
-          const loaded = loadFrames(setDir, entries.slice(0, frames));
+          const loaded = await loadFrames(setDir, entries.slice(0, frames), format);
           const cam = timedCamera(loaded, tally.cpuMs);
           const r = await readCardFront({ camera: cam, ocr, clock }, signal, 30_000);
           cam.finish();
@@ -223,10 +242,12 @@ async function run(argv: string[]): Promise<Results> {
           if (r.kind === "sure") {
             tally.sure++;
             const want = deriveCodeB({ birth: truth.birth, expiryYear: truth.expiry.year, securityCode: truth.securityCode });
-            if (!want.ok || !want.code.equals(r.code)) tally.wrong++;
-            if (JSON.stringify(r.fields.birth) === JSON.stringify(truth.birth)) tally.fieldsRight++;
-            if (JSON.stringify(r.fields.expiry) === JSON.stringify(truth.expiry)) tally.fieldsRight++;
-            if (r.fields.securityCode === truth.securityCode) tally.fieldsRight++;
+            const ok = { birth: JSON.stringify(r.fields.birth) === JSON.stringify(truth.birth), expiry: JSON.stringify(r.fields.expiry) === JSON.stringify(truth.expiry), securityCode: r.fields.securityCode === truth.securityCode };
+            if (!want.ok || !want.code.equals(r.code)) {
+              tally.wrong++;
+              tally.wrongCases.push(`${family}-${difficulty}/${String(session).padStart(4, "0")}: ${Object.entries(ok).filter(([, v]) => !v).map(([k]) => k).join("+") || "code"}`);
+            }
+            tally.fieldsRight += Number(ok.birth) + Number(ok.expiry) + Number(ok.securityCode);
             r.code.wipe();
             if (want.ok) want.code.wipe();
           } else if (r.kind === "unsure") {
@@ -276,6 +297,7 @@ function report(res: Results, families: readonly FamilyName[], difficulties: rea
       );
       const reasons = Object.entries(t.reasons).sort((a, b) => b[1] - a[1]).slice(0, 6);
       if (reasons.length) console.log(`            unsure reasons: ${reasons.map(([k, v]) => `${k}×${v}`).join(", ")}`);
+      if (t.wrongCases.length) console.log(`            WRONG: ${t.wrongCases.join("; ")}`);
     }
     const t = all.reduce(merge, emptyTally());
     console.log(`all         ${String(t.fronts).padStart(8)}  ${pct(t.sure, t.fronts).padStart(8)}            ${String(t.wrong).padStart(11)}  ${(100 * clopperPearsonUpper(t.wrong, t.fronts)).toFixed(3).padStart(14)} %  ${pct(t.fieldsRight, 3 * t.sure).padStart(12)}  ${`${t.backsRefused}/${t.backs}, ${t.backsSure}`.padStart(18)}  ${median(t.cpuMs).toFixed(0).padStart(19)}`);

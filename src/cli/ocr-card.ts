@@ -112,6 +112,18 @@ export const ocrCardCommand: Command = {
   },
 };
 
+/** The session's answer; with `reveal` and a sure result also the fields and 照合番号B. Wipes the code. */
+function sessionJson(r: CardFrontResult, reveal: boolean): NonNullable<OcrCardJson["session"]> {
+  const out: NonNullable<OcrCardJson["session"]> = { result: r.kind, reasons: r.kind === "unsure" ? r.reasons.map((x) => JSON.stringify(x)) : [] };
+  if (r.kind !== "sure") return out;
+  if (reveal) {
+    out.fields = { birth: birthText(r.fields.birth), expiry: formatIsoDate(r.fields.expiry), securityCode: r.fields.securityCode };
+    out.codeB = r.code.useBytes((b) => String.fromCharCode(...b));
+  }
+  r.code.wipe();
+  return out;
+}
+
 async function run(args: readonly string[], io: CommandIo): Promise<number> {
   const files: string[] = [];
   let json = false, reveal = false, session = false;
@@ -169,14 +181,7 @@ async function run(args: readonly string[], io: CommandIo): Promise<number> {
     }
     if (session) {
       const r = await readCardFront({ camera: framesCamera(frames), ocr, clock: { now: () => Date.now() } }, signal, 60_000);
-      out.session = { result: r.kind, reasons: r.kind === "unsure" ? r.reasons.map((x) => JSON.stringify(x)) : [] };
-      if (r.kind === "sure") {
-        if (reveal) {
-          out.session.fields = { birth: birthText(r.fields.birth), expiry: formatIsoDate(r.fields.expiry), securityCode: r.fields.securityCode };
-          out.session.codeB = r.code.useBytes((b) => String.fromCharCode(...b));
-        }
-        r.code.wipe();
-      }
+      out.session = sessionJson(r, reveal);
     }
   } finally {
     for (const f of frames) f.data.fill(0);
