@@ -22,7 +22,8 @@ import { CodeB } from "../src/card/secret";
 import { createRunner } from "../src/flow/runner";
 import { DEFAULT_BUDGETS } from "../src/flow/budgets";
 import type { Authenticity, FaceAnswer } from "../src/flow/outcome";
-import type { CardPresence, ChipReadResult, Clock, FlowPorts } from "../src/flow/ports";
+import type { CardPresence, ChipReadResult, Clock, DocumentInfo, FlowPorts } from "../src/flow/ports";
+import { MY_NUMBER_ACCESS_KEY } from "../src/documents/mynumber/access-key";
 import { createSimLeds } from "../src/leds/sim";
 import { createLogger } from "../src/log";
 import { openSqliteAudit } from "../src/audit/sqlite";
@@ -84,6 +85,7 @@ function manualClock(start: number) {
 type Kind = "pass" | "under-age" | "wrong-code" | "clone" | "face-no-match" | "cancel" | "timeout" | "expired";
 const KINDS: Kind[] = ["pass", "pass", "pass", "under-age", "wrong-code", "clone", "face-no-match", "cancel", "timeout", "expired"];
 
+const MYNUMBER: DocumentInfo = { kind: "mynumber", accessKey: MY_NUMBER_ACCESS_KEY, tries: { counter: "card", minLeftToSpend: 3 } };
 const ascii = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
 
 async function main() {
@@ -117,11 +119,13 @@ async function main() {
   };
   const ports: FlowPorts = {
     card: { present: () => present, subscribe: (l) => ((card.listener = l), () => (card.listener = null)) },
-    readCardFront: (signal) =>
-      later(800, () => ({ kind: "sure" as const, codeB: CodeB.fromDigits("87042334123456") as CodeB, prefill: { calendar: "era" as const } }), signal),
+    fallbackDocument: MYNUMBER,
+    recognise: () => Promise.resolve({ kind: "known", document: MYNUMBER }),
+    readCardFront: (_kind, signal) =>
+      later(800, () => ({ kind: "sure" as const, key: CodeB.fromDigits("87042334123456") as CodeB, prefill: { calendar: "era" } }), signal),
     checkEntry: () => Promise.resolve({ ok: false, problem: "incomplete" }),
     entryProblem: () => null,
-    readChip: (_c, signal, onProgress) => {
+    readChip: (_kind, _key, signal, onProgress) => {
       onProgress({ progress: 0.2, triesLeft: 5 });
       return later(1500, (): ChipReadResult => {
         if (kind === "wrong-code") return { kind: "wrong-code", triesLeft: 4 };
@@ -129,13 +133,16 @@ async function main() {
           kind: "ok",
           triesLeft: 5,
           evidence: { wipe() {} },
-          chip: {
+          data: {
+            kind: MYNUMBER.kind,
             birthDate: ascii(kind === "under-age" ? "20100101" : "19870423"),
             expiry: ascii(kind === "expired" ? "20200101" : "20341231"),
-            sex: ascii("1"),
-            nameImage: new Uint8Array(4_000).fill(7),
-            addressImage: new Uint8Array(8_000).fill(7),
-            photo: new Uint8Array(20_000).fill(7),
+            portrait: new Uint8Array(20_000).fill(7),
+            images: [
+              { label: "name", png: new Uint8Array(4_000).fill(7) },
+              { label: "address", png: new Uint8Array(8_000).fill(7) },
+            ],
+            text: [{ label: "sex", ascii: ascii("1") }],
           },
         };
       }, signal);

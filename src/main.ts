@@ -28,7 +28,8 @@ import { systemClock, type DeviceStates, type FlowPorts } from "./flow/ports";
 import { createRunner, devicesHealthy, type FlowRunner } from "./flow/runner";
 import { createChipGlue } from "./compose/chip";
 import { createFrontGlue, warmCardFace } from "./compose/front";
-import { validateEntry } from "./cardfront/plausibility";
+import { createRegistry } from "./documents/registry";
+import { myNumberKind } from "./documents/mynumber";
 import { createFaceGlue } from "./compose/face";
 import { startServer, type RunningServer } from "./server/http";
 import { newToken, writeTokenFile } from "./server/token";
@@ -94,17 +95,21 @@ export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
     leds: devices.ledsHealth(),
   });
 
-  const chip = createChipGlue({
-    reader: devices.reader,
-    trust,
-    minTriesLeft: config.card.minTriesLeft,
-    readMode: config.card.readMode,
-    now: () => Date.now(),
-    log,
-  });
   const front = devices.documentCamera
     ? createFrontGlue({ camera: devices.documentCamera, ocr: lazyOcr, budgetMs: withinBudget(budgets.budgets.captureCardFace), now: () => Date.now(), log })
     : null;
+  // The document kinds this kiosk reads, in recognition order (src/documents/README.md).
+  const documents = createRegistry([
+    myNumberKind({
+      trust,
+      minTriesLeft: config.card.minTriesLeft,
+      readMode: config.card.readMode,
+      now: () => Date.now(),
+      log,
+      readFront: (signal, onFrame) => (front ? front.readCardFront(signal, onFrame) : Promise.reject(new Error("no document camera"))),
+    }),
+  ]);
+  const chip = createChipGlue({ reader: devices.reader, documents, now: () => Date.now(), log });
   const face = devices.faceCamera
     ? createFaceGlue({
         camera: devices.faceCamera,
@@ -119,11 +124,14 @@ export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
 
   const ports: FlowPorts = {
     card: chip.card,
-    readChip: (code, signal, onProgress) => chip.readChip(code, signal, onProgress),
-    assessAuthenticity: (_chip, evidence) => chip.assessAuthenticity(evidence),
-    readCardFront: (signal, onFrame) => (front ? front.readCardFront(signal, onFrame) : Promise.reject(new Error("no document camera"))),
-    checkEntry: (entry, today) =>
-      front ? front.checkEntry(entry, today) : Promise.reject(new Error("no document camera")),
+    fallbackDocument: documents.first.info,
+    recognise: (signal) => chip.recognise(signal),
+    readCardFront: (kind, signal, onFrame) => chip.readCardFront(kind, signal, onFrame),
+    checkEntry: (kind, entry, today) => chip.checkEntry(kind, entry, today),
+    // Live validation of the manual-entry draft (issue 7): the first problem as "field:code".
+    entryProblem: (kind, entry, today) => chip.entryProblem(kind, entry, today),
+    readChip: (kind, key, signal, onProgress) => chip.readChip(kind, key, signal, onProgress),
+    assessAuthenticity: (data, evidence) => chip.assessAuthenticity(data, evidence),
     checkFace: (photo, signal, onHint) =>
       face ? face.checkFace(photo, signal, onHint) : Promise.reject(new Error("no face camera")),
     photoPng: (photo) => (face ? face.photoPng(photo) : Promise.resolve(null)),
@@ -132,11 +140,6 @@ export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
     audit,
     demo: devices.demo,
     endSession: () => chip.endSession(),
-    // Live validation of the manual-entry draft (issue 7): the first problem as "field:code".
-    entryProblem: (entry, today) => {
-      const first = validateEntry(entry, today)[0];
-      return first ? `${first.field}:${first.code}` : null;
-    },
   };
 
   const staffPin = openStaffPin(config, deps.env, log);

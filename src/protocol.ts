@@ -69,16 +69,71 @@ export interface Countdown {
   totalMs: number;
 }
 
-/** What the customer typed or what OCR proposed, to pre-fill the manual-entry screen. Not secret-typed
- *  because it is the customer's own input echoed back to their own screen; never logged. */
-export interface EntryPrefill {
-  calendar: "era" | "western";
-  era?: "meiji" | "taisho" | "showa" | "heisei" | "reiwa";
-  birthYear?: string;
-  birthMonth?: string;
-  birthDay?: string;
-  expiryYear?: string;
-  securityCode?: string;
+/** What the customer typed or what OCR proposed, to pre-fill the manual-entry screen: the values of
+ *  the document kind's access-key fields (`AccessKeySchema`), by field id. Not secret-typed because it
+ *  is the customer's own input echoed back to their own screen; never logged. The kind turns it into
+ *  its access key and judges it (src/documents/). */
+export type EntryPrefill = { [field: string]: string };
+
+/** Which documents the kiosk knows: the id of a kind registered under src/documents/ ("mynumber", …). */
+export type DocumentKindId = string;
+
+/**
+ * How a document kind asks for its access key (照合番号B inputs, a 12-character card number, MRZ data,
+ * a PIN) on the manual-entry screen. The UI renders it; the kind's entry rules check what was typed.
+ * Every label is a catalogue key: `${catalogue}.${…}` (see ui/src/i18n/).
+ */
+export interface AccessKeySchema {
+  /** What the key is (names it; the UI decides nothing from it). */
+  readonly key: "code-b" | "card-number" | "mrz" | "pin";
+  /** Catalogue prefix of this kind's strings, e.g. "doc.mynumber" → "doc.mynumber.entry.title". */
+  readonly catalogue: string;
+  /** Picture of the document with the fields marked: `${catalogue}.picture` names it; null: none. */
+  readonly picture: "card-fields" | null;
+  /** The prefill when nothing is known yet. */
+  readonly initial: EntryPrefill;
+  /** Choices shown as buttons (e.g. how the birth year is written). */
+  readonly choices: readonly EntryChoice[];
+  /** Rows of typed fields, in order. */
+  readonly groups: readonly EntryGroup[];
+}
+
+export interface EntryChoice {
+  readonly id: string;
+  readonly options: readonly string[];
+  /** Shown only while another choice has this value. */
+  readonly when?: { readonly field: string; readonly is: string };
+  /** Catalogue prefix of the option labels: `${labels}.${option}` (default `${catalogue}.choice.${id}.${option}`). */
+  readonly labels?: string;
+  /** The option taken when the choice appears because another one changed. */
+  readonly default?: string;
+}
+
+export interface EntryGroup {
+  /** Label `${catalogue}.group.${id}`; hint `${catalogue}.where.${id}`; name in a problem line
+   *  `${catalogue}.field.${id}`; the picture's part `id`. */
+  readonly id: string;
+  readonly fields: readonly EntryField[];
+}
+
+export interface EntryField {
+  readonly id: string;
+  /** "digits": the digit pad; "alnum": letters and digits (card numbers, MRZ). */
+  readonly charset: "digits" | "alnum";
+  /** Exact length, or a length chosen by a choice's value (e.g. era year 2 digits, western 4). */
+  readonly length: number | { readonly by: string; readonly values: { readonly [option: string]: number } };
+  /** A PIN: shown as dots, never echoed back by the daemon. */
+  readonly masked?: boolean;
+  /** Unit after the box: `entry.${unit}` (year, month, day). */
+  readonly unit?: string;
+  /** The value of this choice shown before the box (e.g. the era's name), when it is shown. */
+  readonly tag?: string;
+}
+
+/** The document as the manual-entry screen needs it. */
+export interface EntryDocument {
+  readonly kind: DocumentKindId;
+  readonly accessKey: AccessKeySchema;
 }
 
 export interface AttendedChipData {
@@ -123,7 +178,7 @@ export type Screen =
   /** `frames`: camera frames looked at so far. */
   | { name: "capture-card-face"; frames: number }
   /** `why`: the camera could not read the card ("unread") or the customer chose to type ("chosen"). */
-  | { name: "manual-entry"; prefill: EntryPrefill; problem: string | null; why: "unread" | "chosen" }
+  | { name: "manual-entry"; document: EntryDocument; prefill: EntryPrefill; problem: string | null; why: "unread" | "chosen" }
   | {
       name: "reading-chip";
       /** 0–1 */

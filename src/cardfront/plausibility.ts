@@ -20,8 +20,37 @@
  */
 import { compareDates, isLeapYear, isValidDate, type CalendarDate } from "../age/date";
 import { fromEraDate, type EraId } from "../age/era";
-import type { EntryPrefill, EntryProblem } from "../protocol";
+import type { EntryPrefill as AnyEntry, EntryProblem } from "../protocol";
 import type { BirthField, CardFields, CodeBInput } from "./fields";
+
+/**
+ * The My Number card's manual entry: the fields of its access-key schema (src/documents/mynumber/),
+ * i.e. what is printed on the card face and goes into 照合番号B.
+ */
+export type EntryPrefill = {
+  calendar: "era" | "western";
+  era?: EraId;
+  birthYear?: string;
+  birthMonth?: string;
+  birthDay?: string;
+  expiryYear?: string;
+  securityCode?: string;
+};
+
+/**
+ * A generic entry (field id → text, as the socket carries it) read as the card-face entry. A calendar
+ * other than "western" is read as "era"; an unknown era is dropped (and then reported `era:missing`).
+ */
+export function asCardFaceEntry(e: AnyEntry): EntryPrefill {
+  const out: EntryPrefill = { calendar: e["calendar"] === "western" ? "western" : "era" };
+  const era = e["era"];
+  if (era !== undefined && (ERA_IDS as readonly string[]).includes(era)) out.era = era as EraId;
+  for (const f of ["birthYear", "birthMonth", "birthDay", "expiryYear", "securityCode"] as const) {
+    const v = e[f];
+    if (v !== undefined) out[f] = v;
+  }
+  return out;
+}
 
 export type ProblemField = "era" | "birthYear" | "birthMonth" | "birthDay" | "birth" | "expiry" | "expiryYear" | "securityCode";
 
@@ -95,13 +124,13 @@ function intField(v: string | undefined, field: ProblemField, digits: RegExp): {
  * order (era, birth year/month/day, expiry year, code), so the daemon can show the first one; a field
  * still empty is `missing`. Empty list = complete and plausible; then {@link entryToCodeBInput} succeeds.
  */
-export function validateEntry(entry: EntryPrefill, today: CalendarDate): Problem[] {
-  const r = parseEntry(entry, today);
+export function validateEntry(entry: AnyEntry, today: CalendarDate): Problem[] {
+  const r = parseEntry(asCardFaceEntry(entry), today);
   return r.ok ? [] : r.problems;
 }
 
-export function entryToCodeBInput(entry: EntryPrefill, today: CalendarDate): { ok: true; input: CodeBInput } | { ok: false; problems: Problem[] } {
-  return parseEntry(entry, today);
+export function entryToCodeBInput(entry: AnyEntry, today: CalendarDate): { ok: true; input: CodeBInput } | { ok: false; problems: Problem[] } {
+  return parseEntry(asCardFaceEntry(entry), today);
 }
 
 function parseEntry(e: EntryPrefill, today: CalendarDate): { ok: true; input: CodeBInput } | { ok: false; problems: Problem[] } {

@@ -18,11 +18,10 @@ import { tokyoDate, type CalendarDate } from "../age/date";
 import { CameraFailure, wipeFrame, type CameraPort } from "../camera/camera";
 import { deriveCodeB } from "../card/mynumber/code-b";
 import type { CodeB } from "../card/secret";
-import type { EntryPrefill } from "../protocol";
 import { birthKey, type BirthField, type CardFields } from "./fields";
 import { newFrameMemory, readFrame } from "./frame-read";
 import { OcrFailure, type OcrPort } from "./ocr";
-import { checkCard, toPrefill, type Problem } from "./plausibility";
+import { checkCard, toPrefill, type EntryPrefill, type Problem } from "./plausibility";
 import { FieldVotes } from "./votes";
 
 export interface Clock {

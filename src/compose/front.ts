@@ -1,13 +1,11 @@
 /**
- * Glue between the flow's card-face ports and the card-face pipeline (src/cardfront/): OCR of the
- * printed face through the document camera, and the manual-entry rules. The problem string the
- * flow puts on the manual-entry screen is `<field>:<code>` (e.g. `birthYear:missing`,
- * `expiryYear:out-of-range`), which the UI translates by its code.
+ * Glue between the My Number document kind's camera route (src/documents/mynumber/) and the
+ * card-face pipeline (src/cardfront/): OCR of the printed face through the document camera. The
+ * kind's entry rules (manual entry) are in the kind.
  */
-import { tokyoDate, type CalendarDate } from "../age/date";
+import { tokyoDate } from "../age/date";
 import type { CameraPort } from "../camera/camera";
-import { deriveCodeB } from "../card/mynumber/code-b";
-import { entryToCodeBInput, toPrefill } from "../cardfront/plausibility";
+import { toPrefill } from "../cardfront/plausibility";
 import type { OcrPort } from "../cardfront/ocr";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
@@ -16,8 +14,7 @@ import { readCardFront } from "../cardfront/read";
 import { encodedSize } from "../camera/image-size";
 import { warmDecoding } from "../image/decode";
 import type { Logger } from "../log";
-import type { EntryPrefill } from "../protocol";
-import type { CardFrontResult, EntryCheck } from "../flow/ports";
+import type { FrontResult } from "../documents/types";
 
 export interface FrontGlueDeps {
   camera: CameraPort;
@@ -59,13 +56,13 @@ export async function warmCardFace(ocr: OcrPort, dir = import.meta.dirname, fram
 export function createFrontGlue(deps: FrontGlueDeps) {
   const log = deps.log.child("cardfront");
   return {
-    async readCardFront(signal: AbortSignal, onFrame?: (frames: number) => void): Promise<CardFrontResult> {
+    async readCardFront(signal: AbortSignal, onFrame?: (frames: number) => void): Promise<FrontResult> {
       const ocr = await deps.ocr();
       const r = await readCardFront({ camera: deps.camera, ocr, clock: { now: deps.now } }, signal, deps.budgetMs, onFrame);
       switch (r.kind) {
         case "sure":
           log.info("card-front", { sure: true, frames: r.frames });
-          return { kind: "sure", codeB: r.code, prefill: toPrefill(r.fields) };
+          return { kind: "sure", key: r.code, prefill: toPrefill(r.fields) };
         case "unsure":
           log.info("card-front", { sure: false, reasons: r.reasons.map((x) => x.kind).join(",") });
           return { kind: "unsure", prefill: r.prefill };
@@ -74,20 +71,6 @@ export function createFrontGlue(deps: FrontGlueDeps) {
           // Never read further: the number side must not be OCR'd. Ask the customer to turn it over.
           return { kind: "unsure", prefill: { calendar: "era" }, problem: "card:back-side-up" };
       }
-    },
-
-    checkEntry(entry: EntryPrefill, today: CalendarDate): Promise<EntryCheck> {
-      const parsed = entryToCodeBInput(entry, today);
-      if (!parsed.ok) {
-        const first = parsed.problems[0];
-        return Promise.resolve({ ok: false, problem: first ? `${first.field}:${first.code}` : "entry:invalid" });
-      }
-      const code = deriveCodeB(parsed.input);
-      if (!code.ok) {
-        const first = code.problems[0];
-        return Promise.resolve({ ok: false, problem: first ? `${first.field}:${first.kind}` : "entry:invalid" });
-      }
-      return Promise.resolve({ ok: true, codeB: code.code });
     },
   };
 }

@@ -8,14 +8,16 @@
  * late card read or timer can never act on the next state, let alone the next customer.
  *
  * The machine holds no personal data except what the customer is typing on the manual-entry screen
- * (`prefill`), which is dropped with the session. Chip data and 照合番号B live in the runner's vault;
- * the machine only learns the answers (verdicts, tries left, progress).
+ * (`prefill`), which is dropped with the session. Document data and the access key live in the
+ * runner's vault; the machine only learns the answers (verdicts, tries left, progress). It knows no
+ * document kind: which one is on the reader is learnt by the "read-card-front" effect (effects.ts)
+ * and kept in the vault, and the screens take their entry fields from it (view.ts).
  *
  * States (budget → what happens at expiry):
  *   idle               —                  waits for "start" or a card; leaves for out-of-service
  *   out-of-service     outOfService       devices looked at again; idle once healthy
  *   place-card         placeCard          abandoned (timeout)
- *   capture-card-face  captureCardFace    manual entry, nothing pre-filled
+ *   capture-card-face  captureCardFace    manual entry, nothing pre-filled (recognise, then camera)
  *   manual-entry       manualEntry        abandoned (timeout)
  *   check-entry        checkEntry         refer (device-error)
  *   reading-chip       readChip           refer (read-error); card lifted → replace-card (once)
@@ -107,7 +109,14 @@ export type Event =
   | { readonly type: "BUDGET_EXPIRED" }
   | { readonly type: "SESSION_EXPIRED" }
   | { readonly type: "DEVICES"; readonly healthy: boolean }
-  | { readonly type: "CARD_FRONT_READ"; readonly sure: boolean; readonly prefill: EntryPrefill; readonly problem?: string | null }
+  /** `photographed: false`: the document has no camera route (its key is always typed), so no OCR check. */
+  | {
+      readonly type: "CARD_FRONT_READ";
+      readonly sure: boolean;
+      readonly prefill: EntryPrefill;
+      readonly problem?: string | null;
+      readonly photographed?: boolean;
+    }
   | { readonly type: "ENTRY_SUBMITTED"; readonly entry: EntryPrefill }
   /** Live validation of the entry being typed. */
   | { readonly type: "ENTRY_DRAFT"; readonly problem: string | null }
@@ -405,14 +414,15 @@ function fromSession(state: SessionState, event: Event, opts: MachineOptions): S
 
     case "capture-card-face":
       if (event.type === "CARD_FRONT_READ") {
-        const s3 = withCheck(s2, "ocr");
+        const s3 = event.photographed === false ? s2 : withCheck(s2, "ocr");
         return event.sure
           ? { state: { kind: "reading-chip", epoch, s: s3, progress: 0, resumed: false }, effects: [{ type: "read-chip" }] }
           : { state: { kind: "manual-entry", epoch, s: s3, prefill: event.prefill, problem: event.problem ?? null, why: "unread" }, effects: [] };
       }
       if (event.type === "CARD_FRONT_PROGRESS") return stay({ ...state, s: s2, frames: event.frames });
       if (event.type === "BUDGET_EXPIRED") {
-        return { state: { kind: "manual-entry", epoch, s: s2, prefill: { calendar: "era" }, problem: null, why: "unread" }, effects: [] };
+        // Nothing pre-filled: the screen starts from the document's own initial entry (view.ts).
+        return { state: { kind: "manual-entry", epoch, s: s2, prefill: {}, problem: null, why: "unread" }, effects: [] };
       }
       if (event.type === "TYPE_INSTEAD") {
         return { state: { kind: "manual-entry", epoch, s: s2, prefill: { calendar: "era" }, problem: null, why: "chosen" }, effects: [] };

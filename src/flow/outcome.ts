@@ -4,7 +4,7 @@
  *
  * - fail: a plain rule the customer can be told — under the minimum age, card expired.
  * - refer: everything else that is not a clean pass — a code that did not open the card, a blocked
- *   or nearly blocked card, a card that is not a My Number Card, signs of forgery or cloning, a check
+ *   or nearly blocked card, a document the kiosk does not read, signs of forgery or cloning, a check
  *   that could not be made, a face that did not match or could not be seen. In unattended mode the
  *   customer is only asked, politely, to see staff: the reason goes to the staff screen (attended)
  *   and to the audit, never onto the customer's screen.
@@ -13,6 +13,7 @@
 import { ageOn } from "../age/legal-age";
 import { compareDates, parseAsciiDate, type CalendarDate } from "../age/date";
 import type { CustomerAdvice, KioskMode, Outcome, ReasonCode } from "../protocol";
+import type { Authenticity } from "../documents/types";
 import type { TriesBand } from "../audit/sink";
 
 export interface FlowPolicy {
@@ -24,8 +25,8 @@ export interface FlowPolicy {
   minTriesLeft: number;
 }
 
-/** What the authenticity check answers (src/card/mynumber/authenticity.ts, in flow terms). */
-export type Authenticity = "genuine" | "data-altered" | "clone-suspected" | "unknown-ca" | "expired" | "could-not-check";
+/** What a document kind's authenticity check answers (src/documents/types.ts). */
+export type { Authenticity };
 
 export type FaceAnswer =
   | { kind: "match" }

@@ -6,14 +6,25 @@
  * Contracts every port keeps:
  * - A call that takes a `signal` settles soon after the signal aborts (it may reject with anything;
  *   the runner ignores every answer from an aborted state anyway).
- * - Personal data crosses these ports only as `ChipData` and `CodeB`, in buffers that the flow owns
- *   from then on and zeroes on purge. A port must not keep references to them.
+ * - Personal data crosses these ports only as `DocumentData` and `AccessKey`, in buffers that the flow
+ *   owns from then on and zeroes on purge. A port must not keep references to them.
+ * - Every document-specific call names the document kind (src/documents/) it is about; the flow
+ *   learns the kind from `recognise` and never interprets it.
  * - Failures that are answers (wrong code, blocked, no match…) are values, not exceptions. A thrown
  *   error means the device failed and ends the session as "refer / device-error".
  */
-import type { CodeB } from "../card/secret";
 import type { CalendarDate } from "../age/date";
-import type { EntryPrefill, LedPattern, ReasonCode } from "../protocol";
+import type { DocumentKindId, EntryPrefill, LedPattern, ReasonCode } from "../protocol";
+import type {
+  AccessKey,
+  ChipProgress,
+  ChipReadResult,
+  DocumentData,
+  DocumentEvidence,
+  DocumentInfo,
+  EntryCheck,
+  FrontResult,
+} from "../documents/types";
 import type { AuditSink } from "../audit/sink";
 import type { LedPort } from "../leds/leds";
 import type { Authenticity, FaceAnswer } from "./outcome";
@@ -33,48 +44,23 @@ export const systemClock: Clock = {
   },
 };
 
-/** The chip's card-face record as the flow keeps it: zeroable buffers only. */
-export interface ChipData {
-  /** "YYYYMMDD" ASCII. */
-  birthDate: Uint8Array;
-  /** "YYYYMMDD" ASCII. */
-  expiry: Uint8Array;
-  /** ISO 5218 digit as ASCII ("1" male, "2" female, "0" not known, "9" not applicable). */
-  sex: Uint8Array;
-  /** Name and address as images (PNG), as the chip stores them. */
-  nameImage: Uint8Array;
-  addressImage: Uint8Array;
-  /** Face photo as stored on the chip (JPEG 2000). */
-  photo: Uint8Array;
-}
+export type {
+  AccessKey,
+  ChipProgress,
+  ChipReadResult,
+  DocumentData,
+  DocumentEvidence,
+  DocumentInfo,
+  EntryCheck,
+  FrontResult,
+} from "../documents/types";
 
-/** Whatever the authenticity check needs (signature, certificate, the card's challenge answer).
- *  Opaque to the flow; wiped with the session. */
-export interface ChipEvidence {
-  wipe(): void;
-}
-
-export type ChipReadResult =
-  | { kind: "ok"; chip: ChipData; evidence: ChipEvidence; triesLeft: number }
-  | { kind: "wrong-code"; triesLeft: number }
-  | { kind: "blocked" }
-  | { kind: "refused-low-tries"; triesLeft: number }
-  | { kind: "unsupported-document" }
+/** Which document is on the reader (recognised with no secret). */
+export type Recognition =
+  | { kind: "known"; document: DocumentInfo }
+  | { kind: "unsupported" }
   | { kind: "no-card" }
   | { kind: "read-error"; detail: string };
-
-export interface ChipProgress {
-  /** 0–1 */
-  progress: number;
-  triesLeft: number | null;
-}
-
-export type CardFrontResult =
-  | { kind: "sure"; codeB: CodeB; prefill: EntryPrefill }
-  /** `problem`: why OCR could not help, for the manual-entry screen (e.g. "card:back-side-up"). */
-  | { kind: "unsure"; prefill: EntryPrefill; problem?: string };
-
-export type EntryCheck = { ok: true; codeB: CodeB } | { ok: false; problem: string };
 
 export type FaceHint = "look" | "closer" | "one-person" | "hold-still";
 
@@ -91,18 +77,24 @@ export interface FlowPorts {
     present(): boolean;
     subscribe(listener: (e: CardPresence) => void): () => void;
   };
-  /** `onFrame`: frames looked at so far (progress for the customer; never personal). */
-  readCardFront(signal: AbortSignal, onFrame: (frames: number) => void): Promise<CardFrontResult>;
-  /** Plausibility checks and 照合番号B derivation from what the customer typed. */
-  checkEntry(entry: EntryPrefill, today: CalendarDate, signal: AbortSignal): Promise<EntryCheck>;
-  /** Live validation of what is being typed (no code is derived): a problem as "field:code"
+  /** The document assumed when recognition has not answered by the end of the camera step: the
+   *  first registered kind (its read opens its own application before it sends any key). */
+  fallbackDocument: DocumentInfo;
+  /** Which registered document kind is on the reader, with no secret. */
+  recognise(signal: AbortSignal): Promise<Recognition>;
+  /** The kind's camera route to its access key ("typed" at once when the kind has none).
+   *  `onFrame`: frames looked at so far (progress for the customer; never personal). */
+  readCardFront(kind: DocumentKindId, signal: AbortSignal, onFrame: (frames: number) => void): Promise<FrontResult>;
+  /** The kind's entry rules: a plausible entry becomes its access key. */
+  checkEntry(kind: DocumentKindId, entry: EntryPrefill, today: CalendarDate, signal: AbortSignal): Promise<EntryCheck>;
+  /** Live validation of what is being typed (no key is derived): a problem as "field:code"
    *  (see protocol EntryProblem), or null. Without it, `entry-draft` messages are ignored. */
-  entryProblem?: (entry: EntryPrefill, today: CalendarDate) => string | null;
-  readChip(codeB: CodeB, signal: AbortSignal, onProgress: (p: ChipProgress) => void): Promise<ChipReadResult>;
-  assessAuthenticity(chip: ChipData, evidence: ChipEvidence, signal: AbortSignal): Promise<Authenticity>;
-  checkFace(photo: Uint8Array, signal: AbortSignal, onHint: (hint: FaceHint | null) => void): Promise<FaceAnswer>;
-  /** Attended mode: the chip photo as PNG for the staff screen (null when it cannot be decoded). */
-  photoPng(photo: Uint8Array, signal: AbortSignal): Promise<Uint8Array | null>;
+  entryProblem?: (kind: DocumentKindId, entry: EntryPrefill, today: CalendarDate) => string | null;
+  readChip(kind: DocumentKindId, key: AccessKey, signal: AbortSignal, onProgress: (p: ChipProgress) => void): Promise<ChipReadResult>;
+  assessAuthenticity(data: DocumentData, evidence: DocumentEvidence, signal: AbortSignal): Promise<Authenticity>;
+  checkFace(portrait: Uint8Array, signal: AbortSignal, onHint: (hint: FaceHint | null) => void): Promise<FaceAnswer>;
+  /** Attended mode: the chip portrait as PNG for the staff screen (null when it cannot be decoded). */
+  photoPng(portrait: Uint8Array, signal: AbortSignal): Promise<Uint8Array | null>;
   devices(): DeviceStates;
   leds: LedPort;
   audit: AuditSink;

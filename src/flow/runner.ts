@@ -23,7 +23,7 @@ import { tokyoDate, tokyoMidnight } from "../age/date";
 import type { Budgets } from "./budgets";
 import { INITIAL, budgetOf, transition, type Effect, type Event, type MachineOptions, type State, type StateKind } from "./machine";
 import { triesBand, type FlowPolicy } from "./outcome";
-import type { Clock, DeviceStates, FlowPorts } from "./ports";
+import type { Clock, DeviceStates, DocumentInfo, FlowPorts } from "./ports";
 import { isPortEffect, runPortEffect, type EffectDeps } from "./effects";
 import { createVault } from "./vault";
 import { createStaffDesk, emptyCounts, plainStaffPin, type LockoutStore, type StaffPinPort } from "./staff";
@@ -75,6 +75,12 @@ export const RECENT_MAX = 5;
 export function devicesHealthy(d: DeviceStates): boolean {
   // The status lights are reported in health but do not take the kiosk out of service.
   return d.reader === "ok" && d.camera === "ok";
+}
+
+/** The tries-left below which the audit calls the band "low": the document's own rule when its card
+ *  counts tries, else the policy's. */
+function minTriesLeft(document: DocumentInfo | null, policy: FlowPolicy): number {
+  return document?.tries.counter === "card" ? document.tries.minLeftToSpend : policy.minTriesLeft;
 }
 
 // eslint-disable-next-line max-lines-per-function -- the seam colleague (issue 13) splits createRunner into named steps and removes this line
@@ -281,7 +287,7 @@ export function createRunner(deps: RunnerDeps): FlowRunner {
             outcome: effect.verdict.outcome,
             reason: effect.verdict.reason,
             durations: { ...durations },
-            triesBand: triesBand(effect.facts.triesLeft, deps.policy.minTriesLeft),
+            triesBand: triesBand(effect.facts.triesLeft, minTriesLeft(vault.document(), deps.policy)),
             checks: effect.facts.checks,
             version: deps.version,
           });
@@ -337,6 +343,7 @@ export function createRunner(deps: RunnerDeps): FlowRunner {
           devices: ports.devices(),
           minimumAge: deps.policy.minimumAge,
           staffCall: staffCall !== null,
+          document: vault.document() ?? ports.fallbackDocument,
         }),
       countdown: staff.countdown() ?? countdown,
       kioskMode: deps.kioskMode,
@@ -425,7 +432,8 @@ export function createRunner(deps: RunnerDeps): FlowRunner {
           return;
         case "entry-draft":
           if (state.kind === "manual-entry" && ports.entryProblem) {
-            send({ type: "ENTRY_DRAFT", problem: ports.entryProblem(message.entry, tokyoDate(clock.now())) });
+            const document = vault.document() ?? ports.fallbackDocument;
+            send({ type: "ENTRY_DRAFT", problem: ports.entryProblem(document.kind, message.entry, tokyoDate(clock.now())) });
           }
           return;
         case "staff-open":

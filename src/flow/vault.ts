@@ -1,6 +1,7 @@
 /**
- * The one place where a session's personal data lives: the 照合番号B, the chip record, the
- * authenticity evidence and (attended mode only) the staff view built from them.
+ * The one place where a session's personal data lives: the access key (e.g. 照合番号B), the document
+ * data, the authenticity evidence and (attended mode only) the staff view built from them. It also
+ * keeps which document kind the session is about (not personal; dropped with the session).
  *
  * `purge()` zeroes every buffer (`fill(0)`), wipes the code and the evidence, and drops every
  * reference, so that after the next garbage collection nothing of the customer is reachable; the
@@ -8,36 +9,38 @@
  * JavaScript, so none is made from personal data except the attended staff view, which is only
  * ever referenced from here and from the last view message (replaced on the next state).
  */
-import type { CodeB } from "../card/secret";
 import type { AttendedChipData } from "../protocol";
 import type { Authenticity } from "./outcome";
-import type { ChipData, ChipEvidence } from "./ports";
+import type { AccessKey, DocumentData, DocumentEvidence, DocumentInfo } from "./ports";
 
 export interface Vault {
-  setCodeB(code: CodeB): void;
-  codeB(): CodeB | null;
-  wipeCodeB(): void;
-  setChip(chip: ChipData, evidence: ChipEvidence): void;
-  chip(): { chip: ChipData; evidence: ChipEvidence } | null;
+  setDocument(document: DocumentInfo): void;
+  document(): DocumentInfo | null;
+  setKey(key: AccessKey): void;
+  key(): AccessKey | null;
+  wipeKey(): void;
+  setChip(chip: DocumentData, evidence: DocumentEvidence): void;
+  chip(): { chip: DocumentData; evidence: DocumentEvidence } | null;
   setAssessment(age: number, auth: Authenticity): void;
   /** Attended mode: build the staff view from the held chip data (and the decoded photo, if any). */
   buildAttended(photoPng: Uint8Array | null): void;
   attended(): AttendedChipData | null;
   /** Wipe a record that arrived after its state was left. */
-  wipeLate(chip: ChipData, evidence: ChipEvidence): void;
+  wipeLate(chip: DocumentData, evidence: DocumentEvidence): void;
   purge(): void;
   /** For tests: whether anything is held. */
   empty(): boolean;
 }
 
-export function zeroChip(chip: ChipData): void {
+export function zeroChip(chip: DocumentData): void {
   chip.birthDate.fill(0);
   chip.expiry.fill(0);
-  chip.sex.fill(0);
-  chip.nameImage.fill(0);
-  chip.addressImage.fill(0);
-  chip.photo.fill(0);
+  chip.portrait.fill(0);
+  for (const i of chip.images) i.png.fill(0);
+  for (const t of chip.text) t.ascii.fill(0);
 }
+
+const image = (d: DocumentData, label: string): Uint8Array => d.images.find((i) => i.label === label)?.png ?? new Uint8Array(0);
 
 const SEX: Record<number, AttendedChipData["sex"]> = { 0x31: "male", 0x32: "female", 0x30: "not-known", 0x39: "not-applicable" };
 
@@ -61,19 +64,24 @@ function forgetLastRegExpInput(): void {
 }
 
 export function createVault(): Vault {
-  let code: CodeB | null = null;
-  let held: { chip: ChipData; evidence: ChipEvidence } | null = null;
+  let document: DocumentInfo | null = null;
+  let code: AccessKey | null = null;
+  let held: { chip: DocumentData; evidence: DocumentEvidence } | null = null;
   let assessment: { age: number; auth: Authenticity } | null = null;
   let photoPng: Uint8Array | null = null;
   let staff: AttendedChipData | null = null;
 
   return {
-    setCodeB(c) {
+    setDocument(d) {
+      document = d;
+    },
+    document: () => document,
+    setKey(c) {
       if (code && code !== c) code.wipe();
       code = c;
     },
-    codeB: () => code,
-    wipeCodeB() {
+    key: () => code,
+    wipeKey() {
       code?.wipe();
       code = null;
     },
@@ -95,10 +103,10 @@ export function createVault(): Vault {
       const c = held.chip;
       staff = {
         photoPngBase64: png ? base64(png) : null,
-        namePngBase64: base64(c.nameImage),
-        addressPngBase64: base64(c.addressImage),
+        namePngBase64: base64(image(c, "name")),
+        addressPngBase64: base64(image(c, "address")),
         birthDate: isoFromAscii(c.birthDate),
-        sex: SEX[c.sex[0] ?? 0] ?? "not-known",
+        sex: SEX[c.text.find((t) => t.label === "sex")?.ascii[0] ?? 0] ?? "not-known",
         expiry: isoFromAscii(c.expiry),
         age: assessment?.age ?? -1,
         authenticity: assessment?.auth ?? "not-checked",
@@ -110,6 +118,7 @@ export function createVault(): Vault {
       evidence.wipe();
     },
     purge() {
+      document = null;
       code?.wipe();
       code = null;
       if (held) {
@@ -123,6 +132,6 @@ export function createVault(): Vault {
       assessment = null;
       forgetLastRegExpInput();
     },
-    empty: () => code === null && held === null && staff === null && photoPng === null,
+    empty: () => document === null && code === null && held === null && staff === null && photoPng === null,
   };
 }

@@ -4,7 +4,7 @@
  * still waiting for staff).
  */
 import type { AttendedChipData, KioskMode, LedPattern, Screen } from "../protocol";
-import type { DeviceStates } from "./ports";
+import type { DeviceStates, DocumentInfo } from "./ports";
 import { customerAdvice, customerReason } from "./outcome";
 import type { State } from "./machine";
 
@@ -15,7 +15,11 @@ export interface ViewFacts {
   readonly minimumAge: number;
   /** A referral is waiting for staff. */
   readonly staffCall: boolean;
+  /** The session's document kind (manual entry renders its access-key fields). */
+  readonly document: DocumentInfo;
 }
+
+const entryDocument = (d: DocumentInfo) => ({ kind: d.kind, accessKey: d.accessKey });
 
 export function screenOf(state: State, f: ViewFacts): Screen {
   switch (state.kind) {
@@ -28,9 +32,9 @@ export function screenOf(state: State, f: ViewFacts): Screen {
     case "capture-card-face":
       return { name: "capture-card-face", frames: state.frames };
     case "manual-entry":
-      return { name: "manual-entry", prefill: state.prefill, problem: state.problem, why: state.why };
+      return { name: "manual-entry", document: entryDocument(f.document), prefill: { ...f.document.accessKey.initial, ...state.prefill }, problem: state.problem, why: state.why };
     case "check-entry":
-      return { name: "manual-entry", prefill: state.prefill, problem: null, why: state.why };
+      return { name: "manual-entry", document: entryDocument(f.document), prefill: { ...f.document.accessKey.initial, ...state.prefill }, problem: null, why: state.why };
     case "reading-chip":
       return { name: "reading-chip", progress: state.progress, triesLeft: state.s.triesLeft };
     case "replace-card":

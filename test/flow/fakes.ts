@@ -9,16 +9,19 @@ import type { AuditRecord, AuditSink } from "../../src/audit/sink";
 import type { EntryPrefill, StaffCounts } from "../../src/protocol";
 import type { Authenticity, FaceAnswer } from "../../src/flow/outcome";
 import type {
-  CardFrontResult,
   CardPresence,
-  ChipData,
-  ChipEvidence,
   ChipReadResult,
   DeviceStates,
+  DocumentData,
+  DocumentEvidence,
+  DocumentInfo,
   EntryCheck,
   FaceHint,
   FlowPorts,
+  FrontResult,
+  Recognition,
 } from "../../src/flow/ports";
+import { MY_NUMBER_ACCESS_KEY } from "../../src/documents/mynumber/access-key";
 import { createSimLeds, type SimLeds } from "../../src/leds/sim";
 
 export interface PersonSpec {
@@ -33,7 +36,12 @@ export const ADULT: PersonSpec = { birth: "19870423", expiry: "20341231", sex: "
 
 type Answer<T> = { after: number; value: T } | "hang" | "throw";
 
+/** The document the fake reader holds: described like the My Number card (its access-key schema). */
+export const FAKE_DOCUMENT: DocumentInfo = { kind: "mynumber", accessKey: MY_NUMBER_ACCESS_KEY, tries: { counter: "card", minLeftToSpend: 3 } };
+
 export interface Script {
+  /** Recognition of the card on the reader (instant by default). */
+  recognise: Answer<Recognition["kind"]>;
   front: Answer<"sure" | "unsure" | "back-side-up">;
   entry: Answer<"ok" | "problem">;
   chip: Answer<ChipReadResult["kind"]>;
@@ -44,6 +52,7 @@ export interface Script {
 }
 
 export const HAPPY: Script = {
+  recognise: { after: 0, value: "known" },
   front: { after: 800, value: "sure" },
   entry: { after: 10, value: "ok" },
   chip: { after: 1500, value: "ok" },
@@ -63,18 +72,21 @@ export function marker(tag: string, length: number): Uint8Array {
   return out;
 }
 
-export function chipFor(p: PersonSpec): ChipData {
+export function chipFor(p: PersonSpec): DocumentData {
   return {
+    kind: FAKE_DOCUMENT.kind,
     birthDate: ascii(p.birth),
     expiry: ascii(p.expiry),
-    sex: ascii(p.sex),
-    nameImage: marker("NAME-IMAGE-", 512),
-    addressImage: marker("ADDRESS-IMAGE-", 512),
-    photo: marker("PHOTO-JP2-", 2048),
+    portrait: marker("PHOTO-JP2-", 2048),
+    images: [
+      { label: "name", png: marker("NAME-IMAGE-", 512) },
+      { label: "address", png: marker("ADDRESS-IMAGE-", 512) },
+    ],
+    text: [{ label: "sex", ascii: ascii(p.sex) }],
   };
 }
 
-class FakeEvidence implements ChipEvidence {
+class FakeEvidence implements DocumentEvidence {
   wiped = false;
   wipe(): void {
     this.wiped = true;
@@ -91,7 +103,7 @@ export interface FakeWorld {
   insert(): void;
   remove(): void;
   /** Every chip record, code and evidence handed to the flow. */
-  handed: { chips: ChipData[]; codes: CodeB[]; evidence: FakeEvidence[]; pngs: Uint8Array[] };
+  handed: { chips: DocumentData[]; codes: CodeB[]; evidence: FakeEvidence[]; pngs: Uint8Array[] };
   faceHints(hints: (FaceHint | null)[]): void;
 }
 
@@ -164,18 +176,31 @@ export function createFakeWorld(overrides: Partial<Script> = {}, person: PersonS
         return () => listeners.delete(l);
       },
     },
-    async readCardFront(signal, onFrame): Promise<CardFrontResult> {
+    fallbackDocument: FAKE_DOCUMENT,
+    async recognise(signal): Promise<Recognition> {
+      const v = await answer(script.recognise, signal);
+      switch (v) {
+        case "known":
+          return { kind: "known", document: FAKE_DOCUMENT };
+        case "read-error":
+          return { kind: v, detail: "6F00" };
+        case "unsupported":
+        case "no-card":
+          return { kind: v };
+      }
+    },
+    async readCardFront(_kind, signal, onFrame): Promise<FrontResult> {
       onFrame(1);
       const v = await answer(script.front, signal);
-      if (v === "sure") return { kind: "sure", codeB: code(), prefill };
+      if (v === "sure") return { kind: "sure", key: code(), prefill };
       return v === "back-side-up" ? { kind: "unsure", prefill: { calendar: "era" }, problem: "card:back-side-up" } : { kind: "unsure", prefill };
     },
-    async checkEntry(_entry, _today, signal): Promise<EntryCheck> {
+    async checkEntry(_kind, _entry, _today, signal): Promise<EntryCheck> {
       const v = await answer(script.entry, signal);
-      return v === "ok" ? { ok: true, codeB: code() } : { ok: false, problem: "birth-date-invalid" };
+      return v === "ok" ? { ok: true, key: code() } : { ok: false, problem: "birth-date-invalid" };
     },
-    entryProblem: (entry) => (entry.birthYear && entry.birthYear.length === 4 ? null : "incomplete"),
-    async readChip(_codeB, signal, onProgress): Promise<ChipReadResult> {
+    entryProblem: (_kind, entry) => (entry["birthYear"] && entry["birthYear"].length === 4 ? null : "incomplete"),
+    async readChip(_kind, _key, signal, onProgress): Promise<ChipReadResult> {
       onProgress({ progress: 0.1, triesLeft: script.triesLeft });
       const kind = await answer(script.chip, signal);
       onProgress({ progress: 1, triesLeft: script.triesLeft });
@@ -185,7 +210,7 @@ export function createFakeWorld(overrides: Partial<Script> = {}, person: PersonS
           const evidence = new FakeEvidence();
           handed.chips.push(chip);
           handed.evidence.push(evidence);
-          return { kind, chip, evidence, triesLeft: script.triesLeft };
+          return { kind, data: chip, evidence, triesLeft: script.triesLeft };
         }
         case "wrong-code":
           return { kind, triesLeft: script.triesLeft - 1 };
@@ -244,6 +269,6 @@ export function allZero(...buffers: Uint8Array[]): boolean {
   return buffers.every((b) => b.every((x) => x === 0));
 }
 
-export function chipZeroed(c: ChipData): boolean {
-  return allZero(c.birthDate, c.expiry, c.sex, c.nameImage, c.addressImage, c.photo);
+export function chipZeroed(c: DocumentData): boolean {
+  return allZero(c.birthDate, c.expiry, c.portrait, ...c.images.map((i) => i.png), ...c.text.map((t) => t.ascii));
 }

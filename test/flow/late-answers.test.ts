@@ -11,7 +11,7 @@ describe("answers that arrive after their state was left", () => {
     // The fake reader ignores the abort for this test: it answers at 1500 ms whatever happens.
     k = startKiosk({ script: { chip: { after: 1500, value: "ok" } } });
     const realRead = k.world.ports.readChip.bind(k.world.ports);
-    k.world.ports.readChip = (code, _signal, onProgress) => realRead(code, new AbortController().signal, onProgress);
+    k.world.ports.readChip = (kind, key, _signal, onProgress) => realRead(kind, key, new AbortController().signal, onProgress);
     k.world.insert();
     await k.advance(800 + 200);
     k.world.remove(); // → replace-card, the read's controller is aborted
@@ -54,7 +54,7 @@ describe("answers that arrive after their state was left", () => {
   it("an OCR answer with a code that arrives late is wiped at once", async () => {
     k = startKiosk({ script: { front: { after: 800, value: "sure" } } });
     const realFront = k.world.ports.readCardFront.bind(k.world.ports);
-    k.world.ports.readCardFront = (_signal, onFrame) => realFront(new AbortController().signal, onFrame);
+    k.world.ports.readCardFront = (kind, _signal, onFrame) => realFront(kind, new AbortController().signal, onFrame);
     k.world.insert();
     await k.advance(300);
     k.world.remove();

@@ -7,6 +7,8 @@ import type { Authenticity } from "../../src/flow/outcome";
 import type { CustomerAdvice, DeviceHealth, EntryProblem, LedPattern, Outcome, ReasonCode, Screen } from "../../src/protocol";
 import { catalogues, isMessageKey, LANG_NAMES, LANGS, translator } from "../../ui/src/i18n";
 import { ja } from "../../ui/src/i18n/ja";
+import { catalogueKeys } from "../../src/documents/catalogue";
+import { MY_NUMBER_ACCESS_KEY } from "../../src/documents/mynumber/access-key";
 
 // Records typed by the protocol's unions: adding a code to protocol.ts without a message fails to compile here.
 const REASONS: Record<ReasonCode, true> = {
@@ -62,6 +64,12 @@ describe("message catalogues", () => {
       ...Object.keys(AUTH).map((a) => `auth.${a}`),
       ...Object.keys(ENTRY_PROBLEMS).map((p) => `entry.problem.${p}`),
     ];
+    expect(keys.filter((k) => !isMessageKey(k))).toEqual([]);
+  });
+
+  it("have every string the shipped document kinds' access-key schemas name (the manual-entry screen)", () => {
+    const keys = catalogueKeys(MY_NUMBER_ACCESS_KEY);
+    expect(keys).toContain("doc.mynumber.group.code");
     expect(keys.filter((k) => !isMessageKey(k))).toEqual([]);
   });
 

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { launchChromium, openPage, screenshot, waitForScreen } from "./helpers/browser";
 import { ensureUiBuilt, startHarness, type Harness } from "./helpers/harness";
-import { countdown, DEMO, STAFF, view } from "./helpers/views";
+import { countdown, DEMO, MY_NUMBER_ENTRY, STAFF, view } from "./helpers/views";
 
 let browser: Browser;
 let harness: Harness;
@@ -108,7 +108,7 @@ describe("customer screens", () => {
 
 describe("manual entry", () => {
   it("sends a draft on every key, moves to the next box when one is full, shows the daemon's problem and submits", async () => {
-    harness.push(view({ name: "manual-entry", prefill: { calendar: "era", era: "showa" }, problem: null, why: "unread" }));
+    harness.push(view({ name: "manual-entry", document: MY_NUMBER_ENTRY, prefill: { calendar: "era", era: "showa" }, problem: null, why: "unread" }));
     await waitForScreen(page, "manual-entry");
     // The daemon's plausibility rules are scripted here: month 13 is a problem.
     harness.respond((m, cur) => {
@@ -152,18 +152,18 @@ describe("manual entry", () => {
   });
 
   it("switches between the Japanese era and the Western year", async () => {
-    harness.push(view({ name: "manual-entry", prefill: { calendar: "era", era: "heisei", birthYear: "02" }, problem: null, why: "unread" }));
+    harness.push(view({ name: "manual-entry", document: MY_NUMBER_ENTRY, prefill: { calendar: "era", era: "heisei", birthYear: "02" }, problem: null, why: "unread" }));
     await waitForScreen(page, "manual-entry");
-    await page.getByTestId("cal-western").tap();
+    await page.getByTestId("calendar-western").tap();
     const draft = await harness.waitForMessage("entry-draft");
     expect(draft.entry).toEqual({ calendar: "western" });
-    expect(await page.locator(".eras").count()).toBe(0);
+    expect(await page.locator('[data-choice="era"]').count()).toBe(0);
     await page.locator('[data-key="1"]').tap();
     await page.locator('[data-key="9"]').tap();
     await page.locator('[data-key="9"]').tap();
     await page.locator('[data-key="0"]').tap();
     expect(await page.locator('[data-field="birthYear"]').textContent()).toBe("1990");
-    await page.getByTestId("cal-era").tap();
+    await page.getByTestId("calendar-era").tap();
     await page.getByTestId("era-reiwa").tap();
     // The tap returns before its message reaches the harness: poll for it.
     await expect

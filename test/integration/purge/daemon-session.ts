@@ -12,7 +12,10 @@ import path from "node:path";
 import { CodeB } from "../../../src/card/secret";
 import { createRunner } from "../../../src/flow/runner";
 import { DEFAULT_BUDGETS } from "../../../src/flow/budgets";
-import { systemClock, type ChipData, type FlowPorts } from "../../../src/flow/ports";
+import { systemClock, type DocumentData, type DocumentInfo, type FlowPorts } from "../../../src/flow/ports";
+import { MY_NUMBER_ACCESS_KEY } from "../../../src/documents/mynumber/access-key";
+
+const MYNUMBER: DocumentInfo = { kind: "mynumber", accessKey: MY_NUMBER_ACCESS_KEY, tries: { counter: "card", minLeftToSpend: 3 } };
 import { createSimLeds } from "../../../src/leds/sim";
 import { createLogger } from "../../../src/log";
 import type { AuditRecord } from "../../../src/audit/sink";
@@ -61,24 +64,29 @@ const ports: FlowPorts = {
       return () => (card.listener = null);
     },
   },
+  fallbackDocument: MYNUMBER,
+  recognise: () => Promise.resolve({ kind: "known", document: MYNUMBER }),
   readCardFront: async () => {
     await wait(5);
-    return { kind: "sure", codeB: codeB(), prefill: { calendar: "western" } };
+    return { kind: "sure", key: codeB(), prefill: { calendar: "western" } };
   },
   checkEntry: () => Promise.resolve({ ok: false, problem: "incomplete" }),
   entryProblem: () => null,
-  readChip: async (_code, _signal, onProgress) => {
+  readChip: async (_kind, _key, _signal, onProgress) => {
     onProgress({ progress: 0.5, triesLeft: 5 });
     await wait(5);
-    const chip: ChipData = {
+    const data: DocumentData = {
+      kind: MYNUMBER.kind,
       birthDate: dateAscii(y, m, d),
       expiry: dateAscii(2034, 12, 31),
-      sex: Uint8Array.of(0x31),
-      nameImage: imageBytes(imageSeed, 600),
-      addressImage: imageBytes(imageSeed + 1, 600),
-      photo: imageBytes(imageSeed + 2, 3000),
+      portrait: imageBytes(imageSeed + 2, 3000),
+      images: [
+        { label: "name", png: imageBytes(imageSeed, 600) },
+        { label: "address", png: imageBytes(imageSeed + 1, 600) },
+      ],
+      text: [{ label: "sex", ascii: Uint8Array.of(0x31) }],
     };
-    return { kind: "ok", chip, evidence: { wipe() {} }, triesLeft: 5 };
+    return { kind: "ok", data, evidence: { wipe() {} }, triesLeft: 5 };
   },
   assessAuthenticity: async () => {
     await wait(5);

@@ -5,6 +5,10 @@
 import { PNG } from "pngjs";
 import type { AttendedChipData, DemoPanelState, Lang, Screen, StaffView } from "../../../src/protocol";
 import type { ViewInput } from "./harness";
+import { MY_NUMBER_ACCESS_KEY } from "../../../src/documents/mynumber/access-key";
+
+/** The manual-entry screen's document as the daemon sends it for a My Number card. */
+export const MY_NUMBER_ENTRY = { kind: "mynumber", accessKey: MY_NUMBER_ACCESS_KEY } as const;
 
 /** The built-in deck's cards as the demo panel lists them (long labels on purpose). */
 export const DEMO: DemoPanelState = {
@@ -117,12 +121,12 @@ export function allStates(lang: Lang): NamedView[] {
     {
       id: "manual-entry-chosen",
       screen: "manual-entry",
-      view: v({ name: "manual-entry", prefill: { calendar: "era" }, problem: null, why: "chosen" }, { countdown: countdown(80, 90) }),
+      view: v({ name: "manual-entry", document: MY_NUMBER_ENTRY, prefill: { calendar: "era" }, problem: null, why: "chosen" }, { countdown: countdown(80, 90) }),
     },
     {
       id: "manual-entry",
       screen: "manual-entry",
-      view: v({ name: "manual-entry", prefill: { calendar: "era", era: "showa" }, problem: null, why: "unread" }, { countdown: countdown(58, 60) }),
+      view: v({ name: "manual-entry", document: MY_NUMBER_ENTRY, prefill: { calendar: "era", era: "showa" }, problem: null, why: "unread" }, { countdown: countdown(58, 60) }),
     },
     {
       id: "manual-entry-problem",
@@ -130,6 +134,7 @@ export function allStates(lang: Lang): NamedView[] {
       view: v(
         {
           name: "manual-entry",
+          document: MY_NUMBER_ENTRY,
           prefill: { calendar: "western", birthYear: "1990", birthMonth: "02", birthDay: "30", expiryYear: "2031", securityCode: "12" },
           problem: "birth:not-a-date",
           why: "unread",

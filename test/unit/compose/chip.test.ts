@@ -6,7 +6,16 @@ import type { CardReaderPort } from "../../../src/card/reader";
 import { CodeB } from "../../../src/card/secret";
 import { loadDeck } from "../../../src/card/sim/deck";
 import { openSimReader } from "../../../src/card/sim/reader";
-import { memoryLogger } from "../../../src/log";
+import { memoryLogger, type Logger } from "../../../src/log";
+import { createRegistry } from "../../../src/documents/registry";
+import { myNumberKind } from "../../../src/documents/mynumber";
+import type { ReadMode } from "../../../src/card/card";
+
+/** The glue over the one registered kind, the My Number card (as src/main.ts registers it). */
+function glueFor(reader: CardReaderPort, readMode: ReadMode | "auto", now: () => number, log: Logger) {
+  const documents = createRegistry([myNumberKind({ trust: trust(), minTriesLeft: 3, readMode, now, log, readFront: null })]);
+  return createChipGlue({ reader, documents, now, log });
+}
 
 const deck = loadDeck();
 
@@ -53,13 +62,15 @@ describe("chip glue", () => {
   it("hands the flow a successful read, and the chip is genuine with the printed expiry year from 照合番号B", async () => {
     const entry = deck.card("showa-64");
     const reader = await openSimReader({ card: entry.makeCard() });
-    const glue = createChipGlue({ reader, trust: trust(), minTriesLeft: 3, readMode: "auto", now: () => Date.UTC(2026, 0, 1), log: memoryLogger() });
-    const r = await glue.readChip(code(entry.codeB), new AbortController().signal, () => {});
+    const glue = glueFor(reader, "auto", () => Date.UTC(2026, 0, 1), memoryLogger());
+    const recognised = await glue.recognise(new AbortController().signal);
+    if (recognised.kind !== "known") throw new Error(recognised.kind);
+    const r = await glue.readChip(recognised.document.kind, code(entry.codeB), new AbortController().signal, () => {});
     if (r.kind !== "ok") throw new Error(r.kind);
-    expect(Array.from(r.chip.birthDate)).toEqual(Array.from(Buffer.from("19890107", "ascii")));
-    expect(Array.from(r.chip.expiry)).toEqual(Array.from(Buffer.from("20340107", "ascii")));
-    expect(Array.from(r.chip.sex)).toEqual([0x32]);
-    expect(await glue.assessAuthenticity(r.evidence)).toBe("genuine");
+    expect(Array.from(r.data.birthDate)).toEqual(Array.from(Buffer.from("19890107", "ascii")));
+    expect(Array.from(r.data.expiry)).toEqual(Array.from(Buffer.from("20340107", "ascii")));
+    expect(Array.from(r.data.text.find((t) => t.label === "sex")?.ascii ?? [])).toEqual([0x32]);
+    expect(await glue.assessAuthenticity(r.data, r.evidence)).toBe("genuine");
     r.evidence.wipe();
     await reader.close();
   });
@@ -68,8 +79,8 @@ describe("chip glue", () => {
     const entry = deck.card("heisei-1");
     const sim = await openSimReader({ card: entry.makeCard() });
     const log = memoryLogger();
-    const glue = createChipGlue({ reader: withFailingDisconnect(sim), trust: trust(), minTriesLeft: 3, readMode: "short", now: () => Date.now(), log });
-    const r = await glue.readChip(code(entry.codeB), new AbortController().signal, () => {});
+    const glue = glueFor(withFailingDisconnect(sim), "short", () => Date.now(), log);
+    const r = await glue.readChip("mynumber", code(entry.codeB), new AbortController().signal, () => {});
     expect(r.kind).toBe("ok");
     if (r.kind === "ok") r.evidence.wipe();
     expect(log.lines.some((l) => l.includes("disconnect-failed"))).toBe(true);

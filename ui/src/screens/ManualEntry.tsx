@@ -1,24 +1,13 @@
 import { useState } from "preact/hooks";
-import type { EntryPrefill } from "../../../src/protocol";
+import type { AccessKeySchema, EntryChoice, EntryField, EntryPrefill } from "../../../src/protocol";
 import { BigButton } from "../components/BigButton";
 import { DigitPad } from "../components/DigitPad";
 import { Picture } from "../components/Picture";
-import { isMessageKey, type MessageKey } from "../i18n";
+import { isMessageKey, type MessageKey, type T } from "../i18n";
 import cardFields from "../assets/card-fields.svg";
 import type { ScreenProps } from "./types";
 
-type Field = "birthYear" | "birthMonth" | "birthDay" | "expiryYear" | "securityCode";
-type Era = NonNullable<EntryPrefill["era"]>;
-
-const FIELDS: readonly Field[] = ["birthYear", "birthMonth", "birthDay", "expiryYear", "securityCode"];
-/** Meiji is left out: anyone born then would be over 110. */
-const ERAS: readonly Era[] = ["taisho", "showa", "heisei", "reiwa"];
-
-function maxLength(field: Field, draft: EntryPrefill): number {
-  if (field === "birthYear") return draft.calendar === "era" ? 2 : 4;
-  if (field === "birthMonth" || field === "birthDay") return 2;
-  return 4;
-}
+const PICTURES: Readonly<Record<NonNullable<AccessKeySchema["picture"]>, string>> = { "card-fields": cardFields };
 
 /** The daemon's problem is a plausibility code, alone or as "field:code" (see EntryProblem). */
 function problemMessage(problem: string): MessageKey {
@@ -26,50 +15,74 @@ function problemMessage(problem: string): MessageKey {
   return isMessageKey(key) ? key : "entry.problem.other";
 }
 
-type Zone = "birth" | "expiry" | "code";
+/** A catalogue key named by the document's schema (test/ui/i18n.test.ts checks they all exist). */
+const text = (t: T, key: string): string => (isMessageKey(key) ? t(key) : key);
 
-/** The boxes a problem's field names ("birth:not-a-date" → the three birth boxes), and its zone. */
-function problemFields(problem: string | null): { fields: readonly Field[]; zone: Zone | null } {
-  // "missing" while typing is not a wrong value: nothing is outlined for it.
-  if (problem === null || !problem.includes(":") || problem.endsWith(":missing")) return { fields: [], zone: null };
-  switch (problem.slice(0, problem.indexOf(":"))) {
-    case "birth":
-    case "era":
-      return { fields: ["birthYear", "birthMonth", "birthDay"], zone: "birth" };
-    case "birthYear":
-      return { fields: ["birthYear"], zone: "birth" };
-    case "birthMonth":
-      return { fields: ["birthMonth"], zone: "birth" };
-    case "birthDay":
-      return { fields: ["birthDay"], zone: "birth" };
-    case "expiry":
-    case "expiryYear":
-      return { fields: ["expiryYear"], zone: "expiry" };
-    case "securityCode":
-      return { fields: ["securityCode"], zone: "code" };
-    default:
-      return { fields: [], zone: null };
-  }
+function lengthOf(field: EntryField, draft: EntryPrefill): number {
+  if (typeof field.length === "number") return field.length;
+  return field.length.values[draft[field.length.by] ?? ""] ?? Math.max(...Object.values(field.length.values));
 }
 
-/** Shown when the birth date was printed in an era the camera did not see: most customers at the age
- *  limit were born in Heisei (everyone aged 20 to 37 in 2026). */
-const LIKELY_ERA: Era = "heisei";
+const shown = (c: EntryChoice, draft: EntryPrefill): boolean => !c.when || draft[c.when.field] === c.when.is;
 
-function where(field: Field): Zone {
-  return field === "expiryYear" ? "expiry" : field === "securityCode" ? "code" : "birth";
+/** The entry as first shown: every visible choice without a value takes its default (e.g. the era
+ *  most customers at the age limit were born in). */
+function withDefaults(schema: AccessKeySchema, prefill: EntryPrefill): EntryPrefill {
+  const out: EntryPrefill = { ...prefill };
+  for (const c of schema.choices) if (c.default !== undefined && out[c.id] === undefined && shown(c, out)) out[c.id] = c.default;
+  return out;
 }
 
 /**
- * Typing the printed numbers when the camera could not read them. The customer's keystrokes are the
- * only state here; each change goes to the daemon as an `entry-draft`, and the daemon's plausibility
- * rules come back as `problem` (this screen validates nothing itself).
+ * The boxes a problem names, and its group: "field:code" names a field, a group ("birth:not-a-date" →
+ * the three birth boxes) or a choice (the boxes it tags or sizes). "missing" while typing is not a
+ * wrong value: nothing is outlined for it.
+ */
+function problemFields(schema: AccessKeySchema, problem: string | null): { fields: readonly EntryField[]; group: string | null } {
+  if (problem === null || !problem.includes(":") || problem.endsWith(":missing")) return { fields: [], group: null };
+  const name = problem.slice(0, problem.indexOf(":"));
+  for (const g of schema.groups) {
+    if (g.id === name) return { fields: g.fields, group: g.id };
+    const f = g.fields.find((x) => x.id === name);
+    if (f) return { fields: [f], group: g.id };
+    if (g.fields.some((x) => x.tag === name || (typeof x.length !== "number" && x.length.by === name))) return { fields: g.fields, group: g.id };
+  }
+  return { fields: [], group: null };
+}
+
+/**
+ * The entry after `choice` is set to `option`: choices that depend on it appear (with their default)
+ * or go, and fields whose length it decides are emptied.
+ */
+function choose(schema: AccessKeySchema, draft: EntryPrefill, choice: EntryChoice, option: string): { next: EntryPrefill; reset: EntryField[] } {
+  const next: EntryPrefill = { ...draft, [choice.id]: option };
+  for (const c of schema.choices) {
+    if (c.when?.field !== choice.id) continue;
+    const value = draft[c.id] ?? c.default;
+    if (shown(c, next) && value !== undefined) next[c.id] = value;
+    else delete next[c.id];
+  }
+  const reset = schema.groups.flatMap((g) => g.fields).filter((f) => typeof f.length !== "number" && f.length.by === choice.id);
+  for (const f of reset) delete next[f.id];
+  return { next, reset };
+}
+
+/**
+ * Typing the document's access key when the camera could not read it. The fields, choices, picture
+ * and labels come from the document kind's schema (`screen.document.accessKey`); this screen knows
+ * no document. The customer's keystrokes are the only state here; each change goes to the daemon as
+ * an `entry-draft`, and the kind's rules come back as `problem` (this screen validates nothing).
  */
 export function ManualEntry({ screen, t, send }: ScreenProps<"manual-entry">) {
-  const [draft, setDraft] = useState<EntryPrefill>(() =>
-    screen.prefill.calendar === "era" && screen.prefill.era === undefined ? { ...screen.prefill, era: LIKELY_ERA } : { ...screen.prefill },
-  );
-  const [active, setActive] = useState<Field>(() => FIELDS.find((f) => (screen.prefill[f] ?? "") === "") ?? "birthYear");
+  const schema = screen.document.accessKey;
+  const cat = schema.catalogue;
+  const fields = schema.groups.flatMap((g) => g.fields);
+  const first = fields[0];
+  const last = fields.at(-1);
+  const [draft, setDraft] = useState<EntryPrefill>(() => withDefaults(schema, screen.prefill));
+  const [activeId, setActiveId] = useState<string>(() => (fields.find((f) => (screen.prefill[f.id] ?? "") === "") ?? first)?.id ?? "");
+  const active = fields.find((f) => f.id === activeId) ?? first;
+  const groupOf = (f: EntryField | undefined) => schema.groups.find((g) => f !== undefined && g.fields.includes(f))?.id ?? "";
 
   // After "check", the daemon keeps this screen (problem null) while it checks; one tap is enough.
   const [submitted, setSubmitted] = useState(false);
@@ -79,48 +92,51 @@ export function ManualEntry({ screen, t, send }: ScreenProps<"manual-entry">) {
     send({ type: "entry-draft", entry: next });
   };
   const nextField = () => {
-    const i = FIELDS.indexOf(active);
-    setActive(FIELDS[(i + 1) % FIELDS.length] ?? "birthYear");
+    const i = fields.findIndex((f) => f.id === active?.id);
+    setActiveId(fields[(i + 1) % fields.length]?.id ?? "");
   };
   const onDigit = (d: string) => {
-    const value = draft[active] ?? "";
-    const max = maxLength(active, draft);
+    if (!active) return;
+    const value = draft[active.id] ?? "";
+    const max = lengthOf(active, draft);
     if (value.length >= max) return;
     const nextValue = value + d;
-    update({ ...draft, [active]: nextValue });
-    if (nextValue.length === max && active !== "securityCode") nextField();
+    update({ ...draft, [active.id]: nextValue });
+    if (nextValue.length === max && active !== last) nextField();
   };
   // Backspace in an empty box continues into the previous one, as on any keyboard.
   const onDelete = () => {
-    const value = draft[active] ?? "";
+    if (!active) return;
+    const value = draft[active.id] ?? "";
     if (value !== "") {
-      update({ ...draft, [active]: value.slice(0, -1) });
+      update({ ...draft, [active.id]: value.slice(0, -1) });
       return;
     }
-    const prev = FIELDS[FIELDS.indexOf(active) - 1];
+    const prev = fields[fields.indexOf(active) - 1];
     if (prev === undefined) return;
-    setActive(prev);
-    const prevValue = draft[prev] ?? "";
-    if (prevValue !== "") update({ ...draft, [prev]: prevValue.slice(0, -1) });
+    setActiveId(prev.id);
+    const prevValue = draft[prev.id] ?? "";
+    if (prevValue !== "") update({ ...draft, [prev.id]: prevValue.slice(0, -1) });
   };
-  const setCalendar = (calendar: EntryPrefill["calendar"]) => {
-    const { era: _era, birthYear: _y, ...rest } = draft;
-    update(calendar === "era" ? { ...rest, calendar, era: draft.era ?? LIKELY_ERA } : { ...rest, calendar });
-    setActive("birthYear");
+  const onChoose = (choice: EntryChoice, option: string) => {
+    const { next, reset } = choose(schema, draft, choice, option);
+    update(next);
+    if (reset[0]) setActiveId(reset[0].id);
   };
-  const complete = FIELDS.every((f) => (draft[f] ?? "").length === maxLength(f, draft));
+  const complete = fields.every((f) => (draft[f.id] ?? "").length === lengthOf(f, draft));
   const problemKey: MessageKey | null = screen.problem === null ? (complete ? "entry.ok" : null) : problemMessage(screen.problem);
-  const bad = problemFields(screen.problem);
+  const bad = problemFields(schema, screen.problem);
   const problemText =
     problemKey === null
       ? ""
-      : screen.problem !== null && bad.zone !== null
-        ? t("entry.problemIn", { field: t(`entry.field.${bad.zone}`), message: t(problemKey) })
+      : screen.problem !== null && bad.group !== null
+        ? t("entry.problemIn", { field: text(t, `${cat}.field.${bad.group}`), message: t(problemKey) })
         : t(problemKey);
+  const optionLabel = (c: EntryChoice, option: string) => text(t, `${c.labels ?? `${cat}.choice.${c.id}`}.${option}`);
 
-  const box = (field: Field, label: string) => {
-    const value = draft[field] ?? "";
-    const max = maxLength(field, draft);
+  const box = (field: EntryField, label: string) => {
+    const value = draft[field.id] ?? "";
+    const max = lengthOf(field, draft);
     return (
       <button
         type="button"
@@ -129,19 +145,26 @@ export function ManualEntry({ screen, t, send }: ScreenProps<"manual-entry">) {
         aria-label={label}
         aria-pressed={field === active}
         aria-invalid={bad.fields.includes(field) ? true : undefined}
-        data-field={field}
-        onClick={() => setActive(field)}
+        data-field={field.id}
+        onClick={() => setActiveId(field.id)}
       >
-        {value.padEnd(max, "·")}
+        {(field.masked ? "•".repeat(value.length) : value).padEnd(max, "·")}
       </button>
     );
   };
 
+  const tag = (field: EntryField) => {
+    const choice = schema.choices.find((c) => c.id === field.tag);
+    const value = choice ? draft[choice.id] : undefined;
+    return choice && value !== undefined && shown(choice, draft) ? <span class="era-tag">{optionLabel(choice, value)}</span> : null;
+  };
+
+  const picture = schema.picture ? PICTURES[schema.picture] : null;
   return (
-    <section class="screen screen-entry" data-screen="manual-entry" aria-labelledby="entry-title">
+    <section class="screen screen-entry" data-screen="manual-entry" data-document={screen.document.kind} aria-labelledby="entry-title">
       <div class="entry-head">
         <h1 id="entry-title" class="entry-title">
-          {t("entry.title")}
+          {text(t, `${cat}.title`)}
         </h1>
         <p class="entry-why" data-why={screen.why}>
           {t(`entry.why.${screen.why}`)}
@@ -149,47 +172,37 @@ export function ManualEntry({ screen, t, send }: ScreenProps<"manual-entry">) {
       </div>
       <div class="entry">
         <div class="entry-side">
-          <Picture svg={cardFields} label={t("entry.picture")} class="pic-card" active={where(active)} />
-          <p class="note entry-where">{t(`entry.where.${where(active)}`)}</p>
-          <div class="seg" role="group" aria-label={t("entry.calendar")}>
-            <BigButton pressed={draft.calendar === "era"} onPress={() => setCalendar("era")} testId="cal-era">
-              {t("entry.era")}
-            </BigButton>
-            <BigButton pressed={draft.calendar === "western"} onPress={() => setCalendar("western")} testId="cal-western">
-              {t("entry.western")}
-            </BigButton>
-          </div>
-          {draft.calendar === "era" ? (
-            <div class="eras" role="group" aria-label={t("entry.eraGroup")}>
-              {ERAS.map((e) => (
-                <BigButton key={e} pressed={draft.era === e} onPress={() => update({ ...draft, era: e })} testId={`era-${e}`}>
-                  {t(`era.${e}`)}
+          {picture ? <Picture svg={picture} label={text(t, `${cat}.picture`)} class="pic-card" active={groupOf(active)} /> : null}
+          <p class="note entry-where">{text(t, `${cat}.where.${groupOf(active)}`)}</p>
+          {schema.choices.filter((c) => shown(c, draft)).map((c) => (
+            <div key={c.id} class="choice" data-choice={c.id} role="group" aria-label={text(t, `${cat}.choice.${c.id}`)}>
+              {c.options.map((o) => (
+                <BigButton key={o} pressed={draft[c.id] === o} onPress={() => onChoose(c, o)} testId={`${c.id}-${o}`}>
+                  {optionLabel(c, o)}
                 </BigButton>
               ))}
             </div>
-          ) : null}
+          ))}
         </div>
         <div class="entry-fields">
-          <div class="field">
-            <span class="field-label">{t("entry.birth")}</span>
-            <div class="field-row">
-              {draft.calendar === "era" && draft.era ? <span class="era-tag">{t(`era.${draft.era}`)}</span> : null}
-              {box("birthYear", `${t("entry.birth")} ${t("entry.year")}`)}
-              <span class="unit">{t("entry.year")}</span>
-              {box("birthMonth", `${t("entry.birth")} ${t("entry.month")}`)}
-              <span class="unit">{t("entry.month")}</span>
-              {box("birthDay", `${t("entry.birth")} ${t("entry.day")}`)}
-              <span class="unit">{t("entry.day")}</span>
-            </div>
-          </div>
-          <div class="field">
-            <span class="field-label">{t("entry.expiry")}</span>
-            <div class="field-row">{box("expiryYear", t("entry.expiry"))}</div>
-          </div>
-          <div class="field">
-            <span class="field-label">{t("entry.code")}</span>
-            <div class="field-row">{box("securityCode", t("entry.code"))}</div>
-          </div>
+          {schema.groups.map((g) => {
+            const groupLabel = text(t, `${cat}.group.${g.id}`);
+            return (
+              <div key={g.id} class="field">
+                <span class="field-label">{groupLabel}</span>
+                <div class="field-row">
+                  {g.fields.map((f) => {
+                    const unit = f.unit ? text(t, `entry.${f.unit}`) : null;
+                    return [
+                      f.tag ? tag(f) : null,
+                      box(f, g.fields.length > 1 && unit ? `${groupLabel} ${unit}` : groupLabel),
+                      unit ? <span class="unit">{unit}</span> : null,
+                    ];
+                  })}
+                </div>
+              </div>
+            );
+          })}
           <p class={screen.problem ? "problem problem-bad" : "problem"} role="status" data-problem={screen.problem ?? ""}>
             {problemText}
           </p>
