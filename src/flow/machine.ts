@@ -367,7 +367,14 @@ function toResult(state: SessionState, verdict: Verdict, opts: MachineOptions, s
 const withCheck = (s: SessionFacts, check: AuditCheck): SessionFacts =>
   s.checks.includes(check) ? s : { ...s, checks: [...s.checks, check] };
 
-// eslint-disable-next-line max-lines-per-function -- flow/machine.ts is being reworked for the documents seam (issue 13, seam); split there
+/** What every session state's step needs: the next epoch, the facts before and after the card moved. */
+interface SessionContext {
+  readonly epoch: number;
+  readonly s: SessionFacts;
+  readonly s2: SessionFacts;
+  readonly opts: MachineOptions;
+}
+
 function fromSession(state: SessionState, event: Event, opts: MachineOptions): Step {
   const epoch = state.epoch + 1;
   const s = state.s;
@@ -402,109 +409,140 @@ function fromSession(state: SessionState, event: Event, opts: MachineOptions): S
   const cardOn = event.type === "CARD_INSERTED" ? true : event.type === "CARD_REMOVED" ? false : s.cardOn;
   const s2: SessionFacts = cardOn === s.cardOn ? s : { ...s, cardOn };
 
+  const c: SessionContext = { epoch, s, s2, opts };
   switch (state.kind) {
     case "place-card":
-      if (event.type === "CARD_INSERTED") {
-        return { state: { kind: "capture-card-face", epoch, s: s2, frames: 0 }, effects: [{ type: "read-card-front" }] };
-      }
-      // The card that was lying there is lifted: now ask for it to be placed (the same state, same budget).
-      if (event.type === "CARD_REMOVED") return stay({ ...state, s: s2, notice: state.notice === "lift-first" ? null : state.notice });
-      if (event.type === "BUDGET_EXPIRED") return toResult(state, verdictFor("timeout"), opts);
-      return stay(state);
-
+      return inPlaceCard(state, event, c);
     case "capture-card-face":
-      if (event.type === "CARD_FRONT_READ") {
-        const s3 = event.photographed === false ? s2 : withCheck(s2, "ocr");
-        return event.sure
-          ? { state: { kind: "reading-chip", epoch, s: s3, progress: 0, resumed: false }, effects: [{ type: "read-chip" }] }
-          : { state: { kind: "manual-entry", epoch, s: s3, prefill: event.prefill, problem: event.problem ?? null, why: "unread" }, effects: [] };
-      }
-      if (event.type === "CARD_FRONT_PROGRESS") return stay({ ...state, s: s2, frames: event.frames });
-      if (event.type === "BUDGET_EXPIRED") {
-        // Nothing pre-filled: the screen starts from the document's own initial entry (view.ts).
-        return { state: { kind: "manual-entry", epoch, s: s2, prefill: {}, problem: null, why: "unread" }, effects: [] };
-      }
-      if (event.type === "TYPE_INSTEAD") {
-        return { state: { kind: "manual-entry", epoch, s: s2, prefill: { calendar: "era" }, problem: null, why: "chosen" }, effects: [] };
-      }
-      // The customer took the card back (maybe to turn it over): say so and ask for it again.
-      if (event.type === "CARD_REMOVED") return { state: { kind: "place-card", epoch, s: s2, notice: "lifted" }, effects: [] };
-      return stay(s2 === s ? state : { ...state, s: s2 });
-
+      return inCaptureCardFace(state, event, c);
     case "manual-entry":
-      if (event.type === "ENTRY_SUBMITTED") {
-        return {
-          state: { kind: "check-entry", epoch, s: s2, prefill: event.entry, why: state.why },
-          effects: [{ type: "check-entry", entry: event.entry }],
-        };
-      }
-      if (event.type === "ENTRY_DRAFT") {
-        return event.problem === state.problem && s2 === s ? stay(state) : stay({ ...state, s: s2, problem: event.problem });
-      }
-      if (event.type === "BUDGET_EXPIRED") return toResult(state, verdictFor("timeout"), opts);
-      // Lifting the card to read its digits is expected here: only remember where it is.
-      return stay(s2 === s ? state : { ...state, s: s2 });
-
+      return inManualEntry(state, event, c);
     case "check-entry":
-      if (event.type === "ENTRY_CHECKED") {
-        if (event.problem !== null) {
-          return { state: { kind: "manual-entry", epoch, s: s2, prefill: state.prefill, problem: event.problem, why: state.why }, effects: [] };
-        }
-        const s3 = withCheck(s2, "manual-entry");
-        return s3.cardOn
-          ? { state: { kind: "reading-chip", epoch, s: s3, progress: 0, resumed: false }, effects: [{ type: "read-chip" }] }
-          : { state: { kind: "replace-card", epoch, s: s3 }, effects: [] };
-      }
-      if (event.type === "BUDGET_EXPIRED") return toResult(state, verdictFor("device-error"), opts);
-      return stay(s2 === s ? state : { ...state, s: s2 });
-
+      return inCheckEntry(state, event, c);
     case "reading-chip":
-      if (event.type === "CHIP_PROGRESS") {
-        return stay({ ...state, progress: event.progress, s: { ...s2, triesLeft: event.triesLeft ?? s2.triesLeft } });
-      }
-      if (event.type === "CHIP_READ") {
-        const s3 = { ...withCheck(s2, "chip"), triesLeft: event.triesLeft ?? s2.triesLeft };
-        if (event.failure === "card-removed" && !state.resumed) return { state: { kind: "replace-card", epoch, s: s3 }, effects: [] };
-        if (event.failure !== null) return toResult(state, verdictFor(event.failure), opts, s3);
-        return { state: { kind: "checking", epoch, s: s3 }, effects: [{ type: "assess-authenticity" }] };
-      }
-      if (event.type === "CARD_REMOVED") {
-        return state.resumed
-          ? toResult(state, verdictFor("card-removed"), opts, s2)
-          : { state: { kind: "replace-card", epoch, s: s2 }, effects: [] };
-      }
-      if (event.type === "BUDGET_EXPIRED") return toResult(state, verdictFor("read-error"), opts, withCheck(s2, "chip"));
-      return stay(s2 === s ? state : { ...state, s: s2 });
-
+      return inReadingChip(state, event, c);
     case "replace-card":
-      if (event.type === "CARD_INSERTED") {
-        return { state: { kind: "reading-chip", epoch, s: s2, progress: 0, resumed: true }, effects: [{ type: "read-chip" }] };
-      }
-      if (event.type === "BUDGET_EXPIRED") return toResult(state, verdictFor("card-removed"), opts, s2);
-      return stay(s2 === s ? state : { ...state, s: s2 });
-
+      return inReplaceCard(state, event, c);
     case "checking":
-      if (event.type === "CHECKED") {
-        const s3 = withCheck(s2, "authenticity");
-        if (event.verdict) return toResult(state, event.verdict, opts, s3);
-        if (opts.requireFaceMatch) {
-          return { state: { kind: "face-check", epoch, s: s3, hint: null }, effects: [{ type: "check-face" }] };
-        }
-        return toResult(state, PASS, opts, s3);
-      }
-      if (event.type === "BUDGET_EXPIRED") return toResult(state, verdictFor("could-not-check"), opts, withCheck(s2, "authenticity"));
-      // The chip has been read: lifting the card now changes nothing.
-      return stay(s2 === s ? state : { ...state, s: s2 });
-
+      return inChecking(state, event, c);
     case "face-check":
-      if (event.type === "FACE_HINT") return stay({ ...state, hint: event.hint, s: s2 });
-      if (event.type === "FACE_CHECKED") return toResult(state, event.verdict, opts, withCheck(s2, "face"));
-      if (event.type === "BUDGET_EXPIRED") return toResult(state, verdictFor("face-not-sure"), opts, withCheck(s2, "face"));
-      return stay(s2 === s ? state : { ...state, s: s2 });
+      return inFaceCheck(state, event, c);
   }
-  return unreachable(state);
 }
 
-function unreachable(x: never): never {
-  throw new Error(`unhandled state ${JSON.stringify(x)}`);
+function inPlaceCard(state: Extract<SessionState, { kind: "place-card" }>, event: Event, c: SessionContext): Step {
+  const { epoch, s2, opts } = c;
+  if (event.type === "CARD_INSERTED") {
+    return { state: { kind: "capture-card-face", epoch, s: s2, frames: 0 }, effects: [{ type: "read-card-front" }] };
+  }
+  // The card that was lying there is lifted: now ask for it to be placed (the same state, same budget).
+  if (event.type === "CARD_REMOVED") return stay({ ...state, s: s2, notice: state.notice === "lift-first" ? null : state.notice });
+  if (event.type === "BUDGET_EXPIRED") return toResult(state, verdictFor("timeout"), opts);
+  return stay(state);
 }
+
+function inCaptureCardFace(state: Extract<SessionState, { kind: "capture-card-face" }>, event: Event, c: SessionContext): Step {
+  const { epoch, s, s2 } = c;
+  if (event.type === "CARD_FRONT_READ") {
+    const s3 = event.photographed === false ? s2 : withCheck(s2, "ocr");
+    return event.sure
+      ? { state: { kind: "reading-chip", epoch, s: s3, progress: 0, resumed: false }, effects: [{ type: "read-chip" }] }
+      : { state: { kind: "manual-entry", epoch, s: s3, prefill: event.prefill, problem: event.problem ?? null, why: "unread" }, effects: [] };
+  }
+  if (event.type === "CARD_FRONT_PROGRESS") return stay({ ...state, s: s2, frames: event.frames });
+  if (event.type === "BUDGET_EXPIRED") {
+    // Nothing pre-filled: the screen starts from the document's own initial entry (view.ts).
+    return { state: { kind: "manual-entry", epoch, s: s2, prefill: {}, problem: null, why: "unread" }, effects: [] };
+  }
+  if (event.type === "TYPE_INSTEAD") {
+    return { state: { kind: "manual-entry", epoch, s: s2, prefill: {}, problem: null, why: "chosen" }, effects: [] };
+  }
+  // The customer took the card back (maybe to turn it over): say so and ask for it again.
+  if (event.type === "CARD_REMOVED") return { state: { kind: "place-card", epoch, s: s2, notice: "lifted" }, effects: [] };
+  return stay(s2 === s ? state : { ...state, s: s2 });
+}
+
+function inManualEntry(state: Extract<SessionState, { kind: "manual-entry" }>, event: Event, c: SessionContext): Step {
+  const { epoch, s, s2, opts } = c;
+  if (event.type === "ENTRY_SUBMITTED") {
+    return {
+      state: { kind: "check-entry", epoch, s: s2, prefill: event.entry, why: state.why },
+      effects: [{ type: "check-entry", entry: event.entry }],
+    };
+  }
+  if (event.type === "ENTRY_DRAFT") {
+    return event.problem === state.problem && s2 === s ? stay(state) : stay({ ...state, s: s2, problem: event.problem });
+  }
+  if (event.type === "BUDGET_EXPIRED") return toResult(state, verdictFor("timeout"), opts);
+  // Lifting the card to read its digits is expected here: only remember where it is.
+  return stay(s2 === s ? state : { ...state, s: s2 });
+}
+
+function inCheckEntry(state: Extract<SessionState, { kind: "check-entry" }>, event: Event, c: SessionContext): Step {
+  const { epoch, s, s2, opts } = c;
+  if (event.type === "ENTRY_CHECKED") {
+    if (event.problem !== null) {
+      return { state: { kind: "manual-entry", epoch, s: s2, prefill: state.prefill, problem: event.problem, why: state.why }, effects: [] };
+    }
+    const s3 = withCheck(s2, "manual-entry");
+    return s3.cardOn
+      ? { state: { kind: "reading-chip", epoch, s: s3, progress: 0, resumed: false }, effects: [{ type: "read-chip" }] }
+      : { state: { kind: "replace-card", epoch, s: s3 }, effects: [] };
+  }
+  if (event.type === "BUDGET_EXPIRED") return toResult(state, verdictFor("device-error"), opts);
+  return stay(s2 === s ? state : { ...state, s: s2 });
+}
+
+function inReadingChip(state: Extract<SessionState, { kind: "reading-chip" }>, event: Event, c: SessionContext): Step {
+  const { epoch, s, s2, opts } = c;
+  if (event.type === "CHIP_PROGRESS") {
+    return stay({ ...state, progress: event.progress, s: { ...s2, triesLeft: event.triesLeft ?? s2.triesLeft } });
+  }
+  if (event.type === "CHIP_READ") {
+    const s3 = { ...withCheck(s2, "chip"), triesLeft: event.triesLeft ?? s2.triesLeft };
+    if (event.failure === "card-removed" && !state.resumed) return { state: { kind: "replace-card", epoch, s: s3 }, effects: [] };
+    if (event.failure !== null) return toResult(state, verdictFor(event.failure), opts, s3);
+    return { state: { kind: "checking", epoch, s: s3 }, effects: [{ type: "assess-authenticity" }] };
+  }
+  if (event.type === "CARD_REMOVED") {
+    return state.resumed
+      ? toResult(state, verdictFor("card-removed"), opts, s2)
+      : { state: { kind: "replace-card", epoch, s: s2 }, effects: [] };
+  }
+  if (event.type === "BUDGET_EXPIRED") return toResult(state, verdictFor("read-error"), opts, withCheck(s2, "chip"));
+  return stay(s2 === s ? state : { ...state, s: s2 });
+}
+
+function inReplaceCard(state: Extract<SessionState, { kind: "replace-card" }>, event: Event, c: SessionContext): Step {
+  const { epoch, s, s2, opts } = c;
+  if (event.type === "CARD_INSERTED") {
+    return { state: { kind: "reading-chip", epoch, s: s2, progress: 0, resumed: true }, effects: [{ type: "read-chip" }] };
+  }
+  if (event.type === "BUDGET_EXPIRED") return toResult(state, verdictFor("card-removed"), opts, s2);
+  return stay(s2 === s ? state : { ...state, s: s2 });
+}
+
+function inChecking(state: Extract<SessionState, { kind: "checking" }>, event: Event, c: SessionContext): Step {
+  const { epoch, s, s2, opts } = c;
+  if (event.type === "CHECKED") {
+    const s3 = withCheck(s2, "authenticity");
+    if (event.verdict) return toResult(state, event.verdict, opts, s3);
+    if (opts.requireFaceMatch) {
+      return { state: { kind: "face-check", epoch, s: s3, hint: null }, effects: [{ type: "check-face" }] };
+    }
+    return toResult(state, PASS, opts, s3);
+  }
+  if (event.type === "BUDGET_EXPIRED") return toResult(state, verdictFor("could-not-check"), opts, withCheck(s2, "authenticity"));
+  // The chip has been read: lifting the card now changes nothing.
+  return stay(s2 === s ? state : { ...state, s: s2 });
+}
+
+function inFaceCheck(state: Extract<SessionState, { kind: "face-check" }>, event: Event, c: SessionContext): Step {
+  const { s, s2, opts } = c;
+  if (event.type === "FACE_HINT") return stay({ ...state, hint: event.hint, s: s2 });
+  if (event.type === "FACE_CHECKED") return toResult(state, event.verdict, opts, withCheck(s2, "face"));
+  if (event.type === "BUDGET_EXPIRED") return toResult(state, verdictFor("face-not-sure"), opts, withCheck(s2, "face"));
+  return stay(s2 === s ? state : { ...state, s: s2 });
+}
+
+

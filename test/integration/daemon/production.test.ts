@@ -28,8 +28,9 @@ describe("the daemon in production mode without hardware", () => {
     );
     // The daemon inherits PCSCLITE_CSOCK_NAME from this process (set by the harness).
     pcscd = await startPcscd({ readers: "none" });
-    daemon = await startDaemon({ args: ["--mode", "production", "--config", config] });
-  }, 60_000);
+    // Production start-up loads the face engine: on a loaded shared machine that alone can take 15 s.
+    daemon = await startDaemon({ args: ["--mode", "production", "--config", config], timeoutMs: 60_000 });
+  }, 90_000);
 
   afterAll(async () => {
     await daemon?.stop();
