@@ -14,7 +14,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=${1:-/tmp/mynaguard-arm64root}
 WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
+BUNDLE=node_modules/.cache/arm64-check.$$.mjs   # a copy that a build cannot wipe (dist/ is), resolving the same node_modules
+trap 'rm -rf "$WORK" "$BUNDLE"' EXIT
 if [ ! -x "$ROOT/usr/bin/node" ]; then
   mmdebstrap --variant=extract --architectures=arm64 --include=nodejs,ca-certificates trixie "$ROOT" http://deb.debian.org/debian
 fi
@@ -22,8 +23,9 @@ fi
 [ -e "$ROOT/lib" ] || ln -s usr/lib "$ROOT/lib"
 node scripts/run.mjs scripts/arm64-prepare.ts "$WORK/in"
 node scripts/run.mjs scripts/arm64-check.ts "$WORK/in" > "$WORK/x86.json"
+mkdir -p node_modules/.cache && cp dist/scripts/arm64-check.mjs "$BUNDLE"
 echo "x86 done; arm64 under qemu (minutes)..."
-nice -n 10 qemu-aarch64-static -L "$ROOT" "$ROOT/usr/bin/node" dist/scripts/arm64-check.mjs "$WORK/in" > "$WORK/arm64.json"
+nice -n 10 qemu-aarch64-static -L "$ROOT" "$ROOT/usr/bin/node" "$BUNDLE" "$WORK/in" > "$WORK/arm64.json"
 node -e '
 const [a, b] = process.argv.slice(1).map((f) => JSON.parse(require("fs").readFileSync(f, "utf8")));
 console.log(`x86: ${a.arch} ${a.node}; arm64: ${b.arch} ${b.node}`);

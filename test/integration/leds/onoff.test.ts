@@ -98,6 +98,8 @@ describe("patterns on the lines", () => {
     const leds = await openOnoffLeds({ sysfsRoot: root, lines: LINES, log: memoryLogger(), openLine: o.openLine });
     const [green, amber, red] = o.opened as [Recorder, Recorder, Recorder];
     leds.show("ready");
+    expect([green.writes.at(-1), amber.writes.at(-1), red.writes.at(-1)]).toEqual([0, 0, 0]); // issue 14: the tower is dark while the kiosk waits (green means pass only)
+    leds.show("pass");
     expect([green.writes.at(-1), amber.writes.at(-1), red.writes.at(-1)]).toEqual([1, 0, 0]);
     leds.show("busy");
     const before = amber.writes.length;
