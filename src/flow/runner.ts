@@ -266,6 +266,7 @@ export function createRunner(deps: RunnerDeps): FlowRunner {
       case "start-session": {
         const id = ++sessionId;
         sessionStartedAt = clock.now();
+        ports.audit.begin?.({ startedAt: sessionStartedAt, kioskId: deps.kioskId, mode: deps.kioskMode, version: deps.version });
         durations = {};
         cancelSessionTimer();
         cancelSessionTimer = clock.after(budgets.session, () => {
