@@ -26,7 +26,7 @@ import { triesBand, type FlowPolicy } from "./outcome";
 import type { Clock, DeviceStates, DocumentInfo, FlowPorts } from "./ports";
 import { isPortEffect, runPortEffect, type EffectDeps } from "./effects";
 import { createVault } from "./vault";
-import { createStaffDesk, emptyCounts, plainStaffPin, type LockoutStore, type StaffPinPort } from "./staff";
+import { createStaffDesk, emptyCounts, plainStaffPin, type LockoutStore, type StaffDesk, type StaffPinPort } from "./staff";
 import { ledOf, screenOf } from "./view";
 
 export interface RunnerDeps {
@@ -83,386 +83,464 @@ function minTriesLeft(document: DocumentInfo | null, policy: FlowPolicy): number
   return document?.tries.counter === "card" ? document.tries.minLeftToSpend : policy.minTriesLeft;
 }
 
-// eslint-disable-next-line max-lines-per-function -- the seam colleague (issue 13) splits createRunner into named steps and removes this line
-export function createRunner(deps: RunnerDeps): FlowRunner {
-  const { ports, clock, budgets, log } = deps;
-  const opts: MachineOptions = { kioskMode: deps.kioskMode, requireFaceMatch: deps.policy.requireFaceMatch };
-  const vault = createVault();
-  const listeners = new Set<(v: ViewMessage) => void>();
-
-  let state: State = INITIAL;
-  let started = false;
-  let seq = 0;
-  let view: ViewMessage | null = null;
-  let led: LedPattern | null = null;
-
+/** The runner's mutable state: one per `createRunner`, shared by the named steps below. */
+interface Run {
+  readonly deps: RunnerDeps;
+  readonly opts: MachineOptions;
+  readonly vault: ReturnType<typeof createVault>;
+  readonly listeners: Set<(v: ViewMessage) => void>;
+  readonly staffPin: StaffPinPort;
+  staff: StaffDesk;
+  effectDeps: EffectDeps;
+  state: State;
+  started: boolean;
+  seq: number;
+  view: ViewMessage | null;
+  led: LedPattern | null;
   // Owned by the current state (epoch).
-  let stateCtl = new AbortController();
-  let cancelStateTimer: () => void = () => {};
-  let enteredAt = 0;
-  let countdown: ViewMessage["countdown"] = null;
-
+  stateCtl: AbortController;
+  cancelStateTimer: () => void;
+  enteredAt: number;
+  countdown: ViewMessage["countdown"];
   // Owned by the current session.
-  let sessionId = 0;
-  let cancelSessionTimer: () => void = () => {};
-  let sessionStartedAt = 0;
-  let durations: Partial<Record<AuditStep, number>> = {};
-
+  sessionId: number;
+  cancelSessionTimer: () => void;
+  sessionStartedAt: number;
+  durations: Partial<Record<AuditStep, number>>;
   // What the staff screen lists (no personal data): the last sessions and a referral waiting for staff.
-  let recent: RecentSession[] = [];
-  let staffCall: StaffCall | null = null;
-  let cancelStaffCall: () => void = () => {};
+  recent: RecentSession[];
+  staffCall: StaffCall | null;
+  cancelStaffCall: () => void;
+  language: Lang;
+  ledTest: LedPattern | null;
+  // The event queue.
+  queue: Event[];
+  draining: boolean;
+  unsubscribeCard: () => void;
+}
 
-  function callStaff(call: StaffCall | null): void {
-    cancelStaffCall();
-    cancelStaffCall = () => {};
-    staffCall = call;
-    if (call !== null) {
-      cancelStaffCall = clock.after(budgets.staffCall, () => {
-        if (staffCall === call) {
-          staffCall = null;
-          publish();
-        }
-      });
-    }
-  }
+const errorName = (e: unknown): string => (e instanceof Error ? e.name : typeof e);
 
-  let language: Lang = deps.defaultLanguage;
-  let ledTest: LedPattern | null = null;
-  const staffPin = typeof deps.staffPin === "string" ? plainStaffPin(deps.staffPin, "demo") : deps.staffPin;
-  const staff = createStaffDesk({
-    pin: staffPin,
-    ...(deps.staffLockout ? { lockout: deps.staffLockout } : {}),
-    clock,
-    budgetMs: budgets.staff,
-    onChange: () => publish(),
-    onLedTest(pattern) {
-      ledTest = pattern;
-      led = null; // show the flow's own pattern again after a test
+export function createRunner(deps: RunnerDeps): FlowRunner {
+  const r = newRun(deps);
+  return {
+    start: () => start(r),
+    stop: () => stop(r),
+    state: () => r.state,
+    devicesChanged() {
+      if (!r.started) return;
+      send(r, { type: "DEVICES", healthy: devicesHealthy(deps.ports.devices()) });
+      if (r.state.kind === "out-of-service") publish(r); // which device, on the screen
     },
-    view: () => ({ kioskId: deps.kioskId, version: deps.version, health: health(), today: todayCounts(), recent, staffCall }),
-  });
-
-  function todayCounts() {
-    try {
-      return ports.audit.counts(tokyoMidnight(tokyoDate(clock.now())));
-    } catch (e) {
-      log.warn("flow.counts-failed", { error: e instanceof Error ? e.name : typeof e });
-      return emptyCounts();
-    }
-  }
-
-  function health(): Health {
-    const devices = ports.devices();
-    return {
-      mode: deps.runMode,
-      version: deps.version,
-      devices,
-      ready: started && state.kind !== "out-of-service" && devicesHealthy(devices),
-      staffPin: staffPin.state,
-      notes:
-        staffPin.state === "not-set"
-          ? ["staff PIN not set: customer checks run, staff login is impossible; set it with `sudo kioskctl staff-pin set`"]
-          : [],
-    };
-  }
-
-  const effectDeps: EffectDeps = {
-    ports,
-    vault,
-    clock,
-    policy: deps.policy,
-    log,
-    staffViewChanged: () => publish(),
+    view: () => r.view ?? buildView(r),
+    subscribe(listener) {
+      r.listeners.add(listener);
+      return () => r.listeners.delete(listener);
+    },
+    dispatch: (message: ClientMessage) => dispatch(r, message),
+    health: () => health(r),
   };
+}
 
-  const queue: Event[] = [];
-  let draining = false;
-  let unsubscribeCard: () => void = () => {};
+/** Builds the runner's state; the staff desk and the effect deps call back into it. No I/O. */
+function newRun(deps: RunnerDeps): Run {
+  const { ports, clock, budgets, log } = deps;
+  const staffPin = typeof deps.staffPin === "string" ? plainStaffPin(deps.staffPin, "demo") : deps.staffPin;
+  const vault = createVault();
+  const r: Run = {
+    deps,
+    opts: { kioskMode: deps.kioskMode, requireFaceMatch: deps.policy.requireFaceMatch },
+    vault,
+    listeners: new Set(),
+    staffPin,
+    staff: createStaffDesk({
+      pin: staffPin,
+      ...(deps.staffLockout ? { lockout: deps.staffLockout } : {}),
+      clock,
+      budgetMs: budgets.staff,
+      onChange: () => publish(r),
+      onLedTest(pattern) {
+        r.ledTest = pattern;
+        r.led = null; // show the flow's own pattern again after a test
+      },
+      view: () => ({ kioskId: deps.kioskId, version: deps.version, health: health(r), today: todayCounts(r), recent: r.recent, staffCall: r.staffCall }),
+    }),
+    effectDeps: { ports, vault, clock, policy: deps.policy, log, staffViewChanged: () => publish(r) },
+    state: INITIAL,
+    started: false,
+    seq: 0,
+    view: null,
+    led: null,
+    stateCtl: new AbortController(),
+    cancelStateTimer: () => {},
+    enteredAt: 0,
+    countdown: null,
+    sessionId: 0,
+    cancelSessionTimer: () => {},
+    sessionStartedAt: 0,
+    durations: {},
+    recent: [],
+    staffCall: null,
+    cancelStaffCall: () => {},
+    language: deps.defaultLanguage,
+    ledTest: null,
+    queue: [],
+    draining: false,
+    unsubscribeCard: () => {},
+  };
+  return r;
+}
 
-  function send(event: Event): void {
-    queue.push(event);
-    if (draining) return;
-    draining = true;
-    try {
-      for (let e = queue.shift(); e !== undefined; e = queue.shift()) step(e);
-    } finally {
-      draining = false;
-    }
-  }
+function start(r: Run): void {
+  if (r.started) return;
+  const { ports } = r.deps;
+  r.started = true;
+  r.state = { kind: "idle", epoch: 0, cardOn: ports.card.present() };
+  enter(r, r.state);
+  r.unsubscribeCard = ports.card.subscribe((e) => send(r, { type: e === "inserted" ? "CARD_INSERTED" : "CARD_REMOVED" }));
+  publish(r);
+  send(r, { type: "DEVICES", healthy: devicesHealthy(ports.devices()) });
+}
 
-  function step(event: Event): void {
-    const prev = state;
-    const next = transition(prev, event, opts);
-    if (next.state === prev && next.effects.length === 0) return;
-    state = next.state;
-    if (state.epoch !== prev.epoch) {
-      leave(prev);
-      enter(state);
-    }
-    for (const effect of next.effects) runEffect(effect, state.epoch);
-    if (staff.overlay() !== null && state.kind !== "idle" && state.kind !== "out-of-service" && state.kind !== "card-left") staff.close();
-    publish();
-    if (state.kind !== prev.kind) {
-      try {
-        deps.onStateChange?.(state.kind);
-      } catch {
-        /* a status hook must not break the flow */
+function stop(r: Run): void {
+  if (!r.started) return;
+  r.started = false;
+  r.unsubscribeCard();
+  r.stateCtl.abort();
+  r.cancelStateTimer();
+  r.cancelSessionTimer();
+  r.cancelStaffCall();
+  r.staff.close();
+  purgeSession(r);
+  r.listeners.clear();
+}
+
+function callStaff(r: Run, call: StaffCall | null): void {
+  r.cancelStaffCall();
+  r.cancelStaffCall = () => {};
+  r.staffCall = call;
+  if (call !== null) {
+    r.cancelStaffCall = r.deps.clock.after(r.deps.budgets.staffCall, () => {
+      if (r.staffCall === call) {
+        r.staffCall = null;
+        publish(r);
       }
-    }
-  }
-
-  function leave(prev: State): void {
-    stateCtl.abort();
-    cancelStateTimer();
-    const stepName = STEP_OF[prev.kind];
-    if (stepName) durations[stepName] = (durations[stepName] ?? 0) + (clock.now() - enteredAt);
-  }
-
-  function enter(s: State): void {
-    stateCtl = new AbortController();
-    enteredAt = clock.now();
-    const budget = budgetOf(s, deps.kioskMode);
-    if (budget === null) {
-      cancelStateTimer = () => {};
-      countdown = null;
-      return;
-    }
-    const ms = budgets[budget];
-    const epoch = s.epoch;
-    countdown = { endsAt: enteredAt + ms, totalMs: ms };
-    cancelStateTimer = clock.after(ms, () => {
-      if (state.epoch === epoch) send({ type: "BUDGET_EXPIRED" });
     });
   }
+}
 
-  /** Sends `event` only while the state that started the work is still current. */
-  const forEpoch = (epoch: number) => (event: Event) => {
-    if (state.epoch === epoch) send(event);
-  };
-
-  function failed(epoch: number, effect: Effect["type"], e: unknown): void {
-    if (state.epoch !== epoch) return;
-    log.warn("flow.port-failed", { effect, error: e instanceof Error ? e.name : typeof e });
-    send({ type: "FAILED", reason: "device-error" });
+function todayCounts(r: Run): ReturnType<FlowPorts["audit"]["counts"]> {
+  try {
+    return r.deps.ports.audit.counts(tokyoMidnight(tokyoDate(r.deps.clock.now())));
+  } catch (e) {
+    r.deps.log.warn("flow.counts-failed", { error: errorName(e) });
+    return emptyCounts();
   }
+}
 
-  function runEffect(effect: Effect, epoch: number): void {
-    if (isPortEffect(effect)) {
-      const signal = stateCtl.signal;
-      runPortEffect(
-        effect,
-        {
-          signal,
-          current: () => state.epoch === epoch && !signal.aborted,
-          emit: forEpoch(epoch),
-          failed: (e) => failed(epoch, effect.type, e),
-        },
-        effectDeps,
-      );
-      return;
-    }
-    switch (effect.type) {
-      case "start-session": {
-        const id = ++sessionId;
-        sessionStartedAt = clock.now();
-        ports.audit.begin?.({ startedAt: sessionStartedAt, kioskId: deps.kioskId, mode: deps.kioskMode, version: deps.version });
-        durations = {};
-        cancelSessionTimer();
-        cancelSessionTimer = clock.after(budgets.session, () => {
-          if (sessionId === id) send({ type: "SESSION_EXPIRED" });
-        });
-        return;
-      }
-      case "end-session":
-        cancelSessionTimer();
-        cancelSessionTimer = () => {};
-        return;
-      case "record-audit":
-        try {
-          ports.audit.record({
-            startedAt: sessionStartedAt,
-            endedAt: clock.now(),
-            kioskId: deps.kioskId,
-            mode: deps.kioskMode,
-            outcome: effect.verdict.outcome,
-            reason: effect.verdict.reason,
-            durations: { ...durations },
-            triesBand: triesBand(effect.facts.triesLeft, minTriesLeft(vault.document(), deps.policy)),
-            checks: effect.facts.checks,
-            version: deps.version,
-          });
-        } catch (e) {
-          log.error("flow.audit-failed", { error: e instanceof Error ? e.name : typeof e });
-        }
-        recent = [{ at: clock.now(), outcome: effect.verdict.outcome, reason: effect.verdict.reason }, ...recent].slice(0, RECENT_MAX);
-        if (effect.verdict.outcome === "refer") callStaff({ since: clock.now(), reason: effect.verdict.reason });
-        log.info("flow.session", {
-          outcome: effect.verdict.outcome,
-          reason: effect.verdict.reason,
-          ms: clock.now() - sessionStartedAt,
-        });
-        return;
-      case "purge":
-        purgeSession();
-        cancelSessionTimer();
-        cancelSessionTimer = () => {};
-        return;
-      case "check-devices": {
-        let healthy = false;
-        try {
-          healthy = devicesHealthy(ports.devices());
-        } catch (e) {
-          log.error("flow.devices-failed", { error: e instanceof Error ? e.name : typeof e });
-        }
-        forEpoch(epoch)({ type: "DEVICES", healthy });
-        return;
-      }
-    }
-  }
-
-  /** Zero the vault and let the ports forget the session (the card layer's retry guard). */
-  function purgeSession(): void {
-    vault.purge();
-    try {
-      ports.endSession?.();
-    } catch (e) {
-      log.warn("flow.session-ended-failed", { error: e instanceof Error ? e.name : typeof e });
-    }
-  }
-
-  function buildView(): ViewMessage {
-    const attended = deps.kioskMode === "attended" && state.kind === "result" ? vault.attended() : null;
-    return {
-      type: "view",
-      seq: ++seq,
-      screen:
-        staff.screen() ??
-        screenOf(state, {
-          mode: deps.kioskMode,
-          attended,
-          devices: ports.devices(),
-          minimumAge: deps.policy.minimumAge,
-          staffCall: staffCall !== null,
-          document: vault.document() ?? ports.fallbackDocument,
-        }),
-      countdown: staff.countdown() ?? countdown,
-      kioskMode: deps.kioskMode,
-      defaultLanguage: language,
-      demo: ports.demo
-        ? { cards: ports.demo.cards().map((c) => ({ id: c.id, label: c.label })), placed: ports.demo.placed(), leds: ledTest ?? ledOf(state, staffCall !== null) }
-        : null,
-    };
-  }
-
-  function publish(): void {
-    const pattern = ledTest ?? ledOf(state, staffCall !== null);
-    if (pattern !== led) {
-      led = pattern;
-      ports.leds.show(pattern);
-    }
-    view = buildView();
-    for (const l of [...listeners]) {
-      try {
-        l(view);
-      } catch (e) {
-        log.warn("flow.listener-failed", { error: e instanceof Error ? e.name : typeof e });
-      }
-    }
-  }
-
+function health(r: Run): Health {
+  const { deps, staffPin } = r;
+  const devices = deps.ports.devices();
   return {
-    start() {
-      if (started) return;
-      started = true;
-      state = { kind: "idle", epoch: 0, cardOn: ports.card.present() };
-      enter(state);
-      unsubscribeCard = ports.card.subscribe((e) => send({ type: e === "inserted" ? "CARD_INSERTED" : "CARD_REMOVED" }));
-      publish();
-      send({ type: "DEVICES", healthy: devicesHealthy(ports.devices()) });
-    },
-    stop() {
-      if (!started) return;
-      started = false;
-      unsubscribeCard();
-      stateCtl.abort();
-      cancelStateTimer();
-      cancelSessionTimer();
-      cancelStaffCall();
-      staff.close();
-      purgeSession();
-      listeners.clear();
-    },
-    state: () => state,
-    devicesChanged() {
-      if (!started) return;
-      send({ type: "DEVICES", healthy: devicesHealthy(ports.devices()) });
-      if (state.kind === "out-of-service") publish(); // which device, on the screen
-    },
-    view: () => view ?? buildView(),
-    subscribe(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-    dispatch(message: ClientMessage) {
-      switch (message.type) {
-        case "start":
-          send({ type: "START" });
-          return;
-        case "cancel":
-          send({ type: "CANCEL" });
-          return;
-        case "confirm":
-          send({ type: "CONFIRM" });
-          return;
-        case "manual-entry":
-          send({ type: "ENTRY_SUBMITTED", entry: message.entry });
-          return;
-        case "demo-place-card":
-          if (!ports.demo) return;
-          ports.demo.place(message.cardId);
-          publish();
-          return;
-        case "type-instead":
-          send({ type: "TYPE_INSTEAD" });
-          return;
-        case "demo-remove-card":
-          if (!ports.demo) return;
-          ports.demo.remove();
-          publish();
-          return;
-        case "entry-draft":
-          if (state.kind === "manual-entry" && ports.entryProblem) {
-            const document = vault.document() ?? ports.fallbackDocument;
-            send({ type: "ENTRY_DRAFT", problem: ports.entryProblem(document.kind, message.entry, tokyoDate(clock.now())) });
-          }
-          return;
-        case "staff-open":
-          if (state.kind === "idle" || state.kind === "out-of-service" || state.kind === "card-left") staff.open();
-          return;
-        case "staff-login":
-          staff.login(message.pin);
-          return;
-        case "staff-led-test":
-          staff.ledTest(message.pattern);
-          return;
-        case "staff-set-language":
-          if (staff.overlay()?.kind === "staff") {
-            language = message.lang;
-            publish();
-          }
-          return;
-        case "staff-close":
-          staff.close();
-          return;
-        case "staff-acknowledge":
-          if (staff.overlay()?.kind === "staff" && staffCall !== null) {
-            callStaff(null);
-            publish();
-          }
-          return;
-      }
-    },
-    health,
+    mode: deps.runMode,
+    version: deps.version,
+    devices,
+    ready: r.started && r.state.kind !== "out-of-service" && devicesHealthy(devices),
+    staffPin: staffPin.state,
+    notes:
+      staffPin.state === "not-set"
+        ? ["staff PIN not set: customer checks run, staff login is impossible; set it with `sudo kioskctl staff-pin set`"]
+        : [],
   };
+}
+
+/** Queues `event`; the outermost call drains the queue, so an effect that answers synchronously
+ *  cannot re-enter `transition`. */
+function send(r: Run, event: Event): void {
+  r.queue.push(event);
+  if (r.draining) return;
+  r.draining = true;
+  try {
+    for (let e = r.queue.shift(); e !== undefined; e = r.queue.shift()) step(r, e);
+  } finally {
+    r.draining = false;
+  }
+}
+
+function step(r: Run, event: Event): void {
+  const prev = r.state;
+  const next = transition(prev, event, r.opts);
+  if (next.state === prev && next.effects.length === 0) return;
+  r.state = next.state;
+  if (r.state.epoch !== prev.epoch) {
+    leave(r, prev);
+    enter(r, r.state);
+  }
+  for (const effect of next.effects) runEffect(r, effect, r.state.epoch);
+  if (r.staff.overlay() !== null && !staffMayStay(r.state.kind)) r.staff.close();
+  publish(r);
+  if (r.state.kind !== prev.kind) {
+    try {
+      r.deps.onStateChange?.(r.state.kind);
+    } catch {
+      /* a status hook must not break the flow */
+    }
+  }
+}
+
+/** The staff overlay opens, and stays open, only while no customer is being served. */
+const staffMayStay = (kind: StateKind): boolean => kind === "idle" || kind === "out-of-service" || kind === "card-left";
+
+/** Leaving a state: abort its work, cancel its timer, add its time to the session's step durations. */
+function leave(r: Run, prev: State): void {
+  r.stateCtl.abort();
+  r.cancelStateTimer();
+  const stepName = STEP_OF[prev.kind];
+  if (stepName) r.durations[stepName] = (r.durations[stepName] ?? 0) + (r.deps.clock.now() - r.enteredAt);
+}
+
+/** Entering a state (a new epoch): a fresh AbortController and the state's budget timer. */
+function enter(r: Run, s: State): void {
+  r.stateCtl = new AbortController();
+  r.enteredAt = r.deps.clock.now();
+  const budget = budgetOf(s, r.deps.kioskMode);
+  if (budget === null) {
+    r.cancelStateTimer = () => {};
+    r.countdown = null;
+    return;
+  }
+  const ms = r.deps.budgets[budget];
+  const epoch = s.epoch;
+  r.countdown = { endsAt: r.enteredAt + ms, totalMs: ms };
+  r.cancelStateTimer = r.deps.clock.after(ms, () => {
+    if (r.state.epoch === epoch) send(r, { type: "BUDGET_EXPIRED" });
+  });
+}
+
+/** Sends `event` only while the state that started the work is still current. */
+const forEpoch = (r: Run, epoch: number) => (event: Event) => {
+  if (r.state.epoch === epoch) send(r, event);
+};
+
+function failed(r: Run, epoch: number, effect: Effect["type"], e: unknown): void {
+  if (r.state.epoch !== epoch) return;
+  r.deps.log.warn("flow.port-failed", { effect, error: errorName(e) });
+  send(r, { type: "FAILED", reason: "device-error" });
+}
+
+function runEffect(r: Run, effect: Effect, epoch: number): void {
+  if (isPortEffect(effect)) {
+    const signal = r.stateCtl.signal;
+    runPortEffect(
+      effect,
+      {
+        signal,
+        current: () => r.state.epoch === epoch && !signal.aborted,
+        emit: forEpoch(r, epoch),
+        failed: (e) => failed(r, epoch, effect.type, e),
+      },
+      r.effectDeps,
+    );
+    return;
+  }
+  switch (effect.type) {
+    case "start-session":
+      startSession(r);
+      return;
+    case "end-session":
+      r.cancelSessionTimer();
+      r.cancelSessionTimer = () => {};
+      return;
+    case "record-audit":
+      recordAudit(r, effect);
+      return;
+    case "purge":
+      purgeSession(r);
+      r.cancelSessionTimer();
+      r.cancelSessionTimer = () => {};
+      return;
+    case "check-devices":
+      checkDevices(r, epoch);
+      return;
+  }
+}
+
+/** The session's own budget; its timer checks the session id, so an old session's timer cannot end a new one. */
+function startSession(r: Run): void {
+  const { clock, budgets, ports, kioskId, kioskMode, version } = r.deps;
+  const id = ++r.sessionId;
+  r.sessionStartedAt = clock.now();
+  ports.audit.begin?.({ startedAt: r.sessionStartedAt, kioskId, mode: kioskMode, version });
+  r.durations = {};
+  r.cancelSessionTimer();
+  r.cancelSessionTimer = clock.after(budgets.session, () => {
+    if (r.sessionId === id) send(r, { type: "SESSION_EXPIRED" });
+  });
+}
+
+function recordAudit(r: Run, effect: Extract<Effect, { type: "record-audit" }>): void {
+  const { deps, vault } = r;
+  const { clock, log } = deps;
+  try {
+    deps.ports.audit.record({
+      startedAt: r.sessionStartedAt,
+      endedAt: clock.now(),
+      kioskId: deps.kioskId,
+      mode: deps.kioskMode,
+      outcome: effect.verdict.outcome,
+      reason: effect.verdict.reason,
+      durations: { ...r.durations },
+      triesBand: triesBand(effect.facts.triesLeft, minTriesLeft(vault.document(), deps.policy)),
+      checks: effect.facts.checks,
+      version: deps.version,
+    });
+  } catch (e) {
+    log.error("flow.audit-failed", { error: errorName(e) });
+  }
+  r.recent = [{ at: clock.now(), outcome: effect.verdict.outcome, reason: effect.verdict.reason }, ...r.recent].slice(0, RECENT_MAX);
+  if (effect.verdict.outcome === "refer") callStaff(r, { since: clock.now(), reason: effect.verdict.reason });
+  log.info("flow.session", {
+    outcome: effect.verdict.outcome,
+    reason: effect.verdict.reason,
+    ms: clock.now() - r.sessionStartedAt,
+  });
+}
+
+function checkDevices(r: Run, epoch: number): void {
+  let healthy = false;
+  try {
+    healthy = devicesHealthy(r.deps.ports.devices());
+  } catch (e) {
+    r.deps.log.error("flow.devices-failed", { error: errorName(e) });
+  }
+  forEpoch(r, epoch)({ type: "DEVICES", healthy });
+}
+
+/** Zero the vault and let the ports forget the session (the card layer's retry guard). */
+function purgeSession(r: Run): void {
+  r.vault.purge();
+  try {
+    r.deps.ports.endSession?.();
+  } catch (e) {
+    r.deps.log.warn("flow.session-ended-failed", { error: errorName(e) });
+  }
+}
+
+function buildView(r: Run): ViewMessage {
+  const { deps, vault, staff, state, staffCall } = r;
+  const { ports } = deps;
+  const attended = deps.kioskMode === "attended" && state.kind === "result" ? vault.attended() : null;
+  return {
+    type: "view",
+    seq: ++r.seq,
+    screen:
+      staff.screen() ??
+      screenOf(state, {
+        mode: deps.kioskMode,
+        attended,
+        devices: ports.devices(),
+        minimumAge: deps.policy.minimumAge,
+        staffCall: staffCall !== null,
+        document: vault.document() ?? ports.fallbackDocument,
+      }),
+    countdown: staff.countdown() ?? r.countdown,
+    kioskMode: deps.kioskMode,
+    defaultLanguage: r.language,
+    demo: ports.demo
+      ? { cards: ports.demo.cards().map((c) => ({ id: c.id, label: c.label })), placed: ports.demo.placed(), leds: r.ledTest ?? ledOf(state, staffCall !== null) }
+      : null,
+  };
+}
+
+/** Shows the LED pattern if it changed, builds the view and hands it to every listener. */
+function publish(r: Run): void {
+  const pattern = r.ledTest ?? ledOf(r.state, r.staffCall !== null);
+  if (pattern !== r.led) {
+    r.led = pattern;
+    r.deps.ports.leds.show(pattern);
+  }
+  r.view = buildView(r);
+  for (const l of [...r.listeners]) {
+    try {
+      l(r.view);
+    } catch (e) {
+      r.deps.log.warn("flow.listener-failed", { error: errorName(e) });
+    }
+  }
+}
+
+/** A message from the UI: flow messages become machine events; demo and staff messages act here. */
+function dispatch(r: Run, message: ClientMessage): void {
+  const { ports, clock } = r.deps;
+  switch (message.type) {
+    case "start":
+      send(r, { type: "START" });
+      return;
+    case "cancel":
+      send(r, { type: "CANCEL" });
+      return;
+    case "confirm":
+      send(r, { type: "CONFIRM" });
+      return;
+    case "manual-entry":
+      send(r, { type: "ENTRY_SUBMITTED", entry: message.entry });
+      return;
+    case "demo-place-card":
+      if (!ports.demo) return;
+      ports.demo.place(message.cardId);
+      publish(r);
+      return;
+    case "type-instead":
+      send(r, { type: "TYPE_INSTEAD" });
+      return;
+    case "demo-remove-card":
+      if (!ports.demo) return;
+      ports.demo.remove();
+      publish(r);
+      return;
+    case "entry-draft":
+      if (r.state.kind === "manual-entry" && ports.entryProblem) {
+        const document = r.vault.document() ?? ports.fallbackDocument;
+        send(r, { type: "ENTRY_DRAFT", problem: ports.entryProblem(document.kind, message.entry, tokyoDate(clock.now())) });
+      }
+      return;
+    case "staff-open":
+    case "staff-login":
+    case "staff-led-test":
+    case "staff-set-language":
+    case "staff-close":
+    case "staff-acknowledge":
+      staffMessage(r, message);
+      return;
+  }
+}
+
+function staffMessage(r: Run, message: Extract<ClientMessage, { type: `staff-${string}` }>): void {
+  const { staff } = r;
+  switch (message.type) {
+    case "staff-open":
+      if (staffMayStay(r.state.kind)) staff.open();
+      return;
+    case "staff-login":
+      staff.login(message.pin);
+      return;
+    case "staff-led-test":
+      staff.ledTest(message.pattern);
+      return;
+    case "staff-set-language":
+      if (staff.overlay()?.kind === "staff") {
+        r.language = message.lang;
+        publish(r);
+      }
+      return;
+    case "staff-close":
+      staff.close();
+      return;
+    case "staff-acknowledge":
+      if (staff.overlay()?.kind === "staff" && r.staffCall !== null) {
+        callStaff(r, null);
+        publish(r);
+      }
+      return;
+  }
 }
