@@ -85,9 +85,10 @@ export function snapEra(chars: string, eraYear: number, month: number, day: numb
   return possible.length === 1 && possible[0] ? { ok: true, value: possible[0] } : { ok: false, reason: "era-ambiguous" };
 }
 
-/** "2035年 2月17日まで有効" → the expiry date as printed (not yet checked for existence). */
+/** "2035年 2月17日まで有効" → the expiry date as printed (not yet checked for existence). A year
+ *  with a further digit in front ("12035年") is a misread, not the year 2035: unreadable. */
 export function parseExpiryLine(text: string): Parsed<CalendarDate> {
-  const m = /(\d{4})年(\d{1,2})月(\d{1,2})日/u.exec(compact(text));
+  const m = /(?:^|[^\d])(\d{4})年(\d{1,2})月(\d{1,2})日/u.exec(compact(text));
   return m ? { ok: true, value: { year: Number(m[1]), month: Number(m[2]), day: Number(m[3]) } } : { ok: false, reason: "unreadable" };
 }
 

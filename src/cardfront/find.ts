@@ -69,38 +69,57 @@ export function tailLooksLikeField(text: string): boolean {
 }
 
 export type FieldFailure = ParseFailure | "not-found" | "found-twice" | "either-field";
-export type Found<T> = { ok: true; value: T } | { ok: false; reason: FieldFailure };
+/** `at`: the box (canonical card pixels) of the line the value was read from, when known; readCardFront
+ *  only lets frames agree when their values came from the same place on the card. */
+export type Found<T> = { ok: true; value: T; at?: Box } | { ok: false; reason: FieldFailure };
+
+/** A date line as read, with the card box of the line it came from. */
+export type PlacedDateLine = DateLine & { at?: Box };
 
 /** Combine the lines one frame read into at most one value per date field. */
-export function decideDates(lines: readonly DateLine[]): { birth: Found<BirthField>; expiry: Found<CalendarDate> } {
+export function decideDates(lines: readonly PlacedDateLine[]): { birth: Found<BirthField>; expiry: Found<CalendarDate> } {
   const either = lines.some((l) => l.kind === "either");
-  const pick = <T>(reads: Parsed<T>[], key: (v: T) => string): Found<T> => {
-    const good = reads.filter((r): r is { ok: true; value: T } => r.ok);
+  const pick = <T>(reads: { value: Parsed<T>; at: Box | undefined }[], key: (v: T) => string): Found<T> => {
+    const good = reads.flatMap((r) => (r.value.ok ? [{ value: r.value.value, at: r.at }] : []));
     const distinct = new Set(good.map((r) => key(r.value)));
     if (distinct.size > 1) return { ok: false, reason: "found-twice" };
     if (either) return { ok: false, reason: "either-field" };
-    if (good[0]) return good[0];
-    const bad = reads.find((r): r is { ok: false; reason: ParseFailure } => !r.ok);
-    return { ok: false, reason: bad ? bad.reason : "not-found" };
+    const first = good[0];
+    if (first) return first.at ? { ok: true, value: first.value, at: first.at } : { ok: true, value: first.value };
+    const bad = reads.flatMap((r) => (r.value.ok ? [] : [r.value.reason]))[0];
+    return { ok: false, reason: bad ?? "not-found" };
   };
-  const births: Parsed<BirthField>[] = [];
-  const expiries: Parsed<CalendarDate>[] = [];
+  const births: { value: Parsed<BirthField>; at: Box | undefined }[] = [];
+  const expiries: { value: Parsed<CalendarDate>; at: Box | undefined }[] = [];
   for (const l of lines) {
-    if (l.kind === "birth") births.push(l.value);
-    else if (l.kind === "expiry") expiries.push(l.value);
+    if (l.kind === "birth") births.push({ value: l.value, at: l.at });
+    else if (l.kind === "expiry") expiries.push({ value: l.value, at: l.at });
   }
   return { birth: pick(births, birthKey), expiry: pick(expiries, (d) => `${d.year}/${d.month}/${d.day}`) };
 }
 
 /** Combine the code candidates one frame read (null = the engine was not confident). A different
  *  4-digit group on another line near the portrait makes the code "found-twice". */
-export function decideCode(reads: readonly (string | null)[]): Found<string> {
-  const parsed = reads.map((t) => (t === null ? null : parseSecurityCode(t)));
+export function decideCode(reads: readonly (string | null | { text: string | null; at: Box })[]): Found<string> {
+  const placed = reads.map((r) => (r !== null && typeof r === "object" ? r : { text: r, at: undefined }));
+  const parsed = placed.map((r) => (r.text === null ? null : parseSecurityCode(r.text)));
   const good = new Set(parsed.flatMap((p) => (p?.ok ? [p.value] : [])));
   if (good.size > 1) return { ok: false, reason: "found-twice" };
   const [only] = good;
-  if (only !== undefined) return { ok: true, value: only };
+  if (only !== undefined) {
+    const at = placed[parsed.findIndex((p) => p?.ok === true)]?.at;
+    return at ? { ok: true, value: only, at } : { ok: true, value: only };
+  }
   return { ok: false, reason: parsed.some((p) => p === null) ? "low-confidence" : reads.length ? "unreadable" : "not-found" };
+}
+
+/** Two reads of one field agree in place when their lines' centres are at most this far apart on the
+ *  rectified card (frames of one session differ by rectification jitter, well under this; two
+ *  different printed lines are at least a line pitch, ≈ 4 mm, apart). */
+export const SAME_PLACE_MM = 3;
+
+export function samePlace(a: Box, b: Box): boolean {
+  return Math.hypot(a.x + a.w / 2 - (b.x + b.w / 2), a.y + a.h / 2 - (b.y + b.h / 2)) <= SAME_PLACE_MM * PX_PER_MM;
 }
 
 const mm = (v: number) => v * PX_PER_MM;
@@ -145,3 +164,26 @@ function overlapShare(a: Box, b: Box): number {
   return w > 0 && h > 0 ? (w * h) / (a.w * a.h) : 0;
 }
 
+
+/** Where one field has been read from so far in a session: the first read's box; a later read from
+ *  elsewhere (not samePlace) marks the field "moved" for good. Reads without a box are not judged. */
+export class FieldPlace {
+  #first: Box | undefined;
+  #moved = false;
+
+  /** Record one read; true when this read made the field "moved" (first time only). */
+  see(at: Box | undefined): boolean {
+    if (!at || this.#moved) return false;
+    if (!this.#first) {
+      this.#first = at;
+      return false;
+    }
+    if (samePlace(this.#first, at)) return false;
+    this.#moved = true;
+    return true;
+  }
+
+  get moved(): boolean {
+    return this.#moved;
+  }
+}

@@ -11,7 +11,7 @@ import type { CalendarDate } from "../age/date";
 import type { Frame } from "../camera/camera";
 import { decodeFrame } from "../image/decode";
 import { compact, type BirthField } from "./fields";
-import { CROP_HEIGHT_RATIO, classifyDates, codeCandidates, cropBox, dateCandidates, decideCode, decideDates, tailLooksLikeField, type DateLine, type Found } from "./find";
+import { CROP_HEIGHT_RATIO, classifyDates, codeCandidates, cropBox, dateCandidates, decideCode, decideDates, tailLooksLikeField, type Found, type PlacedDateLine } from "./find";
 import { boxBlur, normalize, wipeGray, type Gray } from "../image/image";
 import { analyseCard, rectifyCard, type Box, type TextLine } from "./lines";
 import { PX_PER_MM } from "./layout";
@@ -103,21 +103,21 @@ export async function readFrame(deps: { ocr: OcrPort }, frame: Frame, today: Cal
     const layout = analyseCard(card);
     wipeGray(card);
     const hm = side.hm;
-    const readDate = async (l: TextLine): Promise<DateLine[]> => {
+    const readDate = async (l: TextLine): Promise<PlacedDateLine[]> => {
       const text = await line(deps.ocr, g, hm, cropBox(l), CROPS.birth, "date", signal);
-      return text === null ? [] : classifyDates(text, today);
+      return text === null ? [] : classifyDates(text, today).map((d) => ({ ...d, at: boxOf(l) }));
     };
-    const readCode = (l: TextLine) => line(deps.ocr, g, hm, cropBox(l), CROPS.securityCode, "digits", signal);
+    const readCode = async (l: TextLine) => ({ text: await line(deps.ocr, g, hm, cropBox(l), CROPS.securityCode, "digits", signal), at: boxOf(l) });
 
     const codeLines = codeCandidates(layout.lines, layout.portrait).slice(0, MAX_CODE_LINES);
-    const codes: (string | null)[] = [];
+    const codes: { text: string | null; at: Box }[] = [];
     let nc = 0;
     while (nc < Math.min(codeLines.length, MAX_CODE_READS) && !decideCode(codes).ok) {
       const l = codeLines[nc++];
       if (l) codes.push(await readCode(l));
     }
     const dateLines = dateCandidates(layout.lines, layout.portrait).slice(0, MAX_DATE_LINES);
-    const dates: DateLine[] = [];
+    const dates: PlacedDateLine[] = [];
     let nd = 0;
     while (nd < Math.min(dateLines.length, MAX_DATE_READS)) {
       const found = decideDates(dates);
@@ -143,6 +143,8 @@ export async function readFrame(deps: { ocr: OcrPort }, frame: Frame, today: Cal
     wipeGray(g);
   }
 }
+
+const boxOf = (l: Box): Box => ({ x: l.x, y: l.y, w: l.w, h: l.h });
 
 /** OCR one box (canonical pixels); null when the engine's confidence is below the field's minimum. */
 async function line(ocr: OcrPort, g: Gray, hm: Homography, box: Box, spec: CropSpec, kind: LineKind, signal: AbortSignal): Promise<string | null> {

@@ -11,6 +11,12 @@
  * or a date line that could have been either field, makes the session unsure (never a guess).
  * Agreement: each field needs 2 agreeing frames (3 when the birth date is Western-printed, because the
  * birthday rule cannot check those cards, see plausibility.ts) and two more votes than any rival value.
+ * Two stricter rules guard against two frames agreeing on a wrong value:
+ * - same place: every frame's read of a field must come from a line at the same place on the
+ *   rectified card (within SAME_PLACE_MM); a field read from two places (say the code from another
+ *   4-digit group near the portrait in one frame) is "ambiguous/moved" for the rest of the session;
+ * - the security code, which no plausibility rule can check, needs AGREE.code (3) agreeing frames
+ *   (and still two more than any rival), so one consistent misread shared by two frames is not enough.
  * The result is "sure" only when the agreed fields also pass every plausibility rule. The wait is
  * bounded by `budgetMs` (and `signal`); camera and OCR failures become reasons, never exceptions.
  */
@@ -19,6 +25,7 @@ import { CameraFailure, wipeFrame, type CameraPort } from "../camera/camera";
 import { deriveCodeB } from "../card/mynumber/code-b";
 import type { CodeB } from "../card/secret";
 import { birthKey, type BirthField, type CardFields } from "./fields";
+import { FieldPlace } from "./find";
 import { newFrameMemory, readFrame } from "./frame-read";
 import { OcrFailure, type OcrPort } from "./ocr";
 import { checkCard, toPrefill, type EntryPrefill, type Problem } from "./plausibility";
@@ -43,7 +50,7 @@ export type UnsureReason =
   | { kind: "unreadable"; field: "birth" | "expiry" | "securityCode"; detail: string }
   /** The field was found on two lines with different values, or a line could have been either date
    *  field (find.ts). Sticky: once seen in a frame, the session is never sure of that field. */
-  | { kind: "ambiguous"; field: "birth" | "expiry" | "securityCode"; detail: "found-twice" | "either-field" }
+  | { kind: "ambiguous"; field: "birth" | "expiry" | "securityCode"; detail: "found-twice" | "either-field" | "moved" }
   | { kind: "disagree"; field: "birth" | "expiry" | "securityCode" }
   | { kind: "implausible"; problem: Problem }
   | { kind: "camera"; detail: string }
@@ -55,7 +62,8 @@ export type CardFrontResult =
   | { kind: "unsure"; prefill: EntryPrefill; reasons: UnsureReason[] }
   | { kind: "back-side-up" };
 
-export const AGREE = { era: 2, western: 3 } as const;
+/** Agreeing frames needed per field: 2 (3 for a Western-printed birth); the security code always 3. */
+export const AGREE = { era: 2, western: 3, code: 3 } as const;
 
 /** `onFrame` (optional) hears the count of frames looked at so far, for the customer's progress line. */
 // eslint-disable-next-line max-lines-per-function -- the card-face recogniser is being rewritten (issue 12, ocr-read); split there
@@ -77,6 +85,7 @@ export async function readCardFront(
   const seen = new Map<string, UnsureReason>();
   const note = (r: UnsureReason) => seen.set(JSON.stringify(r), r);
   const ambiguous = new Set<"birth" | "expiry" | "securityCode">();
+  const places = { birth: new FieldPlace(), expiry: new FieldPlace(), securityCode: new FieldPlace() };
   const memory = newFrameMemory();
   let frames = 0;
   let lastProblems: Problem[] = [];
@@ -119,7 +128,13 @@ export async function readCardFront(
       if (reading.kind !== "front") break;
       for (const f of ["birth", "expiry", "securityCode"] as const) {
         const r = reading[f];
-        if (r.ok) continue;
+        if (r.ok) {
+          if (places[f].see(r.at)) {
+            ambiguous.add(f);
+            note({ kind: "ambiguous", field: f, detail: "moved" });
+          }
+          continue;
+        }
         if (r.reason === "found-twice" || r.reason === "either-field") {
           ambiguous.add(f);
           note({ kind: "ambiguous", field: f, detail: r.reason });
@@ -134,7 +149,7 @@ export async function readCardFront(
       const need = leadBirth?.calendar === "western" ? AGREE.western : AGREE.era;
       const birth = votes.birth.agreed(need);
       const expiry = votes.expiry.agreed(need);
-      const securityCode = votes.securityCode.agreed(need);
+      const securityCode = votes.securityCode.agreed(Math.max(need, AGREE.code));
       if (birth && expiry && securityCode) {
         const fields: CardFields = { birth, expiry, securityCode };
         lastProblems = checkCard(fields, today);

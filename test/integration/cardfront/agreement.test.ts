@@ -100,6 +100,15 @@ describe("readCardFront agreement rules", () => {
     if (three.kind === "sure") three.code.wipe();
   });
 
+  it("needs three agreeing frames for the security code, which no plausibility rule can check", async () => {
+    const two = await readCardFront({ camera: camera(2), ocr: scripted([[B, E, "2718"]]), clock }, AbortSignal.timeout(20_000), 20_000);
+    expect(two.kind).toBe("unsure");
+    if (two.kind === "unsure") expect(two.prefill.securityCode).toBe("2718");
+    const three = await readCardFront({ camera: camera(3), ocr: scripted([[B, E, "2718"]]), clock }, AbortSignal.timeout(20_000), 20_000);
+    expect(three.kind).toBe("sure");
+    if (three.kind === "sure") three.code.wipe();
+  });
+
   it("turns an OCR failure into a reason, not an exception", async () => {
     const r = await readCardFront({ camera: camera(3), ocr: scripted([[B, "fail", "2718"]]), clock }, AbortSignal.timeout(20_000), 20_000);
     expect(r.kind).toBe("unsure");

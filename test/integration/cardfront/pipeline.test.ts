@@ -80,9 +80,11 @@ describe("one frame", () => {
     const r = await readFrame({ ocr }, frame(c), today, AbortSignal.timeout(20_000));
     expect(r.kind).toBe("front");
     if (r.kind !== "front") return;
-    expect(r.birth).toEqual({ ok: true, value: printedBirth(c.person) });
-    expect(r.expiry).toEqual({ ok: true, value: c.person.expiry });
-    expect(r.securityCode).toEqual({ ok: true, value: c.person.securityCode });
+    // `at`: the card box of the line each value was read from (readCardFront's same-place rule).
+    const at = expect.objectContaining({ x: expect.any(Number), y: expect.any(Number) });
+    expect(r.birth).toEqual({ ok: true, value: printedBirth(c.person), at });
+    expect(r.expiry).toEqual({ ok: true, value: c.person.expiry, at });
+    expect(r.securityCode).toEqual({ ok: true, value: c.person.securityCode, at });
     if (!r.birth.ok || !r.expiry.ok || !r.securityCode.ok) return;
     expect(checkCard({ birth: r.birth.value, expiry: r.expiry.value, securityCode: r.securityCode.value }, today)).toEqual([]);
   });

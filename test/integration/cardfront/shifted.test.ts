@@ -119,7 +119,8 @@ describe("a field moved by 8 mm is still read", () => {
     expect(r.kind).toBe("front");
     if (r.kind !== "front") return;
     const want = { birth: printedBirth(p), expiry: p.expiry, securityCode: p.securityCode };
-    expect(r[c.field]).toEqual({ ok: true, value: want[c.field] });
+    // `at`: the card box of the line it was read from (readCardFront's same-place rule).
+    expect(r[c.field]).toEqual({ ok: true, value: want[c.field], at: expect.objectContaining({ x: expect.any(Number), y: expect.any(Number) }) });
   });
 });
 

@@ -54,6 +54,11 @@ describe("parseExpiryLine and parseSecurityCode", () => {
     expect(parseExpiryLine("35年2月17日まで有効")).toEqual({ ok: false, reason: "unreadable" });
   });
 
+  it("refuses an expiry year with a stray digit in front instead of taking its last four digits", () => {
+    expect(parseExpiryLine("12035年2月17日まで有効")).toEqual({ ok: false, reason: "unreadable" });
+    expect(parseExpiryLine("有効期限 2035年2月17日まで有効")).toEqual({ ok: true, value: { year: 2035, month: 2, day: 17 } });
+  });
+
   it("accepts exactly four digits for the security code, spaces removed", () => {
     expect(parseSecurityCode("2 4 0 6")).toEqual({ ok: true, value: "2406" });
     expect(parseSecurityCode("240")).toEqual({ ok: false, reason: "unreadable" });
