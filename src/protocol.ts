@@ -59,6 +59,8 @@ export type ReasonCode =
   | "ocr-unsure"
   | "timeout"
   | "customer-cancelled"
+  /** Audit only: a session that began but never ended (crash, kill, power loss), found at the next start. */
+  | "interrupted"
   | "device-error";
 
 export type Outcome = "pass" | "fail" | "refer" | "abandoned";

@@ -38,7 +38,20 @@ export interface AuditRecord {
   version: string;
 }
 
+/** A session that has begun and not yet been recorded: what the audit needs to record it as
+ *  "interrupted" if the daemon dies before the verdict (crash, kill, power loss). */
+export interface OpenSession {
+  startedAt: number;
+  kioskId: string;
+  mode: KioskMode;
+  version: string;
+}
+
 export interface AuditSink {
+  /** A session began. A sink that survives restarts keeps this until `record()`, and records a session
+   *  still open at its next start as abandoned / "interrupted" (no personal data: only these fields).
+   *  Optional: in-memory sinks have nothing to recover. Never throws. */
+  begin?(s: OpenSession): void;
   /** Never throws into the flow: a failing sink logs and reports unhealthy itself. */
   record(r: AuditRecord): void;
   /** Sessions since `sinceMs` (epoch ms) by outcome and by reason, for the staff screen. */

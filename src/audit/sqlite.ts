@@ -11,10 +11,10 @@
 import Database from "better-sqlite3";
 import type { Logger } from "../log";
 import type { StaffCounts } from "../protocol";
-import type { AuditCheck, AuditRecord, AuditSink, AuditStep } from "./sink";
+import type { AuditCheck, AuditRecord, AuditSink, AuditStep, OpenSession } from "./sink";
 import { OUTCOMES, REASONS, STEPS, CHECKS, BANDS, MODES, LEGACY_REASONS } from "./vocabulary";
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 const MIGRATIONS: readonly string[] = [
   // 0 → 1
@@ -32,6 +32,14 @@ const MIGRATIONS: readonly string[] = [
      version     TEXT    NOT NULL
    );
    CREATE INDEX sessions_started_at ON sessions (started_at);`,
+  // 1 → 2: the session under way (at most one row), so a crash leaves a trace (issue 15)
+  `CREATE TABLE open_session (
+     id          INTEGER PRIMARY KEY CHECK (id = 1),
+     started_at  INTEGER NOT NULL,           -- epoch ms
+     kiosk_id    TEXT    NOT NULL,
+     mode        TEXT    NOT NULL,
+     version     TEXT    NOT NULL
+   );`,
 ];
 
 export interface SqliteAuditDeps {
@@ -66,6 +74,14 @@ export function openSqliteAudit(deps: SqliteAuditDeps): SqliteAudit {
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const del = db.prepare(`DELETE FROM sessions WHERE started_at < ?`);
+  const open = db.prepare(`INSERT OR REPLACE INTO open_session (id, started_at, kiosk_id, mode, version) VALUES (1, ?, ?, ?, ?)`);
+  const close = db.prepare(`DELETE FROM open_session`);
+  const recordAndClose = db.transaction((row: Row) => {
+    insert.run(...row);
+    close.run();
+  });
+  const interrupted = recoverInterrupted(db, recordAndClose);
+  if (interrupted !== null) deps.log.warn("audit.interrupted-session", {});
   let healthy: "ok" | "error" = "ok";
   let lastPrune = 0;
 
@@ -76,10 +92,19 @@ export function openSqliteAudit(deps: SqliteAuditDeps): SqliteAudit {
   prune();
 
   return {
+    begin(s) {
+      try {
+        const row = checkedOpen(s);
+        open.run(...row);
+      } catch (e) {
+        healthy = "error";
+        deps.log.error("audit.write-failed", { error: e instanceof Error ? e.name : typeof e });
+      }
+    },
     record(r) {
       try {
         const row = checked(r);
-        insert.run(...row);
+        recordAndClose(row);
         if (deps.now() - lastPrune > HOUR_MS) prune();
         healthy = "ok";
       } catch (e) {
@@ -105,6 +130,47 @@ function migrate(db: Database.Database): void {
       db.pragma(`user_version = ${v + 1}`);
     })();
   }
+}
+
+/**
+ * A session still open from the last run (the daemon died before its verdict) becomes one row:
+ * abandoned / "interrupted", no durations, tries band unknown, no checks. Its end is unknown, so
+ * `ended_at` = `started_at`. Returns the start time recorded, or null.
+ */
+function recoverInterrupted(db: Database.Database, recordAndClose: (row: Row) => void): number | null {
+  const row = db.prepare(`SELECT started_at, kiosk_id, mode, version FROM open_session WHERE id = 1`).get() as
+    | { started_at: number; kiosk_id: string; mode: string; version: string }
+    | undefined;
+  if (row === undefined) return null;
+  let fields: Row;
+  try {
+    fields = checked({
+      startedAt: row.started_at,
+      endedAt: row.started_at,
+      kioskId: row.kiosk_id,
+      mode: row.mode as AuditRecord["mode"],
+      outcome: "abandoned",
+      reason: "interrupted",
+      durations: {},
+      triesBand: "unknown",
+      checks: [],
+      version: row.version,
+    });
+  } catch {
+    db.prepare(`DELETE FROM open_session`).run(); // unreadable marker: nothing trustworthy to record
+    return null;
+  }
+  recordAndClose(fields);
+  return row.started_at;
+}
+
+function checkedOpen(s: OpenSession): [number, string, string, string] {
+  const bad = (what: string) => new Error(`audit open session: bad ${what}`);
+  if (!Number.isSafeInteger(s.startedAt)) throw bad("time");
+  if (!TOKEN.test(s.kioskId)) throw bad("kiosk id");
+  if (!TOKEN.test(s.version)) throw bad("version");
+  if (!MODES.has(s.mode)) throw bad("mode");
+  return [s.startedAt, s.kioskId, s.mode, s.version];
 }
 
 type Row = [number, number, string, string, string, string | null, string, string, string, string];

@@ -41,6 +41,7 @@ export const REASONS = set<ReasonCode>({
   "ocr-unsure": true,
   timeout: true,
   "customer-cancelled": true,
+  interrupted: true,
   "device-error": true,
 });
 

@@ -50,6 +50,7 @@ export function outcomeOf(reason: ReasonCode): Exclude<Outcome, "pass"> {
     case "timeout":
     case "customer-cancelled":
     case "card-removed":
+    case "interrupted":
       return "abandoned";
     case "wrong-code":
     case "card-blocked":

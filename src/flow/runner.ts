@@ -367,9 +367,10 @@ function runEffect(r: Run, effect: Effect, epoch: number): void {
 
 /** The session's own budget; its timer checks the session id, so an old session's timer cannot end a new one. */
 function startSession(r: Run): void {
-  const { clock, budgets } = r.deps;
+  const { clock, budgets, ports, kioskId, kioskMode, version } = r.deps;
   const id = ++r.sessionId;
   r.sessionStartedAt = clock.now();
+  ports.audit.begin?.({ startedAt: r.sessionStartedAt, kioskId, mode: kioskMode, version });
   r.durations = {};
   r.cancelSessionTimer();
   r.cancelSessionTimer = clock.after(budgets.session, () => {

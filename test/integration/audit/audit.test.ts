@@ -137,6 +137,80 @@ describe("the SQLite audit", () => {
   });
 });
 
+describe("a session that began but never ended (issue 15)", () => {
+  const open = (file: string, log = memoryLogger()) =>
+    openSqliteAudit({ path: file, retentionDays: 180, now: () => Date.parse("2026-06-01T04:00:00Z"), log });
+
+  it("is recorded once as abandoned / interrupted at the next start, with nothing else about it", () => {
+    const file = path.join(dir, "audit.sqlite");
+    audit = open(file);
+    const startedAt = Date.parse("2026-06-01T03:00:00Z");
+    audit.begin({ startedAt, kioskId: "kiosk-1", mode: "unattended", version: "0.1.0" });
+    audit.close(); // the process dies here: no record()
+    const log = memoryLogger();
+    audit = open(file, log);
+    expect(audit.counts(0)).toEqual({ byOutcome: { pass: 0, fail: 0, refer: 0, abandoned: 1 }, byReason: { interrupted: 1 } });
+    expect(log.lines.join("")).toContain("audit.interrupted-session");
+    audit.close();
+    audit = open(file); // found once, not again at every start
+    expect(audit.counts(0).byOutcome.abandoned).toBe(1);
+    const row = new Database(file, { readonly: true }).prepare("SELECT * FROM sessions").get() as Record<string, unknown>;
+    expect(row).toMatchObject({ started_at: startedAt, ended_at: startedAt, outcome: "abandoned", reason: "interrupted", durations: "{}", tries_band: "unknown", checks: "" });
+  });
+
+  it("is not recorded when the session ended normally", () => {
+    const file = path.join(dir, "audit.sqlite");
+    audit = open(file);
+    audit.begin({ startedAt: Date.parse("2026-06-01T03:00:00Z"), kioskId: "kiosk-1", mode: "attended", version: "0.1.0" });
+    audit.record(record());
+    audit.close();
+    audit = open(file);
+    expect(audit.counts(0).byOutcome).toEqual({ pass: 1, fail: 0, refer: 0, abandoned: 0 });
+  });
+
+  it("is left by the session flow when the daemon dies mid-session", async () => {
+    vi.useFakeTimers({ now: new Date("2026-06-01T03:00:00Z") });
+    const file = path.join(dir, "audit.sqlite");
+    audit = openSqliteAudit({ path: file, retentionDays: 180, now: Date.now, log: memoryLogger() });
+    const world = createFakeWorld({ chip: { after: 60_000, value: "wrong-code" } }, ADULT);
+    world.ports.audit = audit;
+    const runner = createRunner({
+      ports: world.ports,
+      clock: systemClock,
+      budgets: DEFAULT_BUDGETS,
+      policy: DEFAULT_POLICY,
+      kioskMode: "unattended",
+      runMode: "demo",
+      kioskId: "kiosk-1",
+      version: "0.1.0",
+      defaultLanguage: "ja",
+      staffPin: "2580",
+      log: memoryLogger(),
+    });
+    runner.start();
+    world.insert();
+    await vi.advanceTimersByTimeAsync(3_000); // reading the chip: the session is under way
+    expect(audit.counts(0).byOutcome).toEqual({ pass: 0, fail: 0, refer: 0, abandoned: 0 });
+    audit.close(); // killed: nothing more is written
+    audit = openSqliteAudit({ path: file, retentionDays: 180, now: Date.now, log: memoryLogger() });
+    expect(audit.counts(0).byReason).toEqual({ interrupted: 1 });
+  });
+
+  it("upgrades a schema-1 database and keeps its rows", () => {
+    const file = path.join(dir, "v1.sqlite");
+    audit = open(file);
+    audit.record(record());
+    audit.close();
+    const db = new Database(file);
+    db.exec("DROP TABLE open_session");
+    db.pragma("user_version = 1");
+    db.close();
+    audit = open(file);
+    expect(audit.counts(0).byOutcome.pass).toBe(1);
+    expect(new Database(file, { readonly: true }).pragma("user_version", { simple: true })).toBe(SCHEMA_VERSION);
+  });
+});
+
 describe("nothing personal reaches the audit or the logs", () => {
   it("finds none of the sessions' personal values in the database, its WAL or the log output", async () => {
     vi.useFakeTimers({ now: new Date("2026-06-01T03:00:00Z") });

@@ -107,6 +107,7 @@ export const en: Messages = {
   "reason.timeout": "Please start again from the beginning.",
   "reason.customer-cancelled": "You stopped the check.",
   "reason.device-error": "A device problem stopped the check.",
+  "reason.interrupted": "The check was interrupted (the kiosk restarted).",
 
   "attended.title": "Card data (for staff)",
   "attended.photo": "Photo",
@@ -241,6 +242,7 @@ export const en: Messages = {
   "staffReason.timeout": "Time ran out",
   "staffReason.customer-cancelled": "Customer cancelled",
   "staffReason.device-error": "Device fault",
+  "staffReason.interrupted": "Interrupted (restart)",
   "staffAction.under-age": "Do not sell.",
   "staffAction.card-expired": "Check a valid ID.",
   "staffAction.wrong-code": "Check the card by eye.",
@@ -261,6 +263,7 @@ export const en: Messages = {
   "staffAction.timeout": "Nothing to do.",
   "staffAction.customer-cancelled": "Nothing to do.",
   "staffAction.device-error": "Check the devices.",
+  "staffAction.interrupted": "The kiosk restarted during a check. If it repeats, call a technician.",
   "demoCard.showa-64": "Born 7 Jan Shōwa 64 (last day of Shōwa), adult woman",
   "demoCard.heisei-1": "Born 8 Jan Heisei 1 (first day of Heisei), adult man",
   "demoCard.heisei-31": "Born 30 Apr Heisei 31 (last day of Heisei), child",

@@ -106,6 +106,7 @@ export const ja = {
   "reason.timeout": "もう一度はじめからお試しください。",
   "reason.customer-cancelled": "お客さまの操作で中断しました。",
   "reason.device-error": "機器の不具合で確認できませんでした。",
+  "reason.interrupted": "機器の再起動などで中断されました。",
 
   "attended.title": "カードの情報（スタッフ確認用）",
   "attended.photo": "顔写真",
@@ -240,6 +241,7 @@ export const ja = {
   "staffReason.timeout": "時間切れ",
   "staffReason.customer-cancelled": "お客さまが中止",
   "staffReason.device-error": "機器の不具合",
+  "staffReason.interrupted": "中断（再起動）",
   "staffAction.under-age": "販売できません。",
   "staffAction.card-expired": "有効な身分証で確認してください。",
   "staffAction.wrong-code": "カードを目視で確認してください。",
@@ -260,6 +262,7 @@ export const ja = {
   "staffAction.timeout": "対応は不要です。",
   "staffAction.customer-cancelled": "対応は不要です。",
   "staffAction.device-error": "機器の状態を確認してください。",
+  "staffAction.interrupted": "端末が再起動した記録です。続くようなら技術担当に連絡してください。",
   "demoCard.showa-64": "昭和64年1月7日生（昭和最後の日）・成人女性",
   "demoCard.heisei-1": "平成元年1月8日生（平成最初の日）・成人男性",
   "demoCard.heisei-31": "平成31年4月30日生（平成最後の日）・子ども",

@@ -107,6 +107,7 @@ export const ko: Messages = {
   "reason.timeout": "처음부터 다시 시도해 주세요.",
   "reason.customer-cancelled": "고객님의 조작으로 중단되었습니다.",
   "reason.device-error": "기기 문제로 확인할 수 없었습니다.",
+  "reason.interrupted": "기기 재시작으로 확인이 중단되었습니다.",
 
   "attended.title": "카드 정보(직원 확인용)",
   "attended.photo": "얼굴 사진",
@@ -241,6 +242,7 @@ export const ko: Messages = {
   "staffReason.timeout": "시간 초과",
   "staffReason.customer-cancelled": "고객 취소",
   "staffReason.device-error": "기기 고장",
+  "staffReason.interrupted": "중단(재시작)",
   "staffAction.under-age": "판매할 수 없습니다.",
   "staffAction.card-expired": "유효한 신분증을 확인하세요.",
   "staffAction.wrong-code": "카드를 눈으로 확인하세요.",
@@ -261,6 +263,7 @@ export const ko: Messages = {
   "staffAction.timeout": "조치할 필요 없음.",
   "staffAction.customer-cancelled": "조치할 필요 없음.",
   "staffAction.device-error": "기기 상태를 확인하세요.",
+  "staffAction.interrupted": "확인 중 단말기가 재시작되었습니다. 반복되면 기술 담당자에게 연락하세요.",
   "demoCard.showa-64": "쇼와 64년 1월 7일생(쇼와 마지막 날), 성인 여성",
   "demoCard.heisei-1": "헤이세이 원년 1월 8일생(헤이세이 첫날), 성인 남성",
   "demoCard.heisei-31": "헤이세이 31년 4월 30일생(헤이세이 마지막 날), 어린이",

@@ -108,6 +108,7 @@ export const pt: Messages = {
   "reason.timeout": "Comece de novo desde o início.",
   "reason.customer-cancelled": "Você interrompeu a verificação.",
   "reason.device-error": "Um problema no aparelho impediu a verificação.",
+  "reason.interrupted": "A verificação foi interrompida (o quiosque reiniciou).",
 
   "attended.title": "Dados do cartão (para funcionários)",
   "attended.photo": "Foto",
@@ -242,6 +243,7 @@ export const pt: Messages = {
   "staffReason.timeout": "Tempo esgotado",
   "staffReason.customer-cancelled": "Cliente cancelou",
   "staffReason.device-error": "Falha de dispositivo",
+  "staffReason.interrupted": "Interrompida (reinício)",
   "staffAction.under-age": "Não vender.",
   "staffAction.card-expired": "Verifique um documento válido.",
   "staffAction.wrong-code": "Verifique o cartão a olho.",
@@ -262,6 +264,7 @@ export const pt: Messages = {
   "staffAction.timeout": "Nada a fazer.",
   "staffAction.customer-cancelled": "Nada a fazer.",
   "staffAction.device-error": "Verifique os dispositivos.",
+  "staffAction.interrupted": "O quiosque reiniciou durante uma verificação. Se repetir, chame um técnico.",
   "demoCard.showa-64": "Nascida em 7/1 de Shōwa 64 (último dia de Shōwa), mulher adulta",
   "demoCard.heisei-1": "Nascido em 8/1 de Heisei 1 (primeiro dia de Heisei), homem adulto",
   "demoCard.heisei-31": "Nascido em 30/4 de Heisei 31 (último dia de Heisei), criança",

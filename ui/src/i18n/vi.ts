@@ -107,6 +107,7 @@ export const vi: Messages = {
   "reason.timeout": "Xin thử lại từ đầu.",
   "reason.customer-cancelled": "Quý khách đã dừng kiểm tra.",
   "reason.device-error": "Thiết bị gặp sự cố nên không thể kiểm tra.",
+  "reason.interrupted": "Việc kiểm tra bị gián đoạn (máy khởi động lại).",
 
   "attended.title": "Dữ liệu thẻ (cho nhân viên)",
   "attended.photo": "Ảnh",
@@ -241,6 +242,7 @@ export const vi: Messages = {
   "staffReason.timeout": "Hết giờ",
   "staffReason.customer-cancelled": "Khách đã hủy",
   "staffReason.device-error": "Lỗi thiết bị",
+  "staffReason.interrupted": "Bị gián đoạn (khởi động lại)",
   "staffAction.under-age": "Không được bán.",
   "staffAction.card-expired": "Kiểm tra giấy tờ còn hạn.",
   "staffAction.wrong-code": "Kiểm tra thẻ bằng mắt.",
@@ -261,6 +263,7 @@ export const vi: Messages = {
   "staffAction.timeout": "Không cần làm gì.",
   "staffAction.customer-cancelled": "Không cần làm gì.",
   "staffAction.device-error": "Kiểm tra thiết bị.",
+  "staffAction.interrupted": "Máy đã khởi động lại khi đang kiểm tra. Nếu lặp lại, hãy gọi kỹ thuật viên.",
   "demoCard.showa-64": "Sinh 7/1 năm Shōwa 64 (ngày cuối Shōwa), phụ nữ trưởng thành",
   "demoCard.heisei-1": "Sinh 8/1 năm Heisei 1 (ngày đầu Heisei), đàn ông trưởng thành",
   "demoCard.heisei-31": "Sinh 30/4 năm Heisei 31 (ngày cuối Heisei), trẻ em",

@@ -108,6 +108,7 @@ export const zh: Messages = {
   "reason.timeout": "请从头再试一次。",
   "reason.customer-cancelled": "您已中止确认。",
   "reason.device-error": "设备故障，无法确认。",
+  "reason.interrupted": "确认因设备重启而中断。",
 
   "attended.title": "卡片信息（供工作人员确认）",
   "attended.photo": "照片",
@@ -242,6 +243,7 @@ export const zh: Messages = {
   "staffReason.timeout": "超时",
   "staffReason.customer-cancelled": "顾客取消",
   "staffReason.device-error": "设备故障",
+  "staffReason.interrupted": "中断（重启）",
   "staffAction.under-age": "不可销售。",
   "staffAction.card-expired": "请查看有效证件。",
   "staffAction.wrong-code": "请目视检查卡片。",
@@ -262,6 +264,7 @@ export const zh: Messages = {
   "staffAction.timeout": "无需处理。",
   "staffAction.customer-cancelled": "无需处理。",
   "staffAction.device-error": "请检查设备。",
+  "staffAction.interrupted": "确认过程中终端重启。如反复出现，请联系技术人员。",
   "demoCard.showa-64": "昭和64年1月7日出生（昭和最后一天），成年女性",
   "demoCard.heisei-1": "平成元年1月8日出生（平成第一天），成年男性",
   "demoCard.heisei-31": "平成31年4月30日出生（平成最后一天），儿童",
