@@ -129,195 +129,257 @@ export function chooseReadMode(requested: ReadMode | "auto", extendedApdu: boole
 /** Assumed when the card answers the empty VERIFY with 9000 (already verified): its documented maximum. */
 const CODE_B_MAX_TRIES = 10;
 
-// eslint-disable-next-line max-lines-per-function -- the seam colleague (issue 13) splits readCardFace into named steps and removes this line
+/** One read in progress: what the steps below share, and what every result reports. */
+interface Read {
+  readonly deps: ReadFaceDeps;
+  readonly now: () => number;
+  readonly start: number;
+  readonly timings: ReadFaceTimings;
+  readonly card: Card;
+  readonly signal: ReadFaceDeps["signal"];
+  readonly mode: ReadMode;
+  triesLeftBefore: number | null;
+  triesLeftAfter: number | null;
+  verifySent: boolean;
+  verify: VerifyAnswer;
+  /** The step under way, named in a failure. */
+  step: string;
+  record: CardFaceRecord | null;
+  faceBytes: Uint8Array | null;
+}
+
 export async function readCardFace(deps: ReadFaceDeps): Promise<ReadFaceResult> {
+  const r = newRead(deps);
+  if (deps.nonce.length !== NONCE_BYTES) return fail(r, { kind: "malformed", what: `nonce must be ${NONCE_BYTES} bytes` });
+  if (deps.code.wiped) return fail(r, { kind: "malformed", what: "照合番号B was wiped before the read" });
+  const nonce = deps.nonce.slice();
+  try {
+    progress(r, 0);
+    const surface = await selectSurface(r);
+    if (!(surface instanceof SurfaceAp)) return surface;
+    progress(r, 0.05);
+    const stop = (await checkTries(r, surface)) ?? refusedByGuard(r) ?? (await verifyCode(r, surface));
+    if (stop) return stop;
+    progress(r, 0.2);
+    const record = await readFaceRecord(r, surface);
+    progress(r, 0.8);
+    return await collectEvidence(r, surface, record, nonce);
+  } catch (e) {
+    nonce.fill(0);
+    return failureOf(r, e);
+  }
+}
+
+function newRead(deps: ReadFaceDeps): Read {
   const now = deps.now ?? (() => performance.now());
-  const start = now();
-  const timings: ReadFaceTimings = { select: 0, triesLeft: 0, verify: 0, readFace: 0, readCvc: 0, sign: 0, total: 0 };
   const card = new Card({
     transmit: deps.transmit,
     ...(deps.trace ? { trace: deps.trace } : {}),
     ...(deps.apduTimeoutMs !== undefined ? { apduTimeoutMs: deps.apduTimeoutMs } : {}),
     ...(deps.now ? { now: deps.now } : {}),
   });
-  const signal = deps.signal;
-  const mode = chooseReadMode(deps.readMode ?? "short", deps.extendedApdu);
-  const progress = (f: number) => {
-    try {
-      deps.onProgress?.(Math.max(0, Math.min(1, f)));
-    } catch {
-      // a listener never breaks the read
-    }
+  return {
+    deps,
+    now,
+    start: now(),
+    timings: { select: 0, triesLeft: 0, verify: 0, readFace: 0, readCvc: 0, sign: 0, total: 0 },
+    card,
+    signal: deps.signal,
+    mode: chooseReadMode(deps.readMode ?? "short", deps.extendedApdu),
+    triesLeftBefore: null,
+    triesLeftAfter: null,
+    verifySent: false,
+    verify: "not-sent",
+    step: "select 券面AP",
+    record: null,
+    faceBytes: null,
   };
-  let triesLeftBefore: number | null = null;
-  let triesLeftAfter: number | null = null;
-  let verifySent = false;
-  let verify: VerifyAnswer = "not-sent";
-  let step = "select 券面AP";
-  let record: CardFaceRecord | null = null;
-  let faceBytes: Uint8Array | null = null;
-  const common = (): Common => {
-    timings.total = now() - start;
-    return {
-      readMode: mode,
-      triesLeftBefore,
-      triesLeftAfter,
-      verifySent,
-      verify,
-      failedStep: null,
-      timings,
-      stats: { apdus: card.stats.apdus, bytesOut: card.stats.bytesOut, bytesIn: card.stats.bytesIn, exchanges: card.stats.exchanges },
-    };
-  };
-  const fail = (failure: ReadFaceFailure): ReadFaceResult => {
-    record?.wipe();
-    faceBytes?.fill(0);
-    return { ok: false, failure, ...common(), failedStep: step };
-  };
-  const timed = async <T>(key: keyof ReadFaceTimings, f: () => Promise<T>): Promise<T> => {
-    const t = now();
-    try {
-      return await f();
-    } finally {
-      timings[key] += now() - t;
-    }
-  };
+}
 
-  if (deps.nonce.length !== NONCE_BYTES) return fail({ kind: "malformed", what: `nonce must be ${NONCE_BYTES} bytes` });
-  if (deps.code.wiped) return fail({ kind: "malformed", what: "照合番号B was wiped before the read" });
-  const nonce = deps.nonce.slice();
+function progress(r: Read, f: number): void {
   try {
-    progress(0);
-    let surface: SurfaceAp;
-    try {
-      surface = await timed("select", () => SurfaceAp.select(card, signal));
-    } catch (e) {
-      const err = toCardError(e);
-      // 6A82 to the 券面AP AID: not a My Number card (or a next-generation card, reference §9).
-      if (err.kind === "not-found") return fail({ kind: "not-my-number-card" });
-      throw err;
-    }
-    progress(0.05);
+    r.deps.onProgress?.(Math.max(0, Math.min(1, f)));
+  } catch {
+    // a listener never breaks the read
+  }
+}
 
-    step = "tries left (empty VERIFY, key 0012)";
-    const before = await timed("triesLeft", () => surface.triesLeftCodeB(signal));
-    switch (before.kind) {
-      case "blocked":
-        triesLeftBefore = 0;
-        triesLeftAfter = 0;
-        return fail({ kind: "blocked" });
-      case "tries-left":
-        triesLeftBefore = before.triesLeft;
-        break;
-      case "verified-already":
-      case "ok":
-        triesLeftBefore = null;
-        break;
-    }
-    triesLeftAfter = triesLeftBefore;
-    progress(0.1);
+function common(r: Read): Common {
+  r.timings.total = r.now() - r.start;
+  const { stats } = r.card;
+  return {
+    readMode: r.mode,
+    triesLeftBefore: r.triesLeftBefore,
+    triesLeftAfter: r.triesLeftAfter,
+    verifySent: r.verifySent,
+    verify: r.verify,
+    failedStep: null,
+    timings: r.timings,
+    stats: { apdus: stats.apdus, bytesOut: stats.bytesOut, bytesIn: stats.bytesIn, exchanges: stats.exchanges },
+  };
+}
 
-    const refusal: PolicyRefusal | null = deps.guard.check(triesLeftBefore, deps.code);
-    if (refusal) {
-      switch (refusal.kind) {
-        case "low-tries":
-          return fail({ kind: "refused-low-tries", triesLeft: refusal.triesLeft, minimum: refusal.minimum });
-        case "same-wrong-code":
-        case "wrong-code-already-spent":
-          return fail({ kind: "refused-policy", reason: refusal.kind });
-      }
-    }
+function fail(r: Read, failure: ReadFaceFailure): ReadFaceResult {
+  r.record?.wipe();
+  r.faceBytes?.fill(0);
+  return { ok: false, failure, ...common(r), failedStep: r.step };
+}
 
-    verifySent = true;
-    step = "VERIFY 照合番号B (key 0012)";
-    let verdict: Awaited<ReturnType<SurfaceAp["verifyCodeB"]>>;
-    try {
-      verdict = await timed("verify", () => surface.verifyCodeB(deps.code, signal));
-    } catch (e) {
-      // The answer was lost: the card may have counted a wrong code, so the count is unknown. The
-      // guard allows no further VERIFY in this session until a tries-left answer settles it.
-      deps.guard.recordUncertain(deps.code, triesLeftBefore);
-      verify = "unanswered";
-      triesLeftAfter = null;
-      throw e;
-    }
-    switch (verdict.kind) {
-      case "ok":
-      case "verified-already":
-        verify = "ok";
-        triesLeftAfter = CODE_B_MAX_TRIES;
-        break;
-      case "tries-left":
-        deps.guard.recordWrong(deps.code);
-        triesLeftAfter = verdict.triesLeft;
-        verify = verdict.triesLeft === 0 ? "blocked" : "wrong-code";
-        return fail(verdict.triesLeft === 0 ? { kind: "blocked" } : { kind: "wrong-code", triesLeft: verdict.triesLeft });
-      case "blocked":
-        verify = "blocked";
-        triesLeftAfter = 0;
-        return fail({ kind: "blocked" });
-    }
-    progress(0.2);
+async function timed<T>(r: Read, key: keyof ReadFaceTimings, f: () => Promise<T>): Promise<T> {
+  const t = r.now();
+  try {
+    return await f();
+  } finally {
+    r.timings[key] += r.now() - t;
+  }
+}
 
-    step = "read EF 0002 (card face)";
-    faceBytes = await timed("readFace", () =>
-      surface.readCardFace(mode, signal, (read, total) => progress(0.2 + 0.6 * (read / Math.max(1, total)))),
-    );
-    record = parseCardFace(faceBytes);
-    faceBytes.fill(0);
-    faceBytes = null;
-    progress(0.8);
-
-    // After a successful VERIFY and the record, a card that refuses EF 0004 or the signature with a
-    // status word has not gone away: the read ends with the record and the missing part, and the
-    // authenticity check answers could-not-check (certificate-missing / challenge-not-answered).
-    // A card that is gone (no-card, timeout, transport) still ends the read.
-    step = "read EF 0004 (CVC)";
-    const cvc = await timed("readCvc", () => refusedAsNull(surface.readCvc(mode, signal)));
-    progress(0.85);
-
-    step = "sign the nonce (80 2A, card key)";
-    const info = nonceDigestInfo(nonce);
-    const signature = await timed("sign", () => refusedAsNull(surface.signWithCardKey(info, signal)));
-    progress(1);
-    const ok = record;
-    return {
-      ok: true,
-      record: ok,
-      cvc,
-      nonce,
-      signature,
-      purge() {
-        ok.wipe();
-        cvc?.fill(0);
-        nonce.fill(0);
-        signature?.fill(0);
-      },
-      ...common(),
-    };
+/** SELECT 券面AP; a card without it is not a My Number card. Other failures are thrown on. */
+async function selectSurface(r: Read): Promise<SurfaceAp | ReadFaceResult> {
+  try {
+    return await timed(r, "select", () => SurfaceAp.select(r.card, r.signal));
   } catch (e) {
-    nonce.fill(0);
-    const err = e instanceof CardError ? e : toCardError(e);
-    const p = err.problem;
-    switch (p.kind) {
-      case "wrong-code":
-        return fail({ kind: "wrong-code", triesLeft: p.triesLeft });
-      case "blocked":
-        return fail({ kind: "blocked" });
-      case "security-status":
-      case "not-found":
-        return fail({ kind: "status", sw: p.sw, step });
-      case "malformed":
-        return fail({ kind: "malformed", what: p.what.startsWith(step) ? p.what : `${step}: ${p.what}` });
-      case "status":
-        return fail({ kind: "status", sw: p.sw, step });
-      case "no-card":
-      case "no-reader":
-      case "timeout":
-      case "aborted":
-      case "transport":
-        return fail(p);
-    }
+    const err = toCardError(e);
+    // 6A82 to the 券面AP AID: not a My Number card (or a next-generation card, reference §9).
+    if (err.kind === "not-found") return fail(r, { kind: "not-my-number-card" });
+    throw err;
+  }
+}
+
+/** The empty VERIFY: tries left before any code is spent; a blocked card ends the read. */
+async function checkTries(r: Read, surface: SurfaceAp): Promise<ReadFaceResult | null> {
+  r.step = "tries left (empty VERIFY, key 0012)";
+  const before = await timed(r, "triesLeft", () => surface.triesLeftCodeB(r.signal));
+  switch (before.kind) {
+    case "blocked":
+      r.triesLeftBefore = 0;
+      r.triesLeftAfter = 0;
+      return fail(r, { kind: "blocked" });
+    case "tries-left":
+      r.triesLeftBefore = before.triesLeft;
+      break;
+    case "verified-already":
+    case "ok":
+      r.triesLeftBefore = null;
+      break;
+  }
+  r.triesLeftAfter = r.triesLeftBefore;
+  progress(r, 0.1);
+  return null;
+}
+
+/** The retry guard's word before a code is spent. */
+function refusedByGuard(r: Read): ReadFaceResult | null {
+  const refusal: PolicyRefusal | null = r.deps.guard.check(r.triesLeftBefore, r.deps.code);
+  if (!refusal) return null;
+  switch (refusal.kind) {
+    case "low-tries":
+      return fail(r, { kind: "refused-low-tries", triesLeft: refusal.triesLeft, minimum: refusal.minimum });
+    case "same-wrong-code":
+    case "wrong-code-already-spent":
+      return fail(r, { kind: "refused-policy", reason: refusal.kind });
+  }
+}
+
+/** VERIFY 照合番号B; a wrong or blocked answer ends the read and is told to the guard. */
+async function verifyCode(r: Read, surface: SurfaceAp): Promise<ReadFaceResult | null> {
+  const { guard, code } = r.deps;
+  r.verifySent = true;
+  r.step = "VERIFY 照合番号B (key 0012)";
+  let verdict: Awaited<ReturnType<SurfaceAp["verifyCodeB"]>>;
+  try {
+    verdict = await timed(r, "verify", () => surface.verifyCodeB(code, r.signal));
+  } catch (e) {
+    // The answer was lost: the card may have counted a wrong code, so the count is unknown. The
+    // guard allows no further VERIFY in this session until a tries-left answer settles it.
+    guard.recordUncertain(code, r.triesLeftBefore);
+    r.verify = "unanswered";
+    r.triesLeftAfter = null;
+    throw e;
+  }
+  switch (verdict.kind) {
+    case "ok":
+    case "verified-already":
+      r.verify = "ok";
+      r.triesLeftAfter = CODE_B_MAX_TRIES;
+      return null;
+    case "tries-left":
+      guard.recordWrong(code);
+      r.triesLeftAfter = verdict.triesLeft;
+      r.verify = verdict.triesLeft === 0 ? "blocked" : "wrong-code";
+      return fail(r, verdict.triesLeft === 0 ? { kind: "blocked" } : { kind: "wrong-code", triesLeft: verdict.triesLeft });
+    case "blocked":
+      r.verify = "blocked";
+      r.triesLeftAfter = 0;
+      return fail(r, { kind: "blocked" });
+  }
+}
+
+/** EF 0002 → the parsed record; the raw bytes are zeroed as soon as they are parsed. */
+async function readFaceRecord(r: Read, surface: SurfaceAp): Promise<CardFaceRecord> {
+  r.step = "read EF 0002 (card face)";
+  r.faceBytes = await timed(r, "readFace", () =>
+    surface.readCardFace(r.mode, r.signal, (read, total) => progress(r, 0.2 + 0.6 * (read / Math.max(1, total)))),
+  );
+  const record = parseCardFace(r.faceBytes);
+  r.record = record;
+  r.faceBytes.fill(0);
+  r.faceBytes = null;
+  return record;
+}
+
+/** EF 0004 (CVC) and the card's signature over the nonce, then the successful result. */
+async function collectEvidence(r: Read, surface: SurfaceAp, ok: CardFaceRecord, nonce: Uint8Array): Promise<ReadFaceResult> {
+  // After a successful VERIFY and the record, a card that refuses EF 0004 or the signature with a
+  // status word has not gone away: the read ends with the record and the missing part, and the
+  // authenticity check answers could-not-check (certificate-missing / challenge-not-answered).
+  // A card that is gone (no-card, timeout, transport) still ends the read.
+  r.step = "read EF 0004 (CVC)";
+  const cvc = await timed(r, "readCvc", () => refusedAsNull(surface.readCvc(r.mode, r.signal)));
+  progress(r, 0.85);
+
+  r.step = "sign the nonce (80 2A, card key)";
+  const info = nonceDigestInfo(nonce);
+  const signature = await timed(r, "sign", () => refusedAsNull(surface.signWithCardKey(info, r.signal)));
+  progress(r, 1);
+  return {
+    ok: true,
+    record: ok,
+    cvc,
+    nonce,
+    signature,
+    purge() {
+      ok.wipe();
+      cvc?.fill(0);
+      nonce.fill(0);
+      signature?.fill(0);
+    },
+    ...common(r),
+  };
+}
+
+/** A thrown card error as the read's failure, named by the step under way. */
+function failureOf(r: Read, e: unknown): ReadFaceResult {
+  const err = e instanceof CardError ? e : toCardError(e);
+  const p = err.problem;
+  switch (p.kind) {
+    case "wrong-code":
+      return fail(r, { kind: "wrong-code", triesLeft: p.triesLeft });
+    case "blocked":
+      return fail(r, { kind: "blocked" });
+    case "security-status":
+    case "not-found":
+      return fail(r, { kind: "status", sw: p.sw, step: r.step });
+    case "malformed":
+      return fail(r, { kind: "malformed", what: p.what.startsWith(r.step) ? p.what : `${r.step}: ${p.what}` });
+    case "status":
+      return fail(r, { kind: "status", sw: p.sw, step: r.step });
+    case "no-card":
+    case "no-reader":
+    case "timeout":
+    case "aborted":
+    case "transport":
+      return fail(r, p);
   }
 }
 
