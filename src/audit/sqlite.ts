@@ -50,6 +50,8 @@ export interface SqliteAuditDeps {
 }
 
 export interface SqliteAudit extends AuditSink {
+  /** Required here: this sink survives restarts, so it keeps the open session (see AuditSink). */
+  begin(s: OpenSession): void;
   /** Delete rows older than the retention; returns how many. */
   prune(): number;
   health(): "ok" | "error";

@@ -32,61 +32,64 @@ export interface ChipGlueDeps {
   log: Logger;
 }
 
-// eslint-disable-next-line max-lines-per-function -- compose/chip.ts becomes the documents seam (issue 13, seam); split there
+function kindOf(deps: ChipGlueDeps, id: DocumentKindId): DocumentKind {
+  const k = deps.documents.get(id);
+  if (!k) throw new Error("unknown document kind");
+  return k;
+}
+
+/** Connects, asks every kind whether the card is theirs (no secret), disconnects. */
+async function recogniseCard(deps: ChipGlueDeps, log: Logger, signal: AbortSignal): Promise<Recognition> {
+  if (!deps.reader) return { kind: "read-error", detail: "no reader" };
+  let channel;
+  try {
+    channel = await deps.reader.connect(signal);
+  } catch (e) {
+    if (isCardError(e) && e.problem.kind === "no-card") return { kind: "no-card" };
+    return { kind: "read-error", detail: isCardError(e) ? e.problem.kind : "connect failed" };
+  }
+  try {
+    const r = await recognise(deps.documents, channel, signal);
+    log.info("recognised", { document: r.kind === "known" ? r.document.info.kind : r.kind });
+    return r.kind === "known" ? { kind: "known", document: r.document.info } : r;
+  } finally {
+    await channel.disconnect().catch((e: unknown) => {
+      log.warn("disconnect-failed", { error: e instanceof Error ? e.name : typeof e });
+    });
+  }
+}
+
+/** Connects and lets the kind read its chip with the access key, then disconnects. */
+async function readChip(
+  deps: ChipGlueDeps,
+  log: Logger,
+  id: DocumentKindId,
+  key: AccessKey,
+  signal: AbortSignal,
+  onProgress: (p: ChipProgress) => void,
+): Promise<ChipReadResult> {
+  const kind = kindOf(deps, id);
+  if (!deps.reader) return { kind: "read-error", detail: "no reader" };
+  let channel;
+  try {
+    channel = await deps.reader.connect(signal);
+  } catch (e) {
+    if (isCardError(e) && e.problem.kind === "no-card") return { kind: "no-card" };
+    return { kind: "read-error", detail: isCardError(e) ? e.problem.kind : "connect failed" };
+  }
+  try {
+    return await kind.read(channel, key, { signal, onProgress });
+  } finally {
+    // A failed disconnect must not replace the answer: an ok answer carries the document data,
+    // which only the flow can wipe.
+    await channel.disconnect().catch((e: unknown) => {
+      log.warn("disconnect-failed", { error: e instanceof Error ? e.name : typeof e });
+    });
+  }
+}
+
 export function createChipGlue(deps: ChipGlueDeps) {
   const log = deps.log.child("chip");
-  const kindOf = (id: DocumentKindId): DocumentKind => {
-    const k = deps.documents.get(id);
-    if (!k) throw new Error("unknown document kind");
-    return k;
-  };
-
-  async function recogniseCard(signal: AbortSignal): Promise<Recognition> {
-    if (!deps.reader) return { kind: "read-error", detail: "no reader" };
-    let channel;
-    try {
-      channel = await deps.reader.connect(signal);
-    } catch (e) {
-      if (isCardError(e) && e.problem.kind === "no-card") return { kind: "no-card" };
-      return { kind: "read-error", detail: isCardError(e) ? e.problem.kind : "connect failed" };
-    }
-    try {
-      const r = await recognise(deps.documents, channel, signal);
-      log.info("recognised", { document: r.kind === "known" ? r.document.info.kind : r.kind });
-      return r.kind === "known" ? { kind: "known", document: r.document.info } : r;
-    } finally {
-      await channel.disconnect().catch((e: unknown) => {
-        log.warn("disconnect-failed", { error: e instanceof Error ? e.name : typeof e });
-      });
-    }
-  }
-
-  async function readChip(
-    id: DocumentKindId,
-    key: AccessKey,
-    signal: AbortSignal,
-    onProgress: (p: ChipProgress) => void,
-  ): Promise<ChipReadResult> {
-    const kind = kindOf(id);
-    if (!deps.reader) return { kind: "read-error", detail: "no reader" };
-    let channel;
-    try {
-      channel = await deps.reader.connect(signal);
-    } catch (e) {
-      if (isCardError(e) && e.problem.kind === "no-card") return { kind: "no-card" };
-      return { kind: "read-error", detail: isCardError(e) ? e.problem.kind : "connect failed" };
-    }
-    try {
-      return await kind.read(channel, key, { signal, onProgress });
-    } finally {
-      // A failed disconnect must not replace the answer: an ok answer carries the document data,
-      // which only the flow can wipe.
-      await channel.disconnect().catch((e: unknown) => {
-        log.warn("disconnect-failed", { error: e instanceof Error ? e.name : typeof e });
-      });
-    }
-  }
-
   return {
     card: {
       present: () => deps.reader?.cardPresent() != null,
@@ -99,21 +102,22 @@ export function createChipGlue(deps: ChipGlueDeps) {
       },
     },
 
-    recognise: recogniseCard,
+    recognise: (signal: AbortSignal): Promise<Recognition> => recogniseCard(deps, log, signal),
 
     /** The kind's camera route, or "typed" at once when it has none (the key is always typed). */
     readCardFront(id: DocumentKindId, signal: AbortSignal, onFrame: (frames: number) => void): Promise<FrontResult> {
-      const kind = kindOf(id);
+      const kind = kindOf(deps, id);
       return kind.readFront ? kind.readFront(signal, onFrame) : Promise.resolve({ kind: "typed", prefill: kind.info.accessKey.initial });
     },
 
     checkEntry: (id: DocumentKindId, entry: EntryPrefill, today: CalendarDate): Promise<EntryCheck> =>
-      Promise.resolve(kindOf(id).checkEntry(entry, today)),
+      Promise.resolve(kindOf(deps, id).checkEntry(entry, today)),
 
     entryProblem: (id: DocumentKindId, entry: EntryPrefill, today: CalendarDate): string | null =>
       deps.documents.get(id)?.entryProblem(entry, today) ?? null,
 
-    readChip,
+    readChip: (id: DocumentKindId, key: AccessKey, signal: AbortSignal, onProgress: (p: ChipProgress) => void): Promise<ChipReadResult> =>
+      readChip(deps, log, id, key, signal, onProgress),
 
     assessAuthenticity(data: DocumentData, evidence: DocumentEvidence): Promise<Authenticity> {
       const kind = deps.documents.get(data.kind);

@@ -81,7 +81,8 @@ describe("one frame", () => {
     expect(r.kind).toBe("front");
     if (r.kind !== "front") return;
     // `at`: the card box of the line each value was read from (readCardFront's same-place rule).
-    const at: unknown = expect.objectContaining({ x: expect.any(Number) as unknown, y: expect.any(Number) as unknown });
+    const num: unknown = expect.any(Number);
+    const at: unknown = expect.objectContaining({ x: num, y: num });
     expect(r.birth).toEqual({ ok: true, value: printedBirth(c.person), at });
     expect(r.expiry).toEqual({ ok: true, value: c.person.expiry, at });
     expect(r.securityCode).toEqual({ ok: true, value: c.person.securityCode, at });

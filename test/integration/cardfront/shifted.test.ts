@@ -120,7 +120,9 @@ describe("a field moved by 8 mm is still read", () => {
     if (r.kind !== "front") return;
     const want = { birth: printedBirth(p), expiry: p.expiry, securityCode: p.securityCode };
     // `at`: the card box of the line it was read from (readCardFront's same-place rule).
-    expect(r[c.field]).toEqual({ ok: true, value: want[c.field], at: expect.objectContaining({ x: expect.any(Number) as unknown, y: expect.any(Number) as unknown }) as unknown });
+    const num: unknown = expect.any(Number);
+    const at: unknown = expect.objectContaining({ x: num, y: num });
+    expect(r[c.field]).toEqual({ ok: true, value: want[c.field], at });
   });
 });
 
