@@ -26,6 +26,7 @@ import { CodeB, REDACTED } from "../card/secret";
 import { openCardReader } from "../devices";
 import type { Command, CommandIo } from "./command";
 import { waitUntil, type OpenReader } from "./readers";
+import { readStdinLine } from "./stdin";
 
 /** Exit codes: each outcome a script may branch on gets its own. */
 export const READ_CARD_EXIT = {
@@ -423,28 +424,6 @@ async function readOnce(port: CardReaderPort, a: Args, trust: TrustStore): Promi
   }
 }
 
-/** The first line of standard input, or null at end of input or after `timeoutMs`. */
-function readStdinLine(timeoutMs: number): Promise<string | null> {
-  return new Promise((resolve) => {
-    let buf = "";
-    const done = (v: string | null): void => {
-      clearTimeout(timer);
-      process.stdin.off("data", onData);
-      process.stdin.off("end", onEnd);
-      process.stdin.pause();
-      resolve(v);
-    };
-    const onData = (d: Buffer): void => {
-      buf += d.toString("utf8");
-      const nl = buf.indexOf("\n");
-      if (nl >= 0) done(buf.slice(0, nl));
-    };
-    const onEnd = (): void => done(buf.length > 0 ? buf : null);
-    const timer = setTimeout(() => done(null), timeoutMs);
-    process.stdin.on("data", onData);
-    process.stdin.on("end", onEnd);
-  });
-}
 
 export function makeReadCardCommand(deps: { openReader: OpenReader; readStdinLine?: (timeoutMs: number) => Promise<string | null> }): Command {
   return {

@@ -7,6 +7,7 @@
  */
 import { openStaffPinFile, setStaffPin, validPin } from "../compose/staff-pin-file";
 import type { Command } from "./command";
+import { readStdinLine } from "./stdin";
 
 const DEFAULT_STATE_DIR = "/var/lib/mynaguard";
 
@@ -51,7 +52,7 @@ export function staffPinCommand(deps: StaffPinDeps = {}): Command {
         return 2;
       }
       const tty = deps.isTty ?? Boolean(process.stdin.isTTY);
-      const read = deps.readPin ?? (tty ? promptNoEcho : (_p: string) => firstStdinLine(10_000));
+      const read = deps.readPin ?? (tty ? promptNoEcho : (_p: string) => readStdinLine(10_000));
       const pin = (await read("New staff PIN (4-8 digits): "))?.trim() ?? null;
       if (pin === null || !validPin(pin)) {
         io.err("kioskctl staff-pin: the PIN must be 4 to 8 digits; nothing was changed\n");
@@ -103,26 +104,3 @@ function promptNoEcho(prompt: string): Promise<string | null> {
   });
 }
 
-/** The first line of standard input, bounded in time; null when none arrives. */
-function firstStdinLine(timeoutMs: number): Promise<string | null> {
-  return new Promise((resolve) => {
-    let buf = "";
-    const finish = (v: string | null): void => {
-      clearTimeout(timer);
-      process.stdin.off("data", onData);
-      process.stdin.off("end", onEnd);
-      process.stdin.pause();
-      resolve(v);
-    };
-    const onData = (d: Buffer): void => {
-      buf += d.toString("utf8");
-      const nl = buf.indexOf("\n");
-      if (nl >= 0) finish(buf.slice(0, nl));
-      else if (buf.length > 256) finish(null);
-    };
-    const onEnd = (): void => finish(buf.length > 0 ? buf : null);
-    const timer = setTimeout(() => finish(null), timeoutMs);
-    process.stdin.on("data", onData);
-    process.stdin.on("end", onEnd);
-  });
-}
