@@ -6,7 +6,7 @@
  */
 import { tokyoDate, type CalendarDate } from "../age/date";
 import { isCardError } from "../card/errors";
-import type { CardReaderPort } from "../card/reader";
+import type { CardChannel, CardReaderPort } from "../card/reader";
 import { recognise, type DocumentRegistry } from "../documents/registry";
 import type {
   AccessKey,
@@ -38,10 +38,20 @@ function kindOf(deps: ChipGlueDeps, id: DocumentKindId): DocumentKind {
   return k;
 }
 
-/** Connects, asks every kind whether the card is theirs (no secret), disconnects. */
-async function recogniseCard(deps: ChipGlueDeps, log: Logger, signal: AbortSignal): Promise<Recognition> {
+type ConnectFailure = { kind: "no-card" } | { kind: "read-error"; detail: string };
+
+/**
+ * Connects, lets `use` talk to the card, and disconnects whatever happens. A failed disconnect never
+ * replaces the answer: an ok read carries the document data, which only the flow can wipe.
+ */
+async function withChannel<T>(
+  deps: ChipGlueDeps,
+  log: Logger,
+  signal: AbortSignal,
+  use: (channel: CardChannel) => Promise<T>,
+): Promise<T | ConnectFailure> {
   if (!deps.reader) return { kind: "read-error", detail: "no reader" };
-  let channel;
+  let channel: CardChannel;
   try {
     channel = await deps.reader.connect(signal);
   } catch (e) {
@@ -49,9 +59,7 @@ async function recogniseCard(deps: ChipGlueDeps, log: Logger, signal: AbortSigna
     return { kind: "read-error", detail: isCardError(e) ? e.problem.kind : "connect failed" };
   }
   try {
-    const r = await recognise(deps.documents, channel, signal);
-    log.info("recognised", { document: r.kind === "known" ? r.document.info.kind : r.kind });
-    return r.kind === "known" ? { kind: "known", document: r.document.info } : r;
+    return await use(channel);
   } finally {
     await channel.disconnect().catch((e: unknown) => {
       log.warn("disconnect-failed", { error: e instanceof Error ? e.name : typeof e });
@@ -59,8 +67,17 @@ async function recogniseCard(deps: ChipGlueDeps, log: Logger, signal: AbortSigna
   }
 }
 
-/** Connects and lets the kind read its chip with the access key, then disconnects. */
-async function readChip(
+/** Asks every kind whether the card on the reader is theirs (no secret). */
+function recogniseCard(deps: ChipGlueDeps, log: Logger, signal: AbortSignal): Promise<Recognition> {
+  return withChannel(deps, log, signal, async (channel): Promise<Recognition> => {
+    const r = await recognise(deps.documents, channel, signal);
+    log.info("recognised", { document: r.kind === "known" ? r.document.info.kind : r.kind });
+    return r.kind === "known" ? { kind: "known", document: r.document.info } : r;
+  });
+}
+
+/** Lets the kind read its chip with the access key over a fresh channel. */
+function readChip(
   deps: ChipGlueDeps,
   log: Logger,
   id: DocumentKindId,
@@ -69,23 +86,7 @@ async function readChip(
   onProgress: (p: ChipProgress) => void,
 ): Promise<ChipReadResult> {
   const kind = kindOf(deps, id);
-  if (!deps.reader) return { kind: "read-error", detail: "no reader" };
-  let channel;
-  try {
-    channel = await deps.reader.connect(signal);
-  } catch (e) {
-    if (isCardError(e) && e.problem.kind === "no-card") return { kind: "no-card" };
-    return { kind: "read-error", detail: isCardError(e) ? e.problem.kind : "connect failed" };
-  }
-  try {
-    return await kind.read(channel, key, { signal, onProgress });
-  } finally {
-    // A failed disconnect must not replace the answer: an ok answer carries the document data,
-    // which only the flow can wipe.
-    await channel.disconnect().catch((e: unknown) => {
-      log.warn("disconnect-failed", { error: e instanceof Error ? e.name : typeof e });
-    });
-  }
+  return withChannel(deps, log, signal, (channel) => kind.read(channel, key, { signal, onProgress }));
 }
 
 export function createChipGlue(deps: ChipGlueDeps) {
