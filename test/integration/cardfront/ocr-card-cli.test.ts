@@ -21,7 +21,8 @@ describe("kioskctl ocr-card", () => {
   });
 
   it("reveals the values only with --reveal, and judges a session of frames with --session", async () => {
-    const r = await run(["ocr-card", path.join(DIR, "showa-64.jpg"), path.join(DIR, "showa-64-b.jpg"), "--json", "--reveal", "--session"]);
+    // The security code needs 3 agreeing frames (cardfront/read.ts AGREE.code): the card's two photos and the first again.
+    const r = await run(["ocr-card", path.join(DIR, "showa-64.jpg"), path.join(DIR, "showa-64-b.jpg"), path.join(DIR, "showa-64.jpg"), "--json", "--reveal", "--session"]);
     const j = JSON.parse(r.out) as { images: { fields: Record<string, string | null> }[]; session: { result: string } };
     expect(j.images[0]?.fields).toEqual({ birth: "showa 64-1-7", expiry: "2034-01-07", securityCode: "3141" });
     expect(j.session.result).toBe("sure");
@@ -29,7 +30,7 @@ describe("kioskctl ocr-card", () => {
   });
 
   it("prints the agreed fields and the 照合番号B of a sure session only with --reveal", async () => {
-    const frames = [path.join(DIR, "showa-64.jpg"), path.join(DIR, "showa-64-b.jpg")];
+    const frames = [path.join(DIR, "showa-64.jpg"), path.join(DIR, "showa-64-b.jpg"), path.join(DIR, "showa-64.jpg")];
     const shown = await run(["ocr-card", ...frames, "--json", "--reveal", "--session"]);
     const j = JSON.parse(shown.out) as { session: { result: string; fields?: Record<string, string>; codeB?: string } };
     expect(j.session.fields).toEqual({ birth: "showa 64-1-7", expiry: "2034-01-07", securityCode: "3141" });
