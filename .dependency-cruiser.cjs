@@ -19,7 +19,7 @@ const LAYERS = [
   { name: "flow", path: "^src/flow/", comment: "the session: state machine, runner, ports" },
   {
     name: "domain",
-    path: "^src/(card|cardfront|face|camera|leds|audit|age|documents|image)/|^src/systemd\\.ts$",
+    path: "^src/(card|cardfront|face|camera|leds|audit|age|documents|image|mrz|till|metrics)/|^src/systemd\\.ts$",
     comment: "documents, devices' ports and adapters, pure domain rules, audit sink",
   },
   { name: "base", path: "^src/(protocol|log|config|lifecycle)\\.ts$|^src/globals\\.d\\.ts$", comment: "shared types, logger, config schema, lifecycle helpers" },
