@@ -29,7 +29,7 @@ describe("verdict token", () => {
     expect(await verifyToken(t.jws, [kiosk], seen, T0 + 2000)).toEqual({ ok: false, problem: "replayed" });
   });
 
-  it("answers no / refer, and chip not proven, from the facts", async () => {
+  it("answers no / refer, and chip not proven, from the facts", () => {
     expect(tokenClaims({ ...facts, outcome: "fail", chipGenuine: false, face: "not-checked" }, T0, 30, "x")).toMatchObject({ ans: "no", chip: "not-proven", face: "not-checked" });
     expect(tokenClaims({ ...facts, outcome: "refer" }, T0, 30, "x").ans).toBe("refer");
   });
