@@ -61,14 +61,14 @@ export class SecureMessaging {
     const bs = blockSize(this.cipher);
     const cla = (cmd.cla & 0xf0) | 0x0c;
     const header = pad(Uint8Array.of(cla, cmd.ins, cmd.p1, cmd.p2), bs);
-    let do87 = new Uint8Array(0);
+    let do87: Uint8Array = new Uint8Array(0);
     if (cmd.data && cmd.data.length > 0) {
       const padded = pad(cmd.data, bs);
       const enc = encryptCbc(this.cipher, this.#ksEnc, this.#iv(), padded);
       padded.fill(0);
       do87 = encodeTlv(0x87, concatBytes(Uint8Array.of(0x01), enc));
     }
-    let do97 = new Uint8Array(0);
+    let do97: Uint8Array = new Uint8Array(0);
     const le = cmd.le;
     if (le !== undefined) {
       const v = le === 256 ? Uint8Array.of(0) : le === 65536 ? Uint8Array.of(0, 0) : le > 256 ? Uint8Array.of(le >> 8, le & 0xff) : Uint8Array.of(le);
