@@ -104,15 +104,17 @@ function ede(key16: Uint8Array, block: Uint8Array): Uint8Array {
 export function retailMac(key: Uint8Array, m: Uint8Array): Uint8Array {
   if (m.length === 0 || m.length % 8 !== 0) throw new RangeError("retail MAC over whole 8-byte blocks");
   const k1 = key.subarray(0, 8);
-  const single = concatKey(k1, k1);
   let h: Uint8Array = new Uint8Array(8);
-  for (let off = 0; off < m.length; off += 8) {
-    const x = new Uint8Array(8);
-    for (let i = 0; i < 8; i++) x[i] = (h[i] ?? 0) ^ (m[off + i] ?? 0);
-    h = off + 8 < m.length ? ede(single, x) : ede(key.subarray(0, 16), x);
+  if (m.length > 8) {
+    // Every block but the last: one single-DES CBC pass (3DES-EDE with K1 = K2), last cipher block kept.
+    const single = concatKey(k1, k1);
+    const c = encryptCbc("3des", single, h, m.subarray(0, m.length - 8));
+    h = c.slice(c.length - 8);
+    single.fill(0);
   }
-  single.fill(0);
-  return h;
+  const x = new Uint8Array(8);
+  for (let i = 0; i < 8; i++) x[i] = (h[i] ?? 0) ^ (m[m.length - 8 + i] ?? 0);
+  return ede(key.subarray(0, 16), x);
 }
 
 function concatKey(a: Uint8Array, b: Uint8Array): Uint8Array {
