@@ -52,7 +52,7 @@ export class MrzKey {
     given?: { documentNumber?: number; birthDate?: number; expiry?: number },
   ): { ok: true; key: MrzKey } | { ok: false; problem: MrzKeyProblem } {
     const doc = f.documentNumber.toUpperCase().padEnd(9, "<");
-    if (!DOC.test(doc)) return { ok: false, problem: { field: "documentNumber", code: "format" } };
+    if (!DOC.test(doc) || doc.startsWith("<")) return { ok: false, problem: { field: "documentNumber", code: "format" } };
     // A birth date with unknown parts (<<) is allowed in the MRZ; the expiry always has all digits.
     if (!DATE.test(f.birthDate)) return { ok: false, problem: { field: "birthDate", code: "format" } };
     if (!/^[0-9]{6}$/.test(f.expiry) || !DATE.test(f.expiry)) return { ok: false, problem: { field: "expiry", code: "format" } };

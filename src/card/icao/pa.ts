@@ -172,7 +172,7 @@ export function openSod(sod: Uint8Array): SodContents {
   const si = sd.signerInfos[0];
   if (!si || sd.signerInfos.length !== 1) throw new PaError("EF.SOD: one signer expected");
   const certs = (sd.certificates ?? []).filter((c): c is pkijs.Certificate => c instanceof pkijs.Certificate);
-  const sid = si.sid;
+  const sid: unknown = si.sid;
   // By issuer and serial number; a subjectKeyIdentifier sid is taken to name the one certificate an
   // SOD carries (Doc 9303-10 puts exactly one DS certificate in EF.SOD).
   const ds =
@@ -186,7 +186,7 @@ export function openSod(sod: Uint8Array): SodContents {
   if (!digest) throw new PaError("EF.SOD: unknown digest algorithm");
   let signed: Uint8Array = content;
   if (si.signedAttrs) {
-    const md = si.signedAttrs.attributes.find((a) => a.type === OID_MESSAGE_DIGEST)?.values[0];
+    const md: unknown = si.signedAttrs.attributes.find((a) => a.type === OID_MESSAGE_DIGEST)?.values[0];
     if (!(md instanceof asn1js.OctetString)) throw new PaError("EF.SOD: no messageDigest");
     const actual = new Uint8Array(createHash(digest).update(content).digest());
     const raw = new Uint8Array(si.signedAttrs.encodedValue.slice(0));

@@ -76,7 +76,7 @@ describe("simulated passports", () => {
     const r = await read(p, { ...p.mrz, birthDate: "850413" });
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.failure.kind).toBe("wrong-key");
-    expect(r.stats.apdus).toBe(3);
+    if (!r.ok) expect(r.stats.apdus).toBe(3);
   });
 
   it("a card of another kind is not a passport", async () => {
