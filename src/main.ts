@@ -87,6 +87,7 @@ export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
       ["face", async () => (devices.faceEngine ? warmFaceStep(devices.faceEngine, await lazyDecoder(), config.face) : lazyDecoder())],
     ],
     log,
+    budgets.budgets.warmStart,
   );
 
   const deviceStates = (): DeviceStates => ({
@@ -196,7 +197,8 @@ export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
   // Hardware that is simply absent ("missing") does not starve it: a restart cannot plug a camera
   // in, and a restart loop would blank the out-of-service screen and /healthz every half minute.
   systemd.startWatchdog(() => !Object.values(deviceStates()).includes("error"));
-  log.info("daemon-started", { mode: config.mode, kioskMode: config.kiosk.mode, url: server.url, warmStartMs: warm.totalMs });
+  // readyMs: process start → READY (performance.now() counts from the process's time origin).
+  log.info("daemon-started", { mode: config.mode, kioskMode: config.kiosk.mode, url: server.url, warmStartMs: warm.totalMs, readyMs: Math.round(performance.now()) });
 
   let stopping: Promise<void> | null = null;
   return {
