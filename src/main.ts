@@ -30,6 +30,7 @@ import { createChipGlue } from "./compose/chip";
 import { createFrontGlue, warmCardFace } from "./compose/front";
 import { createRegistry } from "./documents/registry";
 import { myNumberKind } from "./documents/mynumber";
+import { licenceKind } from "./documents/licence";
 import { createFaceGlue } from "./compose/face";
 import { startServer, type RunningServer } from "./server/http";
 import { newToken, writeTokenFile } from "./server/token";
@@ -109,6 +110,8 @@ export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
       log,
       readFront: (signal, onFrame) => (front ? front.readCardFront(signal, onFrame) : Promise.reject(new Error("no document camera"))),
     }),
+    // After My Number: a My Number card (even with マイナ免許証 on it) is read as My Number.
+    licenceKind({ log }),
   ]);
   const chip = createChipGlue({ reader: devices.reader, documents, now: () => Date.now(), log });
   const face = devices.faceCamera

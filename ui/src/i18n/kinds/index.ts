@@ -4,12 +4,14 @@
  * `kindMessages("<kind>", { ja: {…}, en: {…}, … })` and add it here.
  */
 import type { KindCatalogue } from "./define";
+import { licence } from "./licence";
 import { mynumber } from "./mynumber";
 
 export type { KindCatalogue };
 
 export const KIND_CATALOGUES = [
   mynumber,
+  licence,
 ] as const;
 
 type KeysOf<C> = C extends KindCatalogue<infer K> ? K : never;
