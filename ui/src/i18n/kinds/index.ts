@@ -6,12 +6,14 @@
 import type { KindCatalogue } from "./define";
 import { licence } from "./licence";
 import { mynumber } from "./mynumber";
+import { passport } from "./passport";
 
 export type { KindCatalogue };
 
 export const KIND_CATALOGUES = [
   mynumber,
   licence,
+  passport,
 ] as const;
 
 type KeysOf<C> = C extends KindCatalogue<infer K> ? K : never;
