@@ -12,7 +12,7 @@
  */
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import path from "node:path";
-import { cardWidthInFrame, FRAME_SIZE, loadCard, photograph, randomShot, type Difficulty, type Shot } from "../cardface/photograph";
+import { cardWidthInFrame, FRAME_SIZE, loadCard, photograph, randomShot, type Difficulty } from "../cardface/photograph";
 import { makeHolder, rng, type Holder } from "./holders";
 import { HELDOUT_FAMILY, PAGE_MM, placeMrz, renderPage, TUNING_FAMILIES, type MrzPlacement, type PageFamily } from "./render";
 
@@ -87,9 +87,9 @@ export async function generateMrzPages(o: GenerateOptions): Promise<number> {
         const m = placeMrz(r);
         const png = await renderPage(family, holder, m, r);
         const p = pose(r, difficulty, m);
-        const raster = await loadCard(png, cardWidthInFrame(p.page as Shot["corners"]));
+        const raster = await loadCard(png, cardWidthInFrame(p.page));
         for (let k = 0; k < o.frames; k++) {
-          const shot = randomShot(r, difficulty, p.page as Shot["corners"]);
+          const shot = randomShot(r, difficulty, p.page);
           const file = `${String(session).padStart(4, "0")}-${k}.jpg`;
           writeFileSync(path.join(dir, file), await photograph(raster, shot, Math.floor(r() * 2 ** 31)));
           entries.push({ file, session, frame: k, lines: holder.lines, mrzCorners: p.mrz });
