@@ -31,7 +31,7 @@ import { createFrontGlue, warmCardFace } from "./compose/front";
 import { createRegistry } from "./documents/registry";
 import { myNumberKind } from "./documents/mynumber";
 import { passportKind } from "./documents/passport";
-import { cscaStore, japanCscas } from "./card/icao/csca/store";
+import { cscaStore, importedCscas, japanCscas } from "./card/icao/csca/store";
 import { createFaceGlue } from "./compose/face";
 import { startServer, type RunningServer } from "./server/http";
 import { newToken, writeTokenFile } from "./server/token";
@@ -112,7 +112,7 @@ export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
       readFront: (signal, onFrame) => (front ? front.readCardFront(signal, onFrame) : Promise.reject(new Error("no document camera"))),
     }),
     // e-passport (issue 18): Japan's CSCAs; in demo mode also the simulated passports' test CSCA.
-    passportKind({ cscas: cscaStore(japanCscas(), deck ? await demoPassportCscas() : []), log, readFront: null }),
+    passportKind({ cscas: cscaStore(japanCscas(), importedCscas(config.trust.cscaDirs), deck ? await demoPassportCscas() : []), log, readFront: null }),
   ]);
   const chip = createChipGlue({ reader: devices.reader, documents, now: () => Date.now(), log });
   const face = devices.faceCamera
