@@ -4,12 +4,16 @@
  * `kindMessages("<kind>", { ja: {…}, en: {…}, … })` and add it here.
  */
 import type { KindCatalogue } from "./define";
+import { licence } from "./licence";
 import { mynumber } from "./mynumber";
+import { passport } from "./passport";
 
 export type { KindCatalogue };
 
 export const KIND_CATALOGUES = [
   mynumber,
+  licence,
+  passport,
 ] as const;
 
 type KeysOf<C> = C extends KindCatalogue<infer K> ? K : never;
