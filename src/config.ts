@@ -73,6 +73,8 @@ export const configSchema = z
       .object({
         /** Extra trusted card-face CA keys (same JSON format as the shipped keys). Refused in production. */
         extraKeyFiles: z.array(z.string()).default([]),
+        /** e-passport: directories of CSCA certificates (DER) imported by `kioskctl trust import-masterlist`. */
+        cscaDirs: z.array(z.string()).default([]),
       })
       .strict()
       .prefault({}),
