@@ -21,11 +21,13 @@ import { parseCvc, type CardVerifiableCertificate } from "../card/mynumber/auth/
 import { loadKeyFile } from "../card/mynumber/auth/trust";
 import type { Command, CommandIo } from "./command";
 import { listResidence, runTrustImport } from "./trust-import";
+import { IMPORT_MASTERLIST_USAGE, importMasterList } from "./trust-masterlist";
 
 const USAGE = [
   "usage: kioskctl trust list [--trust-file PATH]...",
   "       kioskctl trust derive-ca [--exponent E] [--trust-file PATH]... [--json] CERT_FILE CERT_FILE...",
   "       kioskctl trust import CERT_FILE... [--state-dir DIR]",
+  IMPORT_MASTERLIST_USAGE,
   "",
   "list        the card-face CA keys in the shipped table (which one is the pinned trust anchor),",
   "            plus the keys of each --trust-file",
@@ -38,6 +40,8 @@ const USAGE = [
   "import      install residence-card CA certificates (DER/PEM) from the ISA: accepted only when the",
   "            SHA-256 equals a pinned fingerprint; written to <state dir>/trust/residence/.",
   "            Exit codes: 0 imported, 1 refused, 2 usage.",
+  "import-masterlist  e-passport CSCAs from an ICAO master list (CMS), after checking its signature and",
+  "            its signer's chain to a --signer-ca (the publishing state's CSCA); see docs/kioskctl.md.",
   "",
   "Exit codes: 0 derived and equal (or no known key to compare), 1 differs or not derivable, 2 usage.",
 ].join("\n");
@@ -52,6 +56,7 @@ export const trustCommand: Command = {
 function runTrust(args: readonly string[], io: CommandIo): number {
   const [sub, ...rest] = args;
   if (sub === "import") return runTrustImport(rest, io);
+  if (sub === "import-masterlist") return importMasterList(rest, io);
   const opts = parseOptions(rest, io);
   if (!opts) return 2;
   const known = knownKeys(opts.trustFiles, io);
