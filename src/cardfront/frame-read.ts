@@ -13,10 +13,10 @@ import { decodeFrame } from "../image/decode";
 import { compact, type BirthField } from "./fields";
 import { CROP_HEIGHT_RATIO, classifyDates, codeCandidates, cropBox, dateCandidates, decideCode, decideDates, tailLooksLikeField, type Found, type PlacedDateLine } from "./find";
 import { boxBlur, normalize, wipeGray, type Gray } from "../image/image";
-import { analyseCard, rectifyCard, type Box, type TextLine } from "./lines";
+import { analyseCard, type Box, type TextLine } from "./lines";
 import { PX_PER_MM } from "./layout";
 import { locateCard } from "./locate";
-import { OcrFailure, type LineKind, type OcrPort } from "./ocr";
+import { OcrFailure, type LineKind, type OcrLine, type OcrPort } from "./ocr";
 import { sampleBox, type Homography } from "./rectify";
 import { classifySide } from "./side";
 
@@ -99,15 +99,17 @@ export async function readFrame(deps: { ocr: OcrPort }, frame: Frame, today: Cal
     const side = classifySide(g, loc.quad);
     if (side.side === "back") return { kind: "back-side-up" };
     if (side.side === "unknown") return { kind: "side-unknown" };
-    const card = rectifyCard(g, side.hm);
-    const layout = analyseCard(card);
-    wipeGray(card);
+    const layout = analyseCard(side.card, side.portrait);
+    wipeGray(side.card);
     const hm = side.hm;
     const readDate = async (l: TextLine): Promise<PlacedDateLine[]> => {
-      const text = await line(deps.ocr, g, hm, cropBox(l), CROPS.birth, "date", signal);
-      return text === null ? [] : classifyDates(text, today).map((d) => ({ ...d, at: boxOf(l) }));
+      const r = await line(deps.ocr, g, hm, cropBox(l), CROPS.birth, "date", signal);
+      return r === null ? [] : classifyDates(r.text, today).map((d) => ({ ...d, at: boxOf(l), confidence: r.digitConfidence }));
     };
-    const readCode = async (l: TextLine) => ({ text: await line(deps.ocr, g, hm, cropBox(l), CROPS.securityCode, "digits", signal), at: boxOf(l) });
+    const readCode = async (l: TextLine) => {
+      const r = await line(deps.ocr, g, hm, cropBox(l), CROPS.securityCode, "digits", signal);
+      return { text: r?.text ?? null, at: boxOf(l), ...(r ? { confidence: r.digitConfidence } : {}) };
+    };
 
     const codeLines = codeCandidates(layout.lines, layout.portrait).slice(0, MAX_CODE_LINES);
     const codes: { text: string | null; at: Box }[] = [];
@@ -146,8 +148,22 @@ export async function readFrame(deps: { ocr: OcrPort }, frame: Frame, today: Cal
 
 const boxOf = (l: Box): Box => ({ x: l.x, y: l.y, w: l.w, h: l.h });
 
+/** One OCR'd line: its text and the lowest confidence of any digit in it (the engine's own
+ *  per-character confidence; the line's mean confidence when the engine gives no characters). */
+export interface LineRead {
+  readonly text: string;
+  readonly digitConfidence: number;
+}
+
+/** The lowest per-character confidence among the digits of a line (a look-alike digit — 3/8, 1/7,
+ *  5/6 — is where a date misread hides, and a line's mean confidence dilutes it among the kanji). */
+export function digitConfidence(r: OcrLine): number {
+  const digits = (r.symbols ?? []).filter((s) => /\d/u.test(compact(s.text)));
+  return digits.length ? Math.min(...digits.map((s) => s.confidence)) : r.confidence;
+}
+
 /** OCR one box (canonical pixels); null when the engine's confidence is below the field's minimum. */
-async function line(ocr: OcrPort, g: Gray, hm: Homography, box: Box, spec: CropSpec, kind: LineKind, signal: AbortSignal): Promise<string | null> {
+async function line(ocr: OcrPort, g: Gray, hm: Homography, box: Box, spec: CropSpec, kind: LineKind, signal: AbortSignal): Promise<LineRead | null> {
   const raw = sampleBox(g, hm, box, spec.scale);
   const smooth = spec.blur > 0 ? boxBlur(raw, spec.blur) : raw;
   const crop = normalize(smooth);
@@ -155,7 +171,7 @@ async function line(ocr: OcrPort, g: Gray, hm: Homography, box: Box, spec: CropS
   wipeGray(smooth);
   try {
     const r = await ocr.recognizeLine(crop, kind, signal);
-    return r.confidence >= spec.minConfidence ? r.text : null;
+    return r.confidence >= spec.minConfidence ? { text: r.text, digitConfidence: digitConfidence(r) } : null;
   } finally {
     wipeGray(crop);
   }
