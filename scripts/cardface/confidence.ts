@@ -50,12 +50,12 @@ try {
           last = e.session;
         }
         const frame = { width: 0, height: 0, format: "jpeg" as const, data: new Uint8Array(readFileSync(path.join(setDir, e.file))), capturedAt: 0 };
-        const r = await readFrame({ ocr }, frame, m.today, signal, memory);
+        const r = await readFrame({ ocr }, frame, m.today, signal, memory, { minDateDigitConfidence: 0 });
         if (r.kind !== "front") continue;
         const where = `${f}-${d}/${e.file}`;
-        if (r.birth.ok) recs.birth.push({ right: birthKey(r.birth.value) === birthKey(printedBirth(e.person)), conf: r.birth.confidence ?? -1, where });
-        if (r.expiry.ok) recs.expiry.push({ right: JSON.stringify(r.expiry.value) === JSON.stringify(e.person.expiry), conf: r.expiry.confidence ?? -1, where });
-        if (r.securityCode.ok) recs.securityCode.push({ right: r.securityCode.value === e.person.securityCode, conf: r.securityCode.confidence ?? -1, where });
+        if (r.birth.ok) recs.birth.push({ right: birthKey(r.birth.value) === birthKey(printedBirth(e.person)), conf: r.confidence.birth ?? -1, where });
+        if (r.expiry.ok) recs.expiry.push({ right: JSON.stringify(r.expiry.value) === JSON.stringify(e.person.expiry), conf: r.confidence.expiry ?? -1, where });
+        if (r.securityCode.ok) recs.securityCode.push({ right: r.securityCode.value === e.person.securityCode, conf: r.confidence.securityCode ?? -1, where });
       }
     }
   }

@@ -70,36 +70,31 @@ export function tailLooksLikeField(text: string): boolean {
 
 export type FieldFailure = ParseFailure | "not-found" | "found-twice" | "either-field";
 /** `at`: the box (canonical card pixels) of the line the value was read from, when known; readCardFront
- *  only lets frames agree when their values came from the same place on the card. `confidence`: the
- *  lowest per-digit engine confidence of that line (frame-read.ts), when known; readCardFront does not
- *  count a read below the field's floor (MIN_DIGIT_CONFIDENCE). */
-export type Found<T> = { ok: true; value: T; at?: Box; confidence?: number } | { ok: false; reason: FieldFailure };
+ *  only lets frames agree when their values came from the same place on the card. */
+export type Found<T> = { ok: true; value: T; at?: Box } | { ok: false; reason: FieldFailure };
 
-/** A date line as read, with the card box of the line it came from and its lowest digit confidence. */
+/** A date line as read, with the card box of the line it came from and the lowest engine confidence
+ *  of a digit in it (frame-read.ts). */
 export type PlacedDateLine = DateLine & { at?: Box; confidence?: number };
 
 /** Combine the lines one frame read into at most one value per date field. */
 export function decideDates(lines: readonly PlacedDateLine[]): { birth: Found<BirthField>; expiry: Found<CalendarDate> } {
   const either = lines.some((l) => l.kind === "either");
-  const pick = <T>(reads: { value: Parsed<T>; at: Box | undefined; confidence: number | undefined }[], key: (v: T) => string): Found<T> => {
-    const good = reads.flatMap((r) => (r.value.ok ? [{ value: r.value.value, at: r.at, confidence: r.confidence }] : []));
+  const pick = <T>(reads: { value: Parsed<T>; at: Box | undefined }[], key: (v: T) => string): Found<T> => {
+    const good = reads.flatMap((r) => (r.value.ok ? [{ value: r.value.value, at: r.at }] : []));
     const distinct = new Set(good.map((r) => key(r.value)));
     if (distinct.size > 1) return { ok: false, reason: "found-twice" };
     if (either) return { ok: false, reason: "either-field" };
     const first = good[0];
-    if (first) {
-      // The same value on several lines (or twice in one text): the least confident read counts.
-      const confs = good.flatMap((r) => (r.confidence === undefined ? [] : [r.confidence]));
-      return { ok: true, value: first.value, ...(first.at ? { at: first.at } : {}), ...(confs.length ? { confidence: Math.min(...confs) } : {}) };
-    }
+    if (first) return first.at ? { ok: true, value: first.value, at: first.at } : { ok: true, value: first.value };
     const bad = reads.flatMap((r) => (r.value.ok ? [] : [r.value.reason]))[0];
     return { ok: false, reason: bad ?? "not-found" };
   };
-  const births: { value: Parsed<BirthField>; at: Box | undefined; confidence: number | undefined }[] = [];
-  const expiries: { value: Parsed<CalendarDate>; at: Box | undefined; confidence: number | undefined }[] = [];
+  const births: { value: Parsed<BirthField>; at: Box | undefined }[] = [];
+  const expiries: { value: Parsed<CalendarDate>; at: Box | undefined }[] = [];
   for (const l of lines) {
-    if (l.kind === "birth") births.push({ value: l.value, at: l.at, confidence: l.confidence });
-    else if (l.kind === "expiry") expiries.push({ value: l.value, at: l.at, confidence: l.confidence });
+    if (l.kind === "birth") births.push({ value: l.value, at: l.at });
+    else if (l.kind === "expiry") expiries.push({ value: l.value, at: l.at });
   }
   return { birth: pick(births, birthKey), expiry: pick(expiries, (d) => `${d.year}/${d.month}/${d.day}`) };
 }
@@ -107,15 +102,14 @@ export function decideDates(lines: readonly PlacedDateLine[]): { birth: Found<Bi
 /** Combine the code candidates one frame read (null = the engine was not confident). A different
  *  4-digit group on another line near the portrait makes the code "found-twice". */
 export function decideCode(reads: readonly (string | null | { text: string | null; at: Box; confidence?: number })[]): Found<string> {
-  const placed = reads.map((r) => (r !== null && typeof r === "object" ? r : { text: r, at: undefined, confidence: undefined }));
+  const placed = reads.map((r) => (r !== null && typeof r === "object" ? r : { text: r, at: undefined }));
   const parsed = placed.map((r) => (r.text === null ? null : parseSecurityCode(r.text)));
   const good = new Set(parsed.flatMap((p) => (p?.ok ? [p.value] : [])));
   if (good.size > 1) return { ok: false, reason: "found-twice" };
   const [only] = good;
   if (only !== undefined) {
-    const first = placed[parsed.findIndex((p) => p?.ok === true)];
-    const confs = placed.flatMap((r, i) => (parsed[i]?.ok && r.confidence !== undefined ? [r.confidence] : []));
-    return { ok: true, value: only, ...(first?.at ? { at: first.at } : {}), ...(confs.length ? { confidence: Math.min(...confs) } : {}) };
+    const at = placed[parsed.findIndex((p) => p?.ok === true)]?.at;
+    return at ? { ok: true, value: only, at } : { ok: true, value: only };
   }
   return { ok: false, reason: parsed.some((p) => p === null) ? "low-confidence" : reads.length ? "unreadable" : "not-found" };
 }

@@ -101,52 +101,13 @@ export function checkCode(code: string): Problem[] {
   return /^\d{4}$/u.test(code) ? [] : [{ field: "securityCode", code: "not-4-digits" }];
 }
 
-/**
- * The card-validity rule, for OCR readings of era-printed cards only. A My Number card runs from
- * issue to the holder's 10th birthday after issue, the 5th for minors (anchors.md §8.1, from
- * mitaka-houmu.com/news/213: second-hand [2nd]). Minors were under 20 at issue before 2022-04-01 and
- * are under 18 since (the age of majority changed: [2nd], not confirmed for this rule). Both give:
- * - the holder's age in the expiry year is 5–24 (a minor's card) or ≥ 28 (an adult's): 25–27 cannot be;
- * - a minor's card was issued by today, so it expires by the 5th birthday after today: at most
- *   today + 5 (the general rule allows + 10);
- * - an adult's card was issued in 2016 or later (the first cards, [2nd]), so it expires in 2025 or later.
- * Typing is not refused on this second-hand rule (validateEntry does not apply it): it only stops a
- * camera reading whose birth year and expiry year do not fit together (say, a look-alike digit in
- * the era year) from being sent to the card.
- */
-export function checkCardValidity(f: CardFields, today: CalendarDate): OcrProblem[] {
-  if (f.birth.calendar !== "era") return [];
-  const birth = birthDate(f.birth);
-  if (!birth) return [];
-  const age = f.expiry.year - birth.year;
-  const minor = age <= MINOR_MAX_AGE_AT_EXPIRY;
-  if (age > MINOR_MAX_AGE_AT_EXPIRY && age < ADULT_MIN_AGE_AT_EXPIRY) return [{ field: "expiryYear", code: "outside-card-validity" }];
-  if (minor && f.expiry.year > today.year + MINOR_YEARS) return [{ field: "expiryYear", code: "outside-card-validity" }];
-  if (!minor && f.expiry.year < FIRST_ADULT_EXPIRY_YEAR) return [{ field: "expiryYear", code: "outside-card-validity" }];
-  return [];
-}
-
-/** Ages in the expiry year (see checkCardValidity): a minor's card at most 19 + 5, an adult's at least 18 + 10. */
-export const MINOR_MAX_AGE_AT_EXPIRY = 24;
-export const ADULT_MIN_AGE_AT_EXPIRY = 28;
-export const MINOR_YEARS = 5;
-/** First cards January 2016 [2nd] → the 10th birthday after issue falls in 2025 at the earliest. */
-export const FIRST_ADULT_EXPIRY_YEAR = 2025;
-
-/** A problem of a camera reading: the typing problems plus the OCR-only card-validity rule. */
-export interface OcrProblem {
-  readonly field: ProblemField;
-  readonly code: ProblemCode | "outside-card-validity";
-}
-
-/** Every problem of an OCR reading (empty = plausible), including the OCR-only card-validity rule. */
-export function checkCard(f: CardFields, today: CalendarDate): OcrProblem[] {
-  const problems: OcrProblem[] = [...checkBirth(f.birth, today)];
+/** Every problem of an OCR reading (empty = plausible). */
+export function checkCard(f: CardFields, today: CalendarDate): Problem[] {
+  const problems = [...checkBirth(f.birth, today)];
   const birth = birthDate(f.birth);
   if (!isValidDate(f.expiry.year, f.expiry.month, f.expiry.day)) problems.push({ field: "expiry", code: "not-a-date" });
   else if (birth && f.birth.calendar === "era" && !expiresOnBirthday(birth, f.expiry)) problems.push({ field: "expiry", code: "not-birthday" });
   problems.push(...checkExpiryYear(f.expiry.year, birth, today), ...checkCode(f.securityCode));
-  if (problems.length === 0) problems.push(...checkCardValidity(f, today));
   return problems;
 }
 

@@ -28,7 +28,7 @@ import { birthKey, type BirthField, type CardFields } from "./fields";
 import { FieldPlace } from "./find";
 import { newFrameMemory, readFrame } from "./frame-read";
 import { OcrFailure, type OcrPort } from "./ocr";
-import { checkCard, toPrefill, type EntryPrefill, type OcrProblem } from "./plausibility";
+import { checkCard, toPrefill, type EntryPrefill, type Problem } from "./plausibility";
 import { FieldVotes } from "./votes";
 
 export interface Clock {
@@ -52,7 +52,7 @@ export type UnsureReason =
    *  field (find.ts). Sticky: once seen in a frame, the session is never sure of that field. */
   | { kind: "ambiguous"; field: "birth" | "expiry" | "securityCode"; detail: "found-twice" | "either-field" | "moved" }
   | { kind: "disagree"; field: "birth" | "expiry" | "securityCode" }
-  | { kind: "implausible"; problem: OcrProblem }
+  | { kind: "implausible"; problem: Problem }
   | { kind: "camera"; detail: string }
   | { kind: "ocr"; detail: string }
   | { kind: "aborted" };
@@ -88,7 +88,7 @@ export async function readCardFront(
   const places = { birth: new FieldPlace(), expiry: new FieldPlace(), securityCode: new FieldPlace() };
   const memory = newFrameMemory();
   let frames = 0;
-  let lastProblems: OcrProblem[] = [];
+  let lastProblems: Problem[] = [];
   try {
     for await (const frame of deps.camera.frames(stop)) {
       frames++;

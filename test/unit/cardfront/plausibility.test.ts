@@ -82,33 +82,6 @@ describe("expiry rules", () => {
   });
 });
 
-describe("card-validity rule (OCR readings of era-printed cards)", () => {
-  // Born 平成14 (2002) on 3 June: a minor's card (issued by 17/19) expires by age 24, an adult's
-  // (issued at 18/20 or later) from age 28; 25–27 fits neither.
-  const heisei14 = era("heisei", 14, 6, 3);
-  it("accepts an adult's and a minor's card that fit the issuing rule", () => {
-    expect(checkCard(card(heisei14, [2031, 6, 3]), today)).toEqual([]); // age 29: adult card
-    expect(checkCard(card(heisei14, [2026, 6, 3]), today)).toEqual([]); // age 24: minor card issued at 19 (before 2022-04)
-    expect(checkCard(card(era("reiwa", 2, 6, 3), [2030, 6, 3]), today)).toEqual([]); // age 10, minor card
-  });
-
-  it("refuses an age at expiry of 25–27 (a look-alike digit in the era year: 平成14 read as 平成17 with expiry 2030)", () => {
-    for (const y of [2027, 2028, 2029]) expect(checkCard(card(heisei14, [y, 6, 3]), today)).toEqual([{ field: "expiryYear", code: "outside-card-validity" }]);
-    expect(checkCard(card(era("heisei", 17, 6, 3), [2030, 6, 3]), today)).toEqual([{ field: "expiryYear", code: "outside-card-validity" }]);
-  });
-
-  it("refuses a minor's card that expires more than 5 years after today, and an adult's card before 2025", () => {
-    expect(checkCard(card(era("reiwa", 2, 6, 3), [2032, 6, 3]), today)).toEqual([{ field: "expiryYear", code: "outside-card-validity" }]); // age 12 in 2032 > 2026 + 5
-    expect(checkCard(card(era("reiwa", 2, 6, 3), [2031, 6, 3]), today)).toEqual([]);
-    expect(checkCard(card(era("showa", 40, 6, 3), [2024, 6, 3]), today)).toEqual([{ field: "expiryYear", code: "outside-card-validity" }]);
-  });
-
-  it("does not apply to Western-printed cards nor to typing (validateEntry)", () => {
-    expect(checkCard(card({ calendar: "western", year: 2002, month: 6, day: 3 }, [2028, 3, 31]), today)).toEqual([]);
-    expect(validateEntry({ calendar: "era", era: "heisei", birthYear: "14", birthMonth: "6", birthDay: "3", expiryYear: "2028", securityCode: "1234" }, today)).toEqual([]);
-  });
-});
-
 describe("validateEntry (manual entry drafts)", () => {
   it("lists every missing field of an empty draft in screen order", () => {
     expect(validateEntry({ calendar: "era" }, today).map((p) => `${p.field}:${p.code}`)).toEqual([
