@@ -38,13 +38,14 @@ export async function closeAll(steps: readonly (() => unknown)[]): Promise<void>
  * Opens each lazily-opened engine now, in parallel, and logs how long each took. A step that fails
  * is logged and left to the lazy open's retry at first use (the daemon still starts: /healthz and
  * the out-of-service screen must work without OCR). Bounded: each step is awaited at most
- * `timeoutMs` (default 60 s, for a Pi 4 loading the Japanese OCR model from a slow SD card); a step
- * still running then goes on in the background and the daemon reports ready without it.
+ * `timeoutMs`, the `warmStart` budget of the one budget table (src/flow/budgets.ts, config
+ * `budgets.warmStart`); a step still running then goes on in the background and the daemon reports
+ * ready without it.
  */
 export async function warmStart(
   steps: readonly (readonly [name: string, open: () => Promise<unknown>])[],
   log: Logger,
-  timeoutMs = 60_000,
+  timeoutMs: number,
 ): Promise<{ totalMs: number; steps: Record<string, number | "failed" | "timeout"> }> {
   const t0 = performance.now();
   const result: Record<string, number | "failed" | "timeout"> = {};
@@ -69,6 +70,6 @@ export async function warmStart(
     }),
   );
   const totalMs = Math.round(performance.now() - t0);
-  log.info("warm-start", { totalMs, ...result });
+  log.info("warm-start", { totalMs, timeoutMs, ...result });
   return { totalMs, steps: result };
 }

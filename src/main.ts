@@ -30,12 +30,15 @@ import { createChipGlue } from "./compose/chip";
 import { createFrontGlue, warmCardFace } from "./compose/front";
 import { createRegistry } from "./documents/registry";
 import { myNumberKind } from "./documents/mynumber";
+import { licenceKind } from "./documents/licence";
+import { passportKind } from "./documents/passport";
+import { cscaStore, importedCscas, japanCscas } from "./card/icao/csca/store";
 import { createFaceGlue } from "./compose/face";
 import { startServer, type RunningServer } from "./server/http";
 import { newToken, writeTokenFile } from "./server/token";
 import { NO_STAFF_PIN, plainStaffPin, type LockoutStore, type StaffPinPort } from "./flow/staff";
 import { fileLockoutStore, openStaffPinFile } from "./compose/staff-pin-file";
-import { loadDemoDeck, openDemoDevices, openProductionDevices, type Devices } from "./devices";
+import { demoPassportCscas, loadDemoDeck, openDemoDevices, openProductionDevices, type Devices } from "./devices";
 import { closeAll, lazily, warmStart } from "./lifecycle";
 
 export interface DaemonDeps {
@@ -87,6 +90,7 @@ export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
       ["face", async () => (devices.faceEngine ? warmFaceStep(devices.faceEngine, await lazyDecoder(), config.face) : lazyDecoder())],
     ],
     log,
+    budgets.budgets.warmStart,
   );
 
   const deviceStates = (): DeviceStates => ({
@@ -108,6 +112,10 @@ export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
       log,
       readFront: (signal, onFrame) => (front ? front.readCardFront(signal, onFrame) : Promise.reject(new Error("no document camera"))),
     }),
+    // e-passport (issue 18): Japan's CSCAs; in demo mode also the simulated passports' test CSCA.
+    passportKind({ cscas: cscaStore(japanCscas(), importedCscas(config.trust.cscaDirs), deck ? await demoPassportCscas() : []), log, readFront: null }),
+    // After My Number: a My Number card (even with マイナ免許証 on it) is read as My Number.
+    licenceKind({ log }),
   ]);
   const chip = createChipGlue({ reader: devices.reader, documents, now: () => Date.now(), log });
   const face = devices.faceCamera
@@ -196,7 +204,8 @@ export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
   // Hardware that is simply absent ("missing") does not starve it: a restart cannot plug a camera
   // in, and a restart loop would blank the out-of-service screen and /healthz every half minute.
   systemd.startWatchdog(() => !Object.values(deviceStates()).includes("error"));
-  log.info("daemon-started", { mode: config.mode, kioskMode: config.kiosk.mode, url: server.url, warmStartMs: warm.totalMs });
+  // readyMs: process start → READY (performance.now() counts from the process's time origin).
+  log.info("daemon-started", { mode: config.mode, kioskMode: config.kiosk.mode, url: server.url, warmStartMs: warm.totalMs, readyMs: Math.round(performance.now()) });
 
   let stopping: Promise<void> | null = null;
   return {
