@@ -194,8 +194,8 @@ describe("a second document kind, registered next to the My Number card", () => 
   });
 
   it("ships a catalogue string for every key its schema names, in the six languages", () => {
-    for (const messages of Object.values(FAKE_LICENCE_MESSAGES)) {
-      for (const key of catalogueKeys(FAKE_ACCESS_KEY)) expect(messages[key], key).toBeTruthy();
+    for (const messages of Object.values(FAKE_LICENCE_MESSAGES.messages)) {
+      for (const key of catalogueKeys(FAKE_ACCESS_KEY)) expect((messages as Readonly<Record<string, string>>)[key], key).toBeTruthy();
     }
   });
 });

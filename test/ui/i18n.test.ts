@@ -2,13 +2,32 @@
  * The six catalogues: the same keys as Japanese, no empty text, the same {placeholders}, and a
  * message for every reason code, outcome, LED pattern, device, sex and screen hint in the protocol.
  */
+import { readdirSync, existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { Authenticity } from "../../src/flow/outcome";
 import type { CustomerAdvice, DeviceHealth, EntryProblem, LedPattern, Outcome, ReasonCode, Screen } from "../../src/protocol";
-import { catalogues, isMessageKey, LANG_NAMES, LANGS, translator } from "../../ui/src/i18n";
-import { ja } from "../../ui/src/i18n/ja";
+import { baseCatalogues, catalogues, isMessageKey, LANG_NAMES, LANGS, translator } from "../../ui/src/i18n";
+import { KIND_CATALOGUES } from "../../ui/src/i18n/kinds";
 import { catalogueKeys } from "../../src/documents/catalogue";
-import { MY_NUMBER_ACCESS_KEY } from "../../src/documents/mynumber/access-key";
+import type { AccessKeySchema } from "../../src/protocol";
+
+const ja = catalogues.ja;
+
+/** Every access-key schema a kind folder exports from its index.ts (src/documents/<kind>/index.ts). */
+async function shippedSchemas(): Promise<{ folder: string; schema: AccessKeySchema }[]> {
+  const root = new URL("../../src/documents/", import.meta.url);
+  const found: { folder: string; schema: AccessKeySchema }[] = [];
+  for (const d of readdirSync(root, { withFileTypes: true })) {
+    if (!d.isDirectory() || !existsSync(new URL(`${d.name}/index.ts`, root))) continue;
+    const mod = (await import(new URL(`${d.name}/index.ts`, root).href)) as Record<string, unknown>;
+    for (const v of Object.values(mod)) {
+      if (typeof v === "object" && v !== null && "catalogue" in v && "groups" in v && Array.isArray(v.groups)) {
+        found.push({ folder: d.name, schema: v as AccessKeySchema });
+      }
+    }
+  }
+  return found;
+}
 
 // Records typed by the protocol's unions: adding a code to protocol.ts without a message fails to compile here.
 const REASONS: Record<ReasonCode, true> = {
@@ -67,10 +86,40 @@ describe("message catalogues", () => {
     expect(keys.filter((k) => !isMessageKey(k))).toEqual([]);
   });
 
-  it("have every string the shipped document kinds' access-key schemas name (the manual-entry screen)", () => {
-    const keys = catalogueKeys(MY_NUMBER_ACCESS_KEY);
-    expect(keys).toContain("doc.mynumber.group.code");
-    expect(keys.filter((k) => !isMessageKey(k))).toEqual([]);
+  it("have every string each kind folder's access-key schema names, in the six languages (the manual-entry screen)", async () => {
+    const schemas = await shippedSchemas();
+    expect(schemas.map((s) => s.folder)).toContain("mynumber");
+    for (const { folder, schema } of schemas) {
+      const keys = catalogueKeys(schema);
+      expect(keys.length, folder).toBeGreaterThan(0);
+      if (schema.catalogue === "doc.mynumber") expect(keys).toContain("doc.mynumber.group.code");
+      for (const lang of LANGS) {
+        expect(keys.filter((k) => !Object.hasOwn(catalogues[lang], k)), `${folder} ${lang}`).toEqual([]);
+      }
+      // The kind's own strings sit in its own file (ui/src/i18n/kinds/<kind>.ts).
+      const own = KIND_CATALOGUES.find((k) => `doc.${k.kind}` === schema.catalogue);
+      expect(own, `${folder}: no ui/src/i18n/kinds file for ${schema.catalogue}`).toBeDefined();
+      const ownKeys = Object.keys(own?.messages.ja ?? {});
+      expect(keys.filter((k) => k.startsWith(`${schema.catalogue}.`) && !ownKeys.includes(k)), folder).toEqual([]);
+    }
+  });
+
+  it("define every key once: no kind file repeats a base key or another kind's key", () => {
+    const owner = new Map<string, string>(Object.keys(baseCatalogues.ja).map((k) => [k, "base"]));
+    const clashes: string[] = [];
+    expect(new Set(KIND_CATALOGUES.map((k) => k.kind)).size).toBe(KIND_CATALOGUES.length);
+    for (const k of KIND_CATALOGUES) {
+      for (const lang of LANGS) expect(Object.keys(k.messages[lang]).sort(), `${k.kind} ${lang}`).toEqual(Object.keys(k.messages.ja).sort());
+      for (const key of Object.keys(k.messages.ja)) {
+        const prev = owner.get(key);
+        if (prev !== undefined) clashes.push(`${key}: ${prev} and ${k.kind}`);
+        owner.set(key, k.kind);
+        // A kind's keys are its own: doc.<kind>.* (schema, attended labels) or its demo cards.
+        expect(key.startsWith(`doc.${k.kind}.`) || key.startsWith("demoCard."), `${k.kind}: ${key}`).toBe(true);
+      }
+    }
+    expect(clashes).toEqual([]);
+    expect(Object.keys(ja).length).toBe(owner.size);
   });
 
   it("fill placeholders and leave unknown ones visible", () => {

@@ -13,7 +13,7 @@ export const MY_NUMBER_ACCESS_KEY: AccessKeySchema = {
   choices: [
     { id: "calendar", options: ["era", "western"] },
     /** Meiji is left out: anyone born then would be over 110. */
-    { id: "era", options: ["taisho", "showa", "heisei", "reiwa"], when: { field: "calendar", is: "era" }, labels: "era", default: "heisei" },
+    { id: "era", options: ["taisho", "showa", "heisei", "reiwa"], when: { field: "calendar", is: "era" }, labels: "doc.mynumber.era", default: "heisei" },
   ],
   groups: [
     {

@@ -1,21 +1,42 @@
 /**
- * Message catalogues, Japanese first. Every catalogue is typed `Messages` (the keys of `ja`), so a
- * missing or extra key is a compile error; test/ui/i18n.test.ts checks the same at run time, plus
- * placeholders. Screens get a `T` function bound to the current language.
+ * Message catalogues, Japanese first. Each is the base catalogue of its language (`./<lang>.ts`, typed
+ * by the keys of `ja`, so a missing or extra key is a compile error) merged with every document
+ * kind's strings (`./kinds/<kind>.ts`, one file per kind holding its six languages, listed in
+ * `./kinds/index.ts`). test/ui/i18n.test.ts checks the same at run time, plus placeholders and that
+ * no key is defined twice. Screens get a `T` function bound to the current language.
  */
 import type { Lang } from "../../../src/protocol";
 import { en } from "./en";
-import { ja, type MessageKey, type Messages } from "./ja";
+import { ja, type MessageKey as BaseMessageKey, type Messages as BaseMessages } from "./ja";
+import { KIND_CATALOGUES, type KindMessageKey } from "./kinds";
 import { ko } from "./ko";
 import { pt } from "./pt";
 import { vi } from "./vi";
 import { zh } from "./zh";
 
-export type { MessageKey, Messages };
+export type MessageKey = BaseMessageKey | KindMessageKey;
+export type Messages = Readonly<Record<MessageKey, string>>;
 
 export const LANGS: readonly Lang[] = ["ja", "en", "zh", "ko", "vi", "pt"];
 
-export const catalogues: Readonly<Record<Lang, Messages>> = { ja, en, zh, ko, vi, pt };
+/** The base catalogues alone (without the kinds' strings), for the i18n test. */
+export const baseCatalogues: Readonly<Record<Lang, BaseMessages>> = { ja, en, zh, ko, vi, pt };
+
+function merged(lang: Lang): Messages {
+  const all: Record<string, string> = { ...baseCatalogues[lang] };
+  for (const k of KIND_CATALOGUES) Object.assign(all, k.messages[lang]);
+  // Complete by construction: the base is typed by `ja`, each kind file by its own Japanese keys.
+  return all as Messages;
+}
+
+export const catalogues: Readonly<Record<Lang, Messages>> = {
+  ja: merged("ja"),
+  en: merged("en"),
+  zh: merged("zh"),
+  ko: merged("ko"),
+  vi: merged("vi"),
+  pt: merged("pt"),
+};
 
 /** Each language's own name, shown on the language buttons whatever the current language is. */
 export const LANG_NAMES: Readonly<Record<Lang, string>> = {
@@ -54,5 +75,5 @@ export function translator(lang: Lang): T {
 
 /** True when `key` names a message (for codes the daemon sends as plain strings). */
 export function isMessageKey(key: string): key is MessageKey {
-  return Object.hasOwn(ja, key);
+  return Object.hasOwn(catalogues.ja, key);
 }

@@ -1,0 +1,17 @@
+/**
+ * Every document kind's catalogue file, one line each (order does not matter: a key may be defined
+ * only once, test/ui/i18n.test.ts checks it). Adding a kind: create `./<kind>.ts` with
+ * `kindMessages("<kind>", { ja: {…}, en: {…}, … })` and add it here.
+ */
+import type { KindCatalogue } from "./define";
+import { mynumber } from "./mynumber";
+
+export type { KindCatalogue };
+
+export const KIND_CATALOGUES = [
+  mynumber,
+] as const;
+
+type KeysOf<C> = C extends KindCatalogue<infer K> ? K : never;
+/** Every key some kind file defines. */
+export type KindMessageKey = KeysOf<(typeof KIND_CATALOGUES)[number]>;
