@@ -227,3 +227,10 @@ export async function openFaceEngine(choice: FaceEngineChoice): Promise<FaceEngi
     }
   }
 }
+
+/** Demo mode: the simulated passports' test CSCA (issue 18), which passive authentication then trusts. Never in production. */
+export async function demoPassportCscas(): Promise<{ der: Uint8Array; label: string }[]> {
+  const { passportDeck } = await import("./card/sim/passport/deck");
+  const d = await passportDeck();
+  return [{ der: d.cscaDer, label: "mynaguard TEST CSCA (simulated passports)" }];
+}

@@ -30,12 +30,14 @@ import { createChipGlue } from "./compose/chip";
 import { createFrontGlue, warmCardFace } from "./compose/front";
 import { createRegistry } from "./documents/registry";
 import { myNumberKind } from "./documents/mynumber";
+import { passportKind } from "./documents/passport";
+import { cscaStore, japanCscas } from "./card/icao/csca/store";
 import { createFaceGlue } from "./compose/face";
 import { startServer, type RunningServer } from "./server/http";
 import { newToken, writeTokenFile } from "./server/token";
 import { NO_STAFF_PIN, plainStaffPin, type LockoutStore, type StaffPinPort } from "./flow/staff";
 import { fileLockoutStore, openStaffPinFile } from "./compose/staff-pin-file";
-import { loadDemoDeck, openDemoDevices, openProductionDevices, type Devices } from "./devices";
+import { demoPassportCscas, loadDemoDeck, openDemoDevices, openProductionDevices, type Devices } from "./devices";
 import { closeAll, lazily, warmStart } from "./lifecycle";
 
 export interface DaemonDeps {
@@ -109,6 +111,8 @@ export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
       log,
       readFront: (signal, onFrame) => (front ? front.readCardFront(signal, onFrame) : Promise.reject(new Error("no document camera"))),
     }),
+    // e-passport (issue 18): Japan's CSCAs; in demo mode also the simulated passports' test CSCA.
+    passportKind({ cscas: cscaStore(japanCscas(), deck ? await demoPassportCscas() : []), log, readFront: null }),
   ]);
   const chip = createChipGlue({ reader: devices.reader, documents, now: () => Date.now(), log });
   const face = devices.faceCamera

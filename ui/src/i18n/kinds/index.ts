@@ -5,11 +5,13 @@
  */
 import type { KindCatalogue } from "./define";
 import { mynumber } from "./mynumber";
+import { passport } from "./passport";
 
 export type { KindCatalogue };
 
 export const KIND_CATALOGUES = [
   mynumber,
+  passport,
 ] as const;
 
 type KeysOf<C> = C extends KindCatalogue<infer K> ? K : never;
