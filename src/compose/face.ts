@@ -7,6 +7,7 @@ import { checkFace, toFlowAnswer } from "../face/capture";
 import type { FaceThresholds } from "../face/compare";
 import type { FaceEngine } from "../face/engine";
 import type { Jp2Decoder } from "../face/jp2";
+import { withJpegPortraits } from "../face/portrait";
 import { encodeGreyPng } from "../image/png";
 import type { Logger } from "../log";
 import type { FaceAnswer } from "../flow/outcome";
@@ -24,11 +25,13 @@ export interface FaceGlueDeps {
 
 export function createFaceGlue(deps: FaceGlueDeps) {
   const log = deps.log.child("face");
+  // JPEG portraits (e-passport DG2) beside JPEG 2000 (My Number card).
+  const decoder = async () => withJpegPortraits(await deps.decoder());
   return {
     async checkFace(photo: Uint8Array, signal: AbortSignal, onHint: (hint: FaceHint | null) => void): Promise<FaceAnswer> {
       if (!deps.engine) throw new Error("face engine unavailable");
       const decision = await checkFace(
-        { camera: deps.camera, engine: deps.engine, decoder: await deps.decoder(), config: deps.thresholds, clock: deps.clock, onHint },
+        { camera: deps.camera, engine: deps.engine, decoder: await decoder(), config: deps.thresholds, clock: deps.clock, onHint },
         photo,
         signal,
         deps.budgetMs,
@@ -38,7 +41,7 @@ export function createFaceGlue(deps: FaceGlueDeps) {
     },
 
     async photoPng(photo: Uint8Array): Promise<Uint8Array | null> {
-      const decoded = await (await deps.decoder()).decode(photo);
+      const decoded = await (await decoder()).decode(photo);
       if (!decoded.ok) {
         log.warn("chip-photo-undecodable", { problem: decoded.problem.kind });
         return null;
