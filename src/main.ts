@@ -32,7 +32,7 @@ import { createRegistry } from "./documents/registry";
 import { myNumberKind } from "./documents/mynumber";
 import { licenceKind } from "./documents/licence";
 import { passportKind } from "./documents/passport";
-import { cscaStore, japanCscas } from "./card/icao/csca/store";
+import { cscaStore, importedCscas, japanCscas } from "./card/icao/csca/store";
 import { createFaceGlue } from "./compose/face";
 import { startServer, type RunningServer } from "./server/http";
 import { newToken, writeTokenFile } from "./server/token";
@@ -113,7 +113,7 @@ export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
       readFront: (signal, onFrame) => (front ? front.readCardFront(signal, onFrame) : Promise.reject(new Error("no document camera"))),
     }),
     // e-passport (issue 18): Japan's CSCAs; in demo mode also the simulated passports' test CSCA.
-    passportKind({ cscas: cscaStore(japanCscas(), deck ? await demoPassportCscas() : []), log, readFront: null }),
+    passportKind({ cscas: cscaStore(japanCscas(), importedCscas(config.trust.cscaDirs), deck ? await demoPassportCscas() : []), log, readFront: null }),
     // After My Number: a My Number card (even with マイナ免許証 on it) is read as My Number.
     licenceKind({ log }),
   ]);
