@@ -5,6 +5,7 @@
  * never sure, to show that "not sure" yields no birth date (refer).
  */
 import { X509Certificate } from "node:crypto";
+import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
 import { parseIsoDate, type CalendarDate } from "../../../src/age/date";
 import type { CardChannel } from "../../../src/card/reader";
@@ -71,7 +72,7 @@ describe("entry", () => {
   it("the key prints as [redacted]", () => {
     const e = k.checkEntry({ cardNumber: "AB12345678CD" }, TODAY);
     if (!e.ok) throw new Error("entry");
-    expect(`${String(e.key)} ${JSON.stringify({ k: e.key })}`).not.toContain("AB12");
+    expect(`${inspect(e.key)} ${JSON.stringify({ k: e.key })}`).not.toContain("AB12");
   });
 });
 
