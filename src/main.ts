@@ -31,6 +31,7 @@ import { createFrontGlue, warmCardFace } from "./compose/front";
 import { createRegistry } from "./documents/registry";
 import { myNumberKind } from "./documents/mynumber";
 import { passportKind } from "./documents/passport";
+import { mrzReadFront } from "./mrz/front";
 import { cscaStore, japanCscas } from "./card/icao/csca/store";
 import { createFaceGlue } from "./compose/face";
 import { startServer, type RunningServer } from "./server/http";
@@ -112,7 +113,12 @@ export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
       readFront: (signal, onFrame) => (front ? front.readCardFront(signal, onFrame) : Promise.reject(new Error("no document camera"))),
     }),
     // e-passport (issue 18): Japan's CSCAs; in demo mode also the simulated passports' test CSCA.
-    passportKind({ cscas: cscaStore(japanCscas(), deck ? await demoPassportCscas() : []), log, readFront: null }),
+    passportKind({
+      cscas: cscaStore(japanCscas(), deck ? await demoPassportCscas() : []),
+      log,
+      // MRZ by the document camera (src/mrz/), within the same capture budget as the card face.
+      readFront: devices.documentCamera ? mrzReadFront({ camera: devices.documentCamera, ocr: lazyOcr }, withinBudget(budgets.budgets.captureCardFace)) : null,
+    }),
   ]);
   const chip = createChipGlue({ reader: devices.reader, documents, now: () => Date.now(), log });
   const face = devices.faceCamera
