@@ -30,9 +30,10 @@ import { createChipGlue } from "./compose/chip";
 import { createFrontGlue, warmCardFace } from "./compose/front";
 import { createRegistry } from "./documents/registry";
 import { myNumberKind } from "./documents/mynumber";
+import { licenceKind } from "./documents/licence";
 import { passportKind } from "./documents/passport";
 import { mrzReadFront } from "./mrz/front";
-import { cscaStore, japanCscas } from "./card/icao/csca/store";
+import { cscaStore, importedCscas, japanCscas } from "./card/icao/csca/store";
 import { createFaceGlue } from "./compose/face";
 import { startServer, type RunningServer } from "./server/http";
 import { newToken, writeTokenFile } from "./server/token";
@@ -114,11 +115,13 @@ export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
     }),
     // e-passport (issue 18): Japan's CSCAs; in demo mode also the simulated passports' test CSCA.
     passportKind({
-      cscas: cscaStore(japanCscas(), deck ? await demoPassportCscas() : []),
+      cscas: cscaStore(japanCscas(), importedCscas(config.trust.cscaDirs), deck ? await demoPassportCscas() : []),
       log,
       // MRZ by the document camera (src/mrz/), within the same capture budget as the card face.
       readFront: devices.documentCamera ? mrzReadFront({ camera: devices.documentCamera, ocr: lazyOcr }, withinBudget(budgets.budgets.captureCardFace)) : null,
     }),
+    // After My Number: a My Number card (even with マイナ免許証 on it) is read as My Number.
+    licenceKind({ log }),
   ]);
   const chip = createChipGlue({ reader: devices.reader, documents, now: () => Date.now(), log });
   const face = devices.faceCamera

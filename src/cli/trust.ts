@@ -19,10 +19,12 @@ import { deriveCaModulus, shippedKeys, type TrustAnchor } from "../card/mynumber
 import { parseCvc, type CardVerifiableCertificate } from "../card/mynumber/auth/cvc";
 import { loadKeyFile } from "../card/mynumber/auth/trust";
 import type { Command, CommandIo } from "./command";
+import { IMPORT_MASTERLIST_USAGE, importMasterList } from "./trust-masterlist";
 
 const USAGE = [
   "usage: kioskctl trust list [--trust-file PATH]...",
   "       kioskctl trust derive-ca [--exponent E] [--trust-file PATH]... [--json] CERT_FILE CERT_FILE...",
+  IMPORT_MASTERLIST_USAGE,
   "",
   "list        the card-face CA keys in the shipped table (which one is the pinned trust anchor),",
   "            plus the keys of each --trust-file",
@@ -31,6 +33,9 @@ const USAGE = [
   "            Prints the modulus and whether it equals the pinned/shipped key for that issuer id.",
   "            With e = 65537 the intermediate numbers have ~134 million bits: this takes a long time",
   "            (see README, section authenticity); --exponent sets e (default 65537).",
+  "",
+  "import-masterlist  e-passport CSCAs from an ICAO master list (CMS), after checking its signature and",
+  "            its signer's chain to a --signer-ca (the publishing state's CSCA); see docs/kioskctl.md.",
   "",
   "Exit codes: 0 derived and equal (or no known key to compare), 1 differs or not derivable, 2 usage.",
 ].join("\n");
@@ -44,6 +49,7 @@ export const trustCommand: Command = {
 
 function runTrust(args: readonly string[], io: CommandIo): number {
   const [sub, ...rest] = args;
+  if (sub === "import-masterlist") return importMasterList(rest, io);
   const opts = parseOptions(rest, io);
   if (!opts) return 2;
   const known = knownKeys(opts.trustFiles, io);
