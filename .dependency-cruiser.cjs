@@ -6,7 +6,7 @@
 const ADAPTERS =
   "^src/(card/pcsc\\.ts|card/sim/|camera/(rpicam|v4l2|sim)\\.ts|face/(human|sim)\\.ts|leds/(onoff|sim)\\.ts)";
 const PURE =
-  "^(src/(protocol\\.ts|card/(apdu|tlv|errors|secret)\\.ts|card/mynumber/(card-face|code-b)\\.ts|age/|face/compare\\.ts|flow/(machine|budgets|outcome)\\.ts|cardfront/(fields|plausibility)\\.ts)|ui/)";
+  "^(src/(protocol\\.ts|card/(apdu|tlv|errors|secret)\\.ts|card/mynumber/(card-face|code-b)\\.ts|age/|face/compare\\.ts|flow/(machine|budgets|outcome)\\.ts|cardfront/(fields|plausibility)\\.ts|mrz/(check|key|repair|validate|find|glyphs)\\.ts)|ui/)";
 
 /**
  * The layers of src/, top to bottom. A module may import its own layer (no cycles) or any layer below,
@@ -19,7 +19,7 @@ const LAYERS = [
   { name: "flow", path: "^src/flow/", comment: "the session: state machine, runner, ports" },
   {
     name: "domain",
-    path: "^src/(card|cardfront|face|camera|leds|audit|age|documents|image)/|^src/systemd\\.ts$",
+    path: "^src/(card|cardfront|face|camera|leds|audit|age|documents|image|mrz)/|^src/systemd\\.ts$",
     comment: "documents, devices' ports and adapters, pure domain rules, audit sink",
   },
   { name: "base", path: "^src/(protocol|log|config|lifecycle)\\.ts$|^src/globals\\.d\\.ts$", comment: "shared types, logger, config schema, lifecycle helpers" },

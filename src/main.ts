@@ -30,6 +30,7 @@ import { createChipGlue } from "./compose/chip";
 import { createFrontGlue, warmCardFace } from "./compose/front";
 import { createRegistry } from "./documents/registry";
 import { myNumberKind } from "./documents/mynumber";
+import { licenceKind } from "./documents/licence";
 import { passportKind } from "./documents/passport";
 import { cscaStore, importedCscas, japanCscas } from "./card/icao/csca/store";
 import { createFaceGlue } from "./compose/face";
@@ -113,6 +114,8 @@ export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
     }),
     // e-passport (issue 18): Japan's CSCAs; in demo mode also the simulated passports' test CSCA.
     passportKind({ cscas: cscaStore(japanCscas(), importedCscas(config.trust.cscaDirs), deck ? await demoPassportCscas() : []), log, readFront: null }),
+    // After My Number: a My Number card (even with マイナ免許証 on it) is read as My Number.
+    licenceKind({ log }),
   ]);
   const chip = createChipGlue({ reader: devices.reader, documents, now: () => Date.now(), log });
   const face = devices.faceCamera

@@ -32,6 +32,7 @@ import type {
 } from "../types";
 import { LICENCE_ACCESS_KEY } from "./access-key";
 
+export { LICENCE_ACCESS_KEY };
 
 export const LICENCE_KIND = "licence";
 

@@ -4,6 +4,7 @@
  * `kindMessages("<kind>", { ja: {…}, en: {…}, … })` and add it here.
  */
 import type { KindCatalogue } from "./define";
+import { licence } from "./licence";
 import { mynumber } from "./mynumber";
 import { passport } from "./passport";
 
@@ -11,6 +12,7 @@ export type { KindCatalogue };
 
 export const KIND_CATALOGUES = [
   mynumber,
+  licence,
   passport,
 ] as const;
 

@@ -1,0 +1,124 @@
+/**
+ * The passport's camera route to its access key: read frames from the document camera until
+ * AGREE frames gave the same valid MRZ line 2 (every check digit holding, validate.ts) and two more
+ * than any rival valid reading, or the time budget runs out.
+ *
+ *   readMrz({ camera, ocr }, signal, budgetMs, onFrame?)
+ *     → { kind: "sure", key, prefill, frames }   key: MrzKey (the caller owns it and wipes it)
+ *     | { kind: "unsure", prefill, reasons }     → manual entry (three fields), pre-filled only
+ *                                                   with a line 2 that was valid and never contradicted
+ *
+ * Never a guess: a frame whose lines fail any check counts for nothing; two frames that read two
+ * different valid lines make the session wait for two more agreeing frames (FieldVotes, shared
+ * with the card-face reader). Camera and OCR failures become reasons, never exceptions; every wait
+ * is bounded by `budgetMs` and `signal`. Frames are wiped as soon as they are read.
+ */
+import { CameraFailure, wipeFrame, type CameraPort } from "../camera/camera";
+import { OcrFailure, type OcrPort } from "../cardfront/ocr";
+import { FieldVotes } from "../cardfront/votes";
+import type { EntryPrefill } from "../protocol";
+import { TD3 } from "./check";
+import { readMrzFrame } from "./frame";
+import { MrzKey } from "./key";
+import type { MrzCheck } from "./validate";
+
+export interface MrzDeps {
+  readonly camera: CameraPort;
+  readonly ocr: OcrPort;
+}
+
+/** Frames that must read the same valid line 2. */
+export const AGREE = 2;
+
+/** Manual-entry field ids of the passport's access key (the `passport` kind's AccessKeySchema). */
+export const MRZ_ENTRY_FIELDS = { documentNumber: "documentNumber", birthDate: "birthDate", expiry: "expiry" } as const;
+
+export type MrzUnsureReason =
+  | { kind: "timeout" | "frames-ended"; frames: number }
+  | { kind: "no-mrz"; detail: "no-text" | "no-mrz" | "one-line" }
+  | { kind: "unreadable"; detail: "glyph-count" | "text-length" }
+  | { kind: "check-failed"; checks: MrzCheck[] }
+  | { kind: "disagree" }
+  | { kind: "bad-image" }
+  | { kind: "camera"; detail: string }
+  | { kind: "ocr"; detail: string }
+  | { kind: "aborted" };
+
+export type MrzResult = { kind: "sure"; key: MrzKey; prefill: EntryPrefill; frames: number } | { kind: "unsure"; prefill: EntryPrefill; reasons: MrzUnsureReason[] };
+
+/** The three fields of a valid line 2 as the manual-entry screen shows them (fillers dropped). */
+export function prefillOf(line2: string): EntryPrefill {
+  return {
+    [MRZ_ENTRY_FIELDS.documentNumber]: line2.slice(...TD3.documentNumber).replace(/<+$/, ""),
+    [MRZ_ENTRY_FIELDS.birthDate]: line2.slice(...TD3.birthDate),
+    [MRZ_ENTRY_FIELDS.expiry]: line2.slice(...TD3.expiry),
+  };
+}
+
+export async function readMrz(deps: MrzDeps, signal: AbortSignal, budgetMs: number, onFrame?: (frames: number) => void): Promise<MrzResult> {
+  const budget = new AbortController();
+  const timer = setTimeout(() => budget.abort(), Math.max(0, budgetMs));
+  const stop = AbortSignal.any([signal, budget.signal]);
+  const votes = new FieldVotes<string>((s) => s);
+  const seen = new Map<string, MrzUnsureReason>();
+  const note = (r: MrzUnsureReason) => seen.set(JSON.stringify(r), r);
+  let frames = 0;
+  try {
+    for await (const frame of deps.camera.frames(stop)) {
+      frames++;
+      onFrame?.(frames);
+      // Let timers run between frames: a camera that answers from memory must not starve the budget.
+      await new Promise((resolve) => setImmediate(resolve));
+      if (stop.aborted) {
+        wipeFrame(frame);
+        break;
+      }
+      let r;
+      try {
+        r = await readMrzFrame(deps.ocr, frame, stop);
+      } finally {
+        wipeFrame(frame);
+      }
+      switch (r.kind) {
+        case "valid":
+          votes.add(r.line2);
+          break;
+        case "invalid":
+          note({ kind: "check-failed", checks: r.failed });
+          continue;
+        case "no-mrz":
+          note({ kind: "no-mrz", detail: r.reason });
+          continue;
+        case "unreadable":
+          note({ kind: "unreadable", detail: r.reason });
+          continue;
+        case "bad-image":
+          note({ kind: "bad-image" });
+          continue;
+        case "ocr-failed":
+          if (r.reason === "aborted") break;
+          note({ kind: "ocr", detail: r.reason });
+          continue;
+      }
+      if (r.kind === "ocr-failed") break;
+      const agreed = votes.agreed(AGREE);
+      if (agreed !== null) return { kind: "sure", key: MrzKey.fromLine2(agreed), prefill: prefillOf(agreed), frames };
+    }
+  } catch (e) {
+    if (e instanceof CameraFailure) {
+      if (e.error.kind !== "aborted") note({ kind: "camera", detail: e.error.kind });
+    } else if (e instanceof OcrFailure) {
+      if (e.reason !== "aborted") note({ kind: "ocr", detail: e.reason });
+    } else {
+      note({ kind: "camera", detail: "unexpected" });
+    }
+  } finally {
+    clearTimeout(timer);
+  }
+  if (signal.aborted) note({ kind: "aborted" });
+  else note({ kind: budget.signal.aborted ? "timeout" : "frames-ended", frames });
+  if (votes.disagreement) note({ kind: "disagree" });
+  // Pre-fill only a valid line that no other valid frame contradicted.
+  const lead = votes.disagreement ? undefined : votes.leading();
+  return { kind: "unsure", prefill: lead === undefined ? {} : prefillOf(lead), reasons: [...seen.values()] };
+}

@@ -1,0 +1,80 @@
+/**
+ * Judges two OCR'd MRZ lines: TD3 structure and check digits through the maintained `mrz` package
+ * (cheminfo/mrz: it parses and checks each field), plus rules of our own that the check digits
+ * cannot see. Pure.
+ *
+ * A reading is `valid` only when ALL of these hold:
+ * - both lines are exactly 44 characters of A–Z 0–9 `<` (the engine neither dropped nor added one);
+ * - `mrz.parse` says TD3, document code `P…`, and these fields valid: document number and its check
+ *   digit, nationality (a known state code), birth date and its check digit, expiry and its check
+ *   digit, the optional data's check digit, and the composite check digit (which covers the document
+ *   number, both dates and the optional data once more);
+ * - line 1: a known issuing state, and a name field of letters and fillers only (it has no check
+ *   digit and is not part of the key; these checks catch a misaligned or misread line);
+ * - the document number starts with a letter or digit and its `<` fillers only trail it: `<` and `0`
+ *   carry the same check-digit value, so an inner `<` read for `0` would otherwise pass.
+ * The key comes from line 2 only; `reasons` name the failed checks (no text of the MRZ).
+ */
+import { parse, type ParseResult } from "mrz";
+import { TD3 } from "./check";
+
+export type MrzCheck =
+  | "length"
+  | "alphabet"
+  | "format"
+  | "document-code"
+  | "document-number"
+  | "document-number-check"
+  | "nationality"
+  | "birth-date"
+  | "birth-date-check"
+  | "expiry"
+  | "expiry-check"
+  | "optional-check"
+  | "composite-check"
+  | "issuing-state"
+  | "name";
+
+export type Validation = { valid: true; line1: string; line2: string } | { valid: false; failed: MrzCheck[] };
+
+const REQUIRED: [string, MrzCheck][] = [
+  ["documentCode", "document-code"],
+  ["documentNumber", "document-number"],
+  ["documentNumberCheckDigit", "document-number-check"],
+  ["nationality", "nationality"],
+  ["birthDate", "birth-date"],
+  ["birthDateCheckDigit", "birth-date-check"],
+  ["expirationDate", "expiry"],
+  ["expirationDateCheckDigit", "expiry-check"],
+  ["personalNumberCheckDigit", "optional-check"],
+  ["compositeCheckDigit", "composite-check"],
+  ["issuingState", "issuing-state"],
+];
+
+export function validateTd3(line1: string, line2: string): Validation {
+  if (line1.length !== TD3.lineLength || line2.length !== TD3.lineLength) return { valid: false, failed: ["length"] };
+  if (!/^[A-Z0-9<]+$/.test(line1 + line2)) return { valid: false, failed: ["alphabet"] };
+  let r: ParseResult;
+  try {
+    r = parse([line1, line2]);
+  } catch {
+    return { valid: false, failed: ["format"] };
+  }
+  if (r.format !== "TD3") return { valid: false, failed: ["format"] };
+  const failed: MrzCheck[] = [];
+  for (const [field, check] of REQUIRED) {
+    const d = r.details.find((x) => x.field === field);
+    if (!d || !d.valid) failed.push(check);
+  }
+  if (line1[0] !== "P") failed.push("document-code");
+  if (!/^[A-Z<]{39}$/.test(line1.slice(5)) || line1[5] === "<") failed.push("name");
+  const doc = line2.slice(TD3.documentNumber[0], TD3.documentNumber[1]);
+  if (!/^[A-Z0-9][A-Z0-9]*<*$/.test(doc)) failed.push("document-number");
+  if (failed.length > 0) return { valid: false, failed: [...new Set(failed)] };
+  return { valid: true, line1, line2 };
+}
+
+/** OCR text → one candidate line: whitespace removed (the engine may put spaces between glyphs). */
+export function cleanLine(text: string): string {
+  return text.replace(/\s+/g, "");
+}

@@ -1,0 +1,167 @@
+/**
+ * The MRZ route with the real tesseract.js engine on committed generated data pages
+ * (test/fixtures/mrz/, made by `npm run gen:mrzpages -- --family classic,banded --difficulty moderate
+ * --sessions 2 --frames 3 --out test/fixtures/mrz`; tuning families only).
+ */
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { framesCamera, type Frame } from "../../../src/camera/camera";
+import { SimCamera, simImageFromBytes } from "../../../src/camera/sim";
+import type { OcrPort } from "../../../src/cardfront/ocr";
+import { createTesseractOcr } from "../../../src/cardfront/tesseract";
+import { checkDigit, TD3 } from "../../../src/mrz/check";
+import { readMrzFrame } from "../../../src/mrz/frame";
+import { mrzReadFront } from "../../../src/mrz/front";
+import { MrzKey } from "../../../src/mrz/key";
+import { readMrz } from "../../../src/mrz/read";
+import { readMrzManifest, type MrzManifestEntry } from "../../../scripts/mrzpage/gen-mrzpages";
+
+const ROOT = path.resolve(import.meta.dirname, "../../fixtures/mrz");
+const SETS = ["classic-moderate", "banded-moderate"];
+const never = new AbortController().signal;
+
+interface Session {
+  set: string;
+  lines: [string, string];
+  entries: MrzManifestEntry[];
+  bytes: Uint8Array[];
+}
+
+function sessions(): Session[] {
+  const out: Session[] = [];
+  for (const set of SETS) {
+    const m = readMrzManifest(path.join(ROOT, set));
+    if (!m) throw new Error(`fixture ${set} missing`);
+    const by = new Map<number, MrzManifestEntry[]>();
+    for (const e of m.entries) by.set(e.session, [...(by.get(e.session) ?? []), e]);
+    for (const entries of by.values()) {
+      const first = entries[0];
+      if (!first) continue;
+      out.push({ set, lines: first.lines, entries, bytes: entries.map((e) => new Uint8Array(readFileSync(path.join(ROOT, set, e.file)))) });
+    }
+  }
+  return out;
+}
+
+const frameOf = (b: Uint8Array): Frame => ({ width: 1024, height: 768, format: "jpeg", data: b.slice(), capturedAt: 0 });
+const keyText = (k: MrzKey) => k.useBytes((b) => new TextDecoder().decode(b));
+const truthKey = (line2: string) => keyText(MrzKey.fromLine2(line2));
+const angleOf = (e: MrzManifestEntry) => {
+  const [a, b] = e.mrzCorners;
+  return a && b ? (Math.atan2(b[1] - a[1], b[0] - a[0]) * 180) / Math.PI : 0;
+};
+
+/** The real engine, with line 2's text spoiled (one digit changed) in the frames `when` picks.
+ *  Line 2 is the call whose text has digits (line 1 holds letters and fillers only). */
+function spoiling(inner: OcrPort, when: (frame: number) => boolean): OcrPort {
+  let frame = 0;
+  return {
+    async recognizeLine(img, kind, signal) {
+      const r = await inner.recognizeLine(img, kind, signal);
+      const t = r.text.replace(/\s/g, "");
+      if ((t.match(/[0-9]/g) ?? []).length < 8) return r;
+      frame++;
+      const i = t.search(/[0-9]/);
+      if (!when(frame) || i < 0) return r;
+      return { text: t.slice(0, i) + String((Number(t[i]) + 3) % 10) + t.slice(i + 1), confidence: r.confidence };
+    },
+    close: () => inner.close(),
+  };
+}
+
+describe("MRZ OCR (real engine, generated data pages)", () => {
+  let ocr: OcrPort;
+  const all = sessions();
+  beforeAll(async () => {
+    ocr = await createTesseractOcr();
+  });
+  afterAll(async () => {
+    await ocr.close();
+  });
+
+  it("the fixtures are rotated and shifted pages (so the next test means something)", () => {
+    const angles = all.map((s) => angleOf(s.entries[0] as MrzManifestEntry));
+    expect(Math.max(...angles.map(Math.abs))).toBeGreaterThan(2);
+    expect(Math.max(...angles) - Math.min(...angles)).toBeGreaterThan(2);
+    const xs = all.map((s) => s.entries[0]?.mrzCorners[0]?.[0] ?? 0);
+    const ys = all.map((s) => s.entries[0]?.mrzCorners[0]?.[1] ?? 0);
+    expect(Math.max(...xs) - Math.min(...xs)).toBeGreaterThan(30);
+    expect(Math.max(...ys) - Math.min(...ys)).toBeGreaterThan(30);
+  });
+
+  it("reads rotated/shifted pages from their frames: never a wrong key, and most sessions sure", async () => {
+    let sure = 0;
+    for (const s of all) {
+      const r = await readMrz({ camera: framesCamera(s.bytes.map(frameOf)), ocr }, never, 60_000);
+      if (r.kind !== "sure") continue;
+      sure++;
+      expect(keyText(r.key)).toBe(truthKey(s.lines[1]));
+      expect(r.prefill).toEqual({
+        documentNumber: s.lines[1].slice(0, 9).replace(/<+$/, ""),
+        birthDate: s.lines[1].slice(...TD3.birthDate),
+        expiry: s.lines[1].slice(...TD3.expiry),
+      });
+      r.key.wipe();
+    }
+    // measured: 2 of these 4 sessions sure (the others: a misread in the document number or the
+    // optional data that its check digit refuses, so manual entry); see src/mrz/README.md
+    expect(sure).toBeGreaterThanOrEqual(2);
+  });
+
+  it("through the camera simulator and the readFront entry point, the key comes out", async () => {
+    const s = all.find((x) => x.set === "banded-moderate") as Session;
+    const camera = new SimCamera({ role: "document", images: s.bytes.map((b) => simImageFromBytes(b)), intervalMs: 5 });
+    const seen: number[] = [];
+    const r = await mrzReadFront({ camera, ocr }, 30_000)(never, (n) => seen.push(n));
+    expect(r.kind).toBe("sure");
+    if (r.kind === "sure") {
+      expect(r.key).toBeInstanceOf(MrzKey);
+      expect(keyText(r.key as MrzKey)).toBe(truthKey(s.lines[1]));
+      r.key.wipe();
+    }
+    expect(seen.length).toBeGreaterThanOrEqual(2);
+    await camera.close();
+  });
+
+  it("a frame with one wrong character in line 2 never gives a key (check digits), so every spoiled frame → manual entry", async () => {
+    const s = all.find((x) => x.set === "banded-moderate") as Session;
+    for (const b of s.bytes) {
+      const r = await readMrzFrame(spoiling(ocr, () => true), frameOf(b), never);
+      expect(r.kind).not.toBe("valid");
+    }
+    const r = await readMrz({ camera: framesCamera(s.bytes.map(frameOf)), ocr: spoiling(ocr, () => true) }, never, 60_000);
+    expect(r.kind).toBe("unsure");
+    if (r.kind === "unsure") {
+      expect(r.reasons.some((x) => x.kind === "check-failed")).toBe(true);
+      expect(r.prefill).toEqual({});
+    }
+  });
+
+  it("one spoiled frame among good ones does not change the key", async () => {
+    const s = all[1] as Session;
+    const frames = [...s.bytes, ...s.bytes].map(frameOf);
+    const r = await readMrz({ camera: framesCamera(frames), ocr: spoiling(ocr, (f) => f === 1) }, never, 60_000);
+    if (r.kind === "sure") {
+      expect(keyText(r.key)).toBe(truthKey(s.lines[1]));
+      r.key.wipe();
+    }
+  });
+
+  it("an empty tray is 'not sure' within the budget, never a hang", async () => {
+    const camera = new SimCamera({ role: "document", intervalMs: 20 });
+    const t0 = Date.now();
+    const r = await mrzReadFront({ camera, ocr }, 600)(never, () => undefined);
+    expect(r.kind).toBe("unsure");
+    if (r.kind === "unsure") expect(r.problem).toBe("mrz:no-mrz");
+    expect(Date.now() - t0).toBeLessThan(5_000);
+    await camera.close();
+  });
+
+  it("the key built from typed fields equals the one read (manual entry and camera agree)", () => {
+    const l2 = (all[0] as Session).lines[1];
+    const typed = MrzKey.fromFields({ documentNumber: l2.slice(0, 9).replace(/<+$/, ""), birthDate: l2.slice(13, 19), expiry: l2.slice(21, 27) });
+    expect(typed && keyText(typed)).toBe(truthKey(l2));
+    expect(checkDigit(l2.slice(0, 9))).toBe(Number(l2[9]));
+  });
+});
