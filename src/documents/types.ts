@@ -57,8 +57,23 @@ export interface DocumentInfo {
   readonly tries: TriesRule;
 }
 
-/** What the authenticity check of a kind answers, in flow terms. */
-export type Authenticity = "genuine" | "data-altered" | "clone-suspected" | "unknown-ca" | "expired" | "could-not-check";
+/**
+ * What the authenticity check of a kind answers, in flow terms.
+ * - "not-verifiable": the chip opened (its PIN/key was right) and gave data, but no public key exists
+ *   to check the issuer's signature (the IC driver's licence). Refer; attended staff see the data with
+ *   this label; `policy.acceptUnverifiableWithFaceMatch` lets a shop accept it with a face match.
+ * - "clone-not-ruled-out": the issuer's signature over the data is good (passive authentication), but
+ *   the chip proved neither Active nor Chip Authentication, so a copied chip is not ruled out. Refer.
+ */
+export type Authenticity =
+  | "genuine"
+  | "data-altered"
+  | "clone-suspected"
+  | "unknown-ca"
+  | "expired"
+  | "could-not-check"
+  | "not-verifiable"
+  | "clone-not-ruled-out";
 
 /**
  * One document's data as the flow keeps it: zeroable buffers only (no string is made from them,

@@ -1,0 +1,70 @@
+/**
+ * The IC driver's licence's PIN entry in real Chromium, through the scripted harness (no daemon): the
+ * manual-entry screen rendered from the licence's own schema (src/documents/licence) in the six
+ * languages at the three sizes fits (layout) and passes axe-core; the PIN shows as dots, never as
+ * digits; the confirm button sends exactly the 4 digits typed as `{ pin }`. Screenshots:
+ * test-output/screens/licence/<size>-<lang>-entry.png.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser } from "playwright-core";
+import { LICENCE_ACCESS_KEY, LICENCE_KIND } from "../../src/documents/licence";
+import type { Lang, Screen } from "../../src/protocol";
+import { axeProblems, launchChromium, layoutProblems, openPage, screenshot, SIZES, waitForScreen } from "./helpers/browser";
+import { ensureUiBuilt, startHarness, type Harness } from "./helpers/harness";
+import { view } from "./helpers/views";
+
+let browser: Browser;
+let harness: Harness;
+
+const entry: Screen = { name: "manual-entry", document: { kind: LICENCE_KIND, accessKey: LICENCE_ACCESS_KEY }, prefill: {}, problem: null, why: "unread" };
+
+beforeAll(async () => {
+  ensureUiBuilt();
+  harness = await startHarness(view({ name: "idle", staffCall: false }));
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await harness?.close();
+});
+
+describe("the licence's PIN entry screen", () => {
+  for (const size of SIZES) {
+    it(`fits and passes axe-core in the six languages at ${size.width}×${size.height}`, async () => {
+      const page = await openPage(browser, size, harness.url);
+      const problems: string[] = [];
+      try {
+        for (const lang of ["ja", "en", "zh", "ko", "vi", "pt"] as const satisfies readonly Lang[]) {
+          harness.push(view(entry, { defaultLanguage: lang }));
+          await waitForScreen(page, "manual-entry");
+          await page.waitForFunction((l) => document.documentElement.lang.startsWith(l), lang);
+          for (const p of await layoutProblems(page)) problems.push(`${lang}: ${p}`);
+          for (const p of await axeProblems(page)) problems.push(`${lang}: ${p}`);
+          // Every catalogue lookup resolved: no raw key on the screen.
+          expect(await page.locator("body").textContent(), lang).not.toMatch(/doc\.licence\./);
+          await screenshot(page, "licence", `${size.width}x${size.height}-${lang}-entry`);
+        }
+      } finally {
+        await page.context().close();
+      }
+      expect(problems).toEqual([]);
+    });
+  }
+
+  it("shows the PIN as dots and sends the 4 digits typed", async () => {
+    const page = await openPage(browser, SIZES[0], harness.url);
+    try {
+      harness.push(view(entry, { defaultLanguage: "ja" }));
+      await waitForScreen(page, "manual-entry");
+      for (const k of "4821") await page.locator(`[data-key="${k}"]`).tap();
+      await page.waitForSelector('[data-testid="entry-confirm"]:not([disabled])');
+      expect(await page.locator("body").textContent()).not.toContain("4821");
+      await screenshot(page, "licence", "800x480-ja-entry-typed");
+      const sent = harness.waitForMessage("manual-entry");
+      await page.getByTestId("entry-confirm").tap();
+      expect((await sent).entry).toEqual({ pin: "4821" });
+    } finally {
+      await page.context().close();
+    }
+  });
+});
