@@ -35,6 +35,7 @@ import { residenceKind } from "./documents/residence";
 import { buildResidenceTrust } from "./card/residence/trust";
 import { residenceTrustDir } from "./cli/trust-import";
 import { passportKind } from "./documents/passport";
+import { mrzReadFront } from "./mrz/front";
 import { cscaStore, importedCscas, japanCscas } from "./card/icao/csca/store";
 import { createFaceGlue } from "./compose/face";
 import { startServer, type RunningServer } from "./server/http";
@@ -116,7 +117,12 @@ export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
       readFront: (signal, onFrame) => (front ? front.readCardFront(signal, onFrame) : Promise.reject(new Error("no document camera"))),
     }),
     // e-passport (issue 18): Japan's CSCAs; in demo mode also the simulated passports' test CSCA.
-    passportKind({ cscas: cscaStore(japanCscas(), importedCscas(config.trust.cscaDirs), deck ? await demoPassportCscas() : []), log, readFront: null }),
+    passportKind({
+      cscas: cscaStore(japanCscas(), importedCscas(config.trust.cscaDirs), deck ? await demoPassportCscas() : []),
+      log,
+      // MRZ by the document camera (src/mrz/), within the same capture budget as the card face.
+      readFront: devices.documentCamera ? mrzReadFront({ camera: devices.documentCamera, ocr: lazyOcr }, withinBudget(budgets.budgets.captureCardFace)) : null,
+    }),
     // After My Number: a My Number card (even with マイナ免許証 on it) is read as My Number.
     licenceKind({ log }),
     // Residence card / SPR certificate (issue 17): ISA CAs imported with `kioskctl trust import`
