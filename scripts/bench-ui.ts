@@ -3,7 +3,11 @@
  * time from navigation start to the first screen rendered from a daemon view (≤ 500 ms), in Debian's
  * Chromium against the test harness (tests/ui/helpers). Also reported: first contentful paint and
  * the same first render with Chromium's CPU throttled 4× (a rough stand-in for a Raspberry Pi).
- * Usage: npm run bench:ui [-- --runs 15]. Exits 1 when a budget is exceeded.
+ * Usage: npm run bench:ui [-- --runs 15] [--compare DIR]. Exits 1 when a budget is exceeded.
+ *
+ * `--compare DIR` also serves another built UI (e.g. main's, built with `node scripts/build.mjs
+ * --ui-only` in a checkout of it) from a second harness and loads the two in turn, so that the
+ * before/after ratio comes from one run on this shared, noisy machine (issue 16).
  */
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -19,6 +23,8 @@ const FIRST_RENDER_BUDGET_MS = 500;
 const root = repoRoot();
 const runsArg = process.argv.indexOf("--runs");
 const runs = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 10;
+const compareArg = process.argv.indexOf("--compare");
+const compareDir = compareArg > 0 ? process.argv[compareArg + 1] : undefined;
 
 execFileSync(process.execPath, [path.join(root, "scripts/build.mjs"), "--ui-only"], { cwd: root, stdio: "inherit" });
 const size = JSON.parse(readFileSync(path.join(UI_DIR, "bundle-size.json"), "utf8")) as { bytes: number; gzipBytes: number };
@@ -27,32 +33,46 @@ interface Sample {
   firstScreen: number;
   fcp: number;
   domContentLoaded: number;
+  /** app.js fully received; the bundle starts running; the first view message arrives. */
+  appLoaded: number;
+  boot: number;
+  view: number;
 }
 
 const harness = await startHarness(view({ name: "idle", staffCall: false }));
+const other = compareDir ? await startHarness(view({ name: "idle", staffCall: false }), path.resolve(compareDir)) : null;
 const browser = await launchChromium();
 
-async function measure(throttle: number): Promise<Sample> {
+async function measure(throttle: number, url = harness.url): Promise<Sample> {
   const context = await browser.newContext({ viewport: { width: 800, height: 480 }, hasTouch: true });
   const page = await context.newPage();
   if (throttle > 1) {
     const cdp = await context.newCDPSession(page);
     await cdp.send("Emulation.setCPUThrottlingRate", { rate: throttle });
   }
-  await page.goto(harness.url);
+  await page.goto(url);
   await page.waitForSelector('[data-screen="idle"]');
   const sample = await page.evaluate(
     () =>
       new Promise<Sample>((resolve) => {
         const read = (): void => {
           const mark = performance.getEntriesByName("mynaguard:first-screen")[0];
+          const at = (name: string) => performance.getEntriesByName(name)[0]?.startTime ?? NaN;
+          const app = performance.getEntriesByType("resource").find((r) => r.name.endsWith("/app.js")) as PerformanceResourceTiming | undefined;
           const fcp = performance.getEntriesByName("first-contentful-paint")[0];
           const nav = performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming | undefined;
           if (!mark || !fcp || !nav) {
             setTimeout(read, 20);
             return;
           }
-          resolve({ firstScreen: mark.startTime, fcp: fcp.startTime, domContentLoaded: nav.domContentLoadedEventEnd });
+          resolve({
+            firstScreen: mark.startTime,
+            fcp: fcp.startTime,
+            domContentLoaded: nav.domContentLoadedEventEnd,
+            appLoaded: app?.responseEnd ?? NaN,
+            boot: at("mynaguard:boot"),
+            view: at("mynaguard:view"),
+          });
         };
         read();
       }),
@@ -69,12 +89,16 @@ const fmt = (n: number) => `${n.toFixed(0)} ms`;
 
 await measure(1); // warm-up: first launch pays for Chromium's caches
 const results: Record<string, Sample[]> = { "1×": [], "4× CPU throttle": [] };
+const compared: Record<string, Sample[]> = { "1×": [], "4× CPU throttle": [] };
 for (let i = 0; i < runs; i++) {
   results["1×"]?.push(await measure(1));
+  if (other) compared["1×"]?.push(await measure(1, other.url));
   results["4× CPU throttle"]?.push(await measure(4));
+  if (other) compared["4× CPU throttle"]?.push(await measure(4, other.url));
 }
 await browser.close();
 await harness.close();
+await other?.close();
 
 console.log(`UI bundle: app.js ${(size.bytes / 1024).toFixed(1)} KB, ${(size.gzipBytes / 1024).toFixed(1)} KB gzipped (budget ${GZIP_BUDGET / 1024} KB)`);
 let over = size.gzipBytes > GZIP_BUDGET;
@@ -82,11 +106,27 @@ for (const [label, samples] of Object.entries(results)) {
   const first = stats(samples.map((s) => s.firstScreen));
   const fcp = stats(samples.map((s) => s.fcp));
   const dcl = stats(samples.map((s) => s.domContentLoaded));
+  const m = (f: (s: Sample) => number) => fmt(stats(samples.map(f)).median);
   console.log(
     `${label}, ${samples.length} loads at 800×480: first screen median ${fmt(first.median)}, max ${fmt(first.max)}; ` +
       `first contentful paint median ${fmt(fcp.median)}; DOMContentLoaded median ${fmt(dcl.median)}`,
   );
+  console.log(
+    `  where it goes (medians from navigation start): app.js received ${m((s) => s.appLoaded)}, bundle starts ${m((s) => s.boot)}, ` +
+      `first view from the socket ${m((s) => s.view)}, first screen ${m((s) => s.firstScreen)}`,
+  );
   if (label === "1×" && first.max > FIRST_RENDER_BUDGET_MS) over = true;
+}
+if (other) {
+  for (const [label, samples] of Object.entries(compared)) {
+    const mine = stats((results[label] ?? []).map((s) => s.firstScreen)).median;
+    const theirs = stats(samples.map((s) => s.firstScreen)).median;
+    const m = (f: (s: Sample) => number) => fmt(stats(samples.map(f)).median);
+    console.log(
+      `${label}, ${samples.length} loads of ${compareDir ?? ""} in turn: first screen median ${fmt(theirs)} (app.js received ${m((s) => s.appLoaded)}, ` +
+        `first view ${m((s) => s.view)}); this build ÷ that one: ${(mine / theirs).toFixed(2)}`,
+    );
+  }
 }
 console.log(over ? "OVER BUDGET" : `within budget (first screen ≤ ${FIRST_RENDER_BUDGET_MS} ms at 1×, gzip ≤ ${GZIP_BUDGET / 1024} KB)`);
 process.exitCode = over ? 1 : 0;

@@ -59,6 +59,18 @@ await build({
   loader: { ".svg": "text" },
   logLevel: "warning",
 });
+// boot.js: a tiny classic script that opens the daemon socket before app.js has loaded (ui/src/boot.ts).
+await build({
+  entryPoints: { boot: "ui/src/boot.ts" },
+  outdir: uiOut,
+  absWorkingDir: root,
+  bundle: true,
+  minify: true,
+  platform: "browser",
+  target: ["chrome110"],
+  format: "iife",
+  logLevel: "warning",
+});
 await cp(path.join(root, "ui/index.html"), path.join(uiOut, "index.html"));
 await cp(path.join(root, "ui/styles.css"), path.join(uiOut, "styles.css"));
 await cp(path.join(root, "ui/favicon.svg"), path.join(uiOut, "favicon.svg"));

@@ -73,6 +73,8 @@ export const configSchema = z
       .object({
         /** Extra trusted card-face CA keys (same JSON format as the shipped keys). Refused in production. */
         extraKeyFiles: z.array(z.string()).default([]),
+        /** e-passport: directories of CSCA certificates (DER) imported by `kioskctl trust import-masterlist`. */
+        cscaDirs: z.array(z.string()).default([]),
       })
       .strict()
       .prefault({}),
@@ -112,8 +114,19 @@ export const configSchema = z
         /** Unattended default true; attended desks may switch it off (staff compare the photo). */
         requireFaceMatch: z.boolean().default(true),
         refuseExpired: z.boolean().default(true),
+        /**
+         * Document kinds whose chip cannot be verified (no public key: the IC driver's licence) that
+         * the shop accepts on "chip opened with the holder's PIN + face match". Default none (refer).
+         * Needs requireFaceMatch. Risk: a forged chip that accepts any PIN would pass on its face
+         * photo alone; see docs/configuration.md.
+         */
+        acceptUnverifiableWithFaceMatch: z.array(z.enum(["licence"])).default([]),
       })
       .strict()
+      .refine((p) => p.acceptUnverifiableWithFaceMatch.length === 0 || p.requireFaceMatch, {
+        message: "policy.acceptUnverifiableWithFaceMatch needs policy.requireFaceMatch: true",
+        path: ["acceptUnverifiableWithFaceMatch"],
+      })
       .prefault({}),
     /** Overrides of the session time budgets (ms), by name; bounds are checked by flow/budgets. */
     // Names and bounds are checked together by flow/budgets (resolveBudgets): an unknown name is

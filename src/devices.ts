@@ -228,6 +228,12 @@ export async function openFaceEngine(choice: FaceEngineChoice): Promise<FaceEngi
   }
 }
 
+/** Demo mode: the simulated residence cards' test CAs (issue 17), which the residence trust then holds. Never in production. */
+export async function demoResidenceCas(): Promise<{ der: Uint8Array; source: string }[]> {
+  const { loadResidenceDeck } = await import("./card/sim/residence/deck");
+  return loadResidenceDeck().testCas.map((der, i) => ({ der, source: `demo-deck:residence-test-ca-${String(i + 1)}` }));
+}
+
 /** Demo mode: the simulated passports' test CSCA (issue 18), which passive authentication then trusts. Never in production. */
 export async function demoPassportCscas(): Promise<{ der: Uint8Array; label: string }[]> {
   const { passportDeck } = await import("./card/sim/passport/deck");

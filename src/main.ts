@@ -31,14 +31,18 @@ import { createFrontGlue, warmCardFace } from "./compose/front";
 import { createRegistry } from "./documents/registry";
 import { myNumberKind } from "./documents/mynumber";
 import { licenceKind } from "./documents/licence";
+import { residenceKind } from "./documents/residence";
+import { buildResidenceTrust } from "./card/residence/trust";
+import { residenceTrustDir } from "./cli/trust-import";
 import { passportKind } from "./documents/passport";
-import { cscaStore, japanCscas } from "./card/icao/csca/store";
+import { mrzReadFront } from "./mrz/front";
+import { cscaStore, importedCscas, japanCscas } from "./card/icao/csca/store";
 import { createFaceGlue } from "./compose/face";
 import { startServer, type RunningServer } from "./server/http";
 import { newToken, writeTokenFile } from "./server/token";
 import { NO_STAFF_PIN, plainStaffPin, type LockoutStore, type StaffPinPort } from "./flow/staff";
 import { fileLockoutStore, openStaffPinFile } from "./compose/staff-pin-file";
-import { demoPassportCscas, loadDemoDeck, openDemoDevices, openProductionDevices, type Devices } from "./devices";
+import { demoPassportCscas, demoResidenceCas, loadDemoDeck, openDemoDevices, openProductionDevices, type Devices } from "./devices";
 import { closeAll, lazily, warmStart } from "./lifecycle";
 
 export interface DaemonDeps {
@@ -113,9 +117,24 @@ export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
       readFront: (signal, onFrame) => (front ? front.readCardFront(signal, onFrame) : Promise.reject(new Error("no document camera"))),
     }),
     // e-passport (issue 18): Japan's CSCAs; in demo mode also the simulated passports' test CSCA.
-    passportKind({ cscas: cscaStore(japanCscas(), deck ? await demoPassportCscas() : []), log, readFront: null }),
+    passportKind({
+      cscas: cscaStore(japanCscas(), importedCscas(config.trust.cscaDirs), deck ? await demoPassportCscas() : []),
+      log,
+      // MRZ by the document camera (src/mrz/), within the same capture budget as the card face.
+      readFront: devices.documentCamera ? mrzReadFront({ camera: devices.documentCamera, ocr: lazyOcr }, withinBudget(budgets.budgets.captureCardFace)) : null,
+    }),
     // After My Number: a My Number card (even with マイナ免許証 on it) is read as My Number.
     licenceKind({ log }),
+    // Residence card / SPR certificate (issue 17): ISA CAs imported with `kioskctl trust import`
+    // (pinned fingerprints); demo adds the simulator's test CAs. The first-generation OCR ports (birth
+    // date and expiry from the signed front image) are the OCR side's: null until wired (→ refer).
+    residenceKind({
+      trust: openResidenceTrust(config, deps.env, deck ? await demoResidenceCas() : []),
+      birthFromImage: null,
+      expiryFromImage: null,
+      readFront: null,
+      log,
+    }),
   ]);
   const chip = createChipGlue({ reader: devices.reader, documents, now: () => Date.now(), log });
   const face = devices.faceCamera
@@ -254,6 +273,13 @@ function watchDevices(devices: Devices, changed: () => void): () => void {
       changed();
     }
   });
+}
+
+function openResidenceTrust(config: Config, env: Readonly<Record<string, string | undefined>>, extraCas: { der: Uint8Array; source: string }[]) {
+  const dir = stateDirOf(config, env);
+  const r = buildResidenceTrust({ mode: config.mode, importDir: dir ? residenceTrustDir(dir) : null, extraCas });
+  if (!r.ok) throw new ConfigError(r.errors);
+  return r.trust;
 }
 
 function openTrustStore(config: Config, deck: Awaited<ReturnType<typeof loadDemoDeck>> | null): TrustStore {

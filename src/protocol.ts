@@ -52,6 +52,12 @@ export type ReasonCode =
   | "clone-suspected"
   | "unknown-ca"
   | "could-not-check"
+  /** The chip opened and gave its data, but no public key exists to check its signature (the IC
+   *  driver's licence): real data, authenticity unknown. */
+  | "not-verifiable"
+  /** The data is signed by the issuer (passive authentication), but the chip proved neither Active
+   *  nor Chip Authentication, so a copy of the chip is not ruled out (e-passports without AA/CA). */
+  | "clone-not-ruled-out"
   | "face-no-match"
   | "face-not-sure"
   | "liveness-failed"
@@ -156,10 +162,12 @@ export interface AttendedChipData {
  */
 export type CustomerAdvice = "municipal-office" | "staff-can-help" | "supported-documents";
 
-/** One finished session as the staff screen lists it (no personal data: time, outcome, reason). */
+/** One finished session as the staff screen lists it (no personal data: time, document kind, outcome, reason). */
 export interface RecentSession {
   /** Daemon ms when the verdict was given. */
   at: number;
+  /** The document kind the session read (e.g. "mynumber"); null when no card was recognised. */
+  document: DocumentKindId | null;
   outcome: Outcome;
   reason: ReasonCode | null;
 }

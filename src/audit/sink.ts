@@ -1,10 +1,10 @@
 /**
  * The audit port: one record per session, with no personal data. What a record may hold is fixed by
- * this type: time, kiosk, mode, outcome, reason code, per-step durations, the tries-left band, which
- * checks ran and the software version. No field can carry a name, a date of birth, an image or a code.
+ * this type: time, kiosk, mode, document kind, outcome, reason code, per-step durations, the tries-left
+ * band, which checks ran and the software version. No field can carry a name, a date of birth, an image or a code.
  * Adapter: sqlite.ts (better-sqlite3). Tests use an in-memory array.
  */
-import type { KioskMode, Outcome, ReasonCode, StaffCounts } from "../protocol";
+import type { DocumentKindId, KioskMode, Outcome, ReasonCode, StaffCounts } from "../protocol";
 
 /** Steps whose durations are recorded (the flow's session states). */
 export type AuditStep =
@@ -29,6 +29,9 @@ export interface AuditRecord {
   endedAt: number;
   kioskId: string;
   mode: KioskMode;
+  /** The document kind read ("mynumber", "residence"…; a short lower-case id, never data from the
+   *  card); null when no card was recognised. Rows written before schema 3 read as "mynumber". */
+  document: DocumentKindId | null;
   outcome: Outcome;
   reason: ReasonCode | null;
   /** Time spent in each step, ms (a step entered twice is summed). */

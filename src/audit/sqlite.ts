@@ -4,7 +4,7 @@
  *
  * Every field is checked against its closed set before it is written (outcome, reason, steps, band,
  * checks; kiosk id and version against a short token pattern), so a programming error elsewhere
- * cannot smuggle free text into the file. Writes are synchronous and small (one INSERT of ~200
+ * cannot smuggle free text into the file (the document kind against the registry's id pattern). Writes are synchronous and small (one INSERT of ~200
  * bytes); a failed write is logged by event name and reported by `health()`, never thrown into
  * the flow.
  */
@@ -14,9 +14,10 @@ import type { StaffCounts } from "../protocol";
 import type { AuditCheck, AuditRecord, AuditSink, AuditStep, OpenSession } from "./sink";
 import { OUTCOMES, REASONS, STEPS, CHECKS, BANDS, MODES, LEGACY_REASONS } from "./vocabulary";
 
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
-const MIGRATIONS: readonly string[] = [
+/** Schema steps, version v → v+1 (exported for the upgrade tests, which build old databases from them). */
+export const MIGRATIONS: readonly string[] = [
   // 0 → 1
   `CREATE TABLE sessions (
      id          INTEGER PRIMARY KEY,
@@ -40,6 +41,8 @@ const MIGRATIONS: readonly string[] = [
      mode        TEXT    NOT NULL,
      version     TEXT    NOT NULL
    );`,
+  // 2 → 3: the document kind (issue 17/18/20); every earlier row was a My Number card session
+  `ALTER TABLE sessions ADD COLUMN document TEXT DEFAULT 'mynumber';  -- DocumentKindId, NULL = none recognised`,
 ];
 
 export interface SqliteAuditDeps {
@@ -72,8 +75,8 @@ export function openSqliteAudit(deps: SqliteAuditDeps): SqliteAudit {
   db.pragma("cache_size = -512");
   migrate(db);
   const insert = db.prepare(
-    `INSERT INTO sessions (started_at, ended_at, kiosk_id, mode, outcome, reason, durations, tries_band, checks, version)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO sessions (started_at, ended_at, kiosk_id, mode, outcome, reason, durations, tries_band, checks, version, document)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const del = db.prepare(`DELETE FROM sessions WHERE started_at < ?`);
   const open = db.prepare(`INSERT OR REPLACE INTO open_session (id, started_at, kiosk_id, mode, version) VALUES (1, ?, ?, ?, ?)`);
@@ -151,6 +154,7 @@ function recoverInterrupted(db: Database.Database, recordAndClose: (row: Row) =>
       endedAt: row.started_at,
       kioskId: row.kiosk_id,
       mode: row.mode as AuditRecord["mode"],
+      document: null,
       outcome: "abandoned",
       reason: "interrupted",
       durations: {},
@@ -175,7 +179,10 @@ function checkedOpen(s: OpenSession): [number, string, string, string] {
   return [s.startedAt, s.kioskId, s.mode, s.version];
 }
 
-type Row = [number, number, string, string, string, string | null, string, string, string, string];
+type Row = [number, number, string, string, string, string | null, string, string, string, string, string | null];
+
+/** A document kind id as the registry allows it (src/documents/registry.ts): nothing else is written. */
+const KIND = /^[a-z][a-z0-9-]{0,31}$/;
 
 function checked(r: AuditRecord): Row {
   const bad = (what: string) => new Error(`audit record: bad ${what}`);
@@ -183,6 +190,7 @@ function checked(r: AuditRecord): Row {
   if (!TOKEN.test(r.kioskId)) throw bad("kiosk id");
   if (!TOKEN.test(r.version)) throw bad("version");
   if (!MODES.has(r.mode)) throw bad("mode");
+  if (r.document !== null && !KIND.test(r.document)) throw bad("document");
   if (!OUTCOMES.has(r.outcome)) throw bad("outcome");
   if (r.reason !== null && !REASONS.has(r.reason)) throw bad("reason");
   if (!BANDS.has(r.triesBand)) throw bad("band");
@@ -207,6 +215,7 @@ function checked(r: AuditRecord): Row {
     r.triesBand,
     checks.join(","),
     r.version,
+    r.document,
   ];
 }
 

@@ -34,6 +34,8 @@ export const REASONS = set<ReasonCode>({
   "clone-suspected": true,
   "unknown-ca": true,
   "could-not-check": true,
+  "not-verifiable": true,
+  "clone-not-ruled-out": true,
   "face-no-match": true,
   "face-not-sure": true,
   "liveness-failed": true,

@@ -73,8 +73,9 @@ export type FieldFailure = ParseFailure | "not-found" | "found-twice" | "either-
  *  only lets frames agree when their values came from the same place on the card. */
 export type Found<T> = { ok: true; value: T; at?: Box } | { ok: false; reason: FieldFailure };
 
-/** A date line as read, with the card box of the line it came from. */
-export type PlacedDateLine = DateLine & { at?: Box };
+/** A date line as read, with the card box of the line it came from and the lowest engine confidence
+ *  of a digit in it (frame-read.ts). */
+export type PlacedDateLine = DateLine & { at?: Box; confidence?: number };
 
 /** Combine the lines one frame read into at most one value per date field. */
 export function decideDates(lines: readonly PlacedDateLine[]): { birth: Found<BirthField>; expiry: Found<CalendarDate> } {
@@ -100,7 +101,7 @@ export function decideDates(lines: readonly PlacedDateLine[]): { birth: Found<Bi
 
 /** Combine the code candidates one frame read (null = the engine was not confident). A different
  *  4-digit group on another line near the portrait makes the code "found-twice". */
-export function decideCode(reads: readonly (string | null | { text: string | null; at: Box })[]): Found<string> {
+export function decideCode(reads: readonly (string | null | { text: string | null; at: Box; confidence?: number })[]): Found<string> {
   const placed = reads.map((r) => (r !== null && typeof r === "object" ? r : { text: r, at: undefined }));
   const parsed = placed.map((r) => (r.text === null ? null : parseSecurityCode(r.text)));
   const good = new Set(parsed.flatMap((p) => (p?.ok ? [p.value] : [])));

@@ -11,12 +11,12 @@ import type { CalendarDate } from "../age/date";
 import type { Frame } from "../camera/camera";
 import { decodeFrame } from "../image/decode";
 import { compact, type BirthField } from "./fields";
-import { CROP_HEIGHT_RATIO, classifyDates, codeCandidates, cropBox, dateCandidates, decideCode, decideDates, tailLooksLikeField, type Found, type PlacedDateLine } from "./find";
+import { CROP_HEIGHT_RATIO, samePlace, classifyDates, codeCandidates, cropBox, dateCandidates, decideCode, decideDates, tailLooksLikeField, type Found, type PlacedDateLine } from "./find";
 import { boxBlur, normalize, wipeGray, type Gray } from "../image/image";
-import { analyseCard, rectifyCard, type Box, type TextLine } from "./lines";
+import { analyseCard, type Box, type TextLine } from "./lines";
 import { PX_PER_MM } from "./layout";
 import { locateCard } from "./locate";
-import { OcrFailure, type LineKind, type OcrPort } from "./ocr";
+import { OcrFailure, type LineKind, type OcrLine, type OcrPort } from "./ocr";
 import { sampleBox, type Homography } from "./rectify";
 import { classifySide } from "./side";
 
@@ -31,6 +31,16 @@ export const CROPS = {
   expiry: { scale: 1.5, blur: 1, minConfidence: 0 },
   securityCode: { scale: 2, blur: 2, minConfidence: 70 },
 } as const;
+
+/**
+ * The lowest engine confidence of any DIGIT (per character, not the line's mean) for a date line's
+ * value to count. Below it the line is still classified (a second birth line still makes the birth
+ * "found-twice"), but its value is "low-confidence", never voted for. Measured on the tuning families
+ * only (scripts/cardface/confidence.ts, 1,200 frames): with the jpn date whitelist the per-digit
+ * confidence does NOT separate misreads — wrong birth/expiry reads came at 84–98 while half of the
+ * right reads are under 50 — so the floor is 0 (off); the knob stays for a better engine or model.
+ */
+export const MIN_DATE_DIGIT_CONFIDENCE = 0;
 
 interface CropSpec {
   readonly scale: number;
@@ -57,7 +67,16 @@ export type FrameReading =
       birth: Found<BirthField>;
       expiry: Found<CalendarDate>;
       securityCode: Found<string>;
+      /** Per field, the lowest per-digit engine confidence of the lines its value was read from
+       *  (before the floor; for tools such as scripts/cardface/confidence.ts). */
+      confidence: { birth?: number; expiry?: number; securityCode?: number };
     };
+
+/** Options of readFrame: `minDateDigitConfidence` overrides MIN_DATE_DIGIT_CONFIDENCE (tools that
+ *  measure confidences pass 0). */
+export interface FrameOptions {
+  readonly minDateDigitConfidence?: number;
+}
 
 /**
  * Steps after the side is known: rectify the card once at 5 px/mm, find its lines and portrait
@@ -83,13 +102,23 @@ export type FrameReading =
  */
 export interface FrameMemory {
   readonly checked: Box[];
+  /** Where earlier frames read each field: lines at the same place (find.ts samePlace) are read
+   *  first, so later frames spend no engine calls on the other candidates before stopping early. */
+  readonly seen: Box[];
 }
 
 export function newFrameMemory(): FrameMemory {
-  return { checked: [] };
+  return { checked: [], seen: [] };
 }
 
-export async function readFrame(deps: { ocr: OcrPort }, frame: Frame, today: CalendarDate, signal: AbortSignal, memory: FrameMemory = newFrameMemory()): Promise<FrameReading> {
+/** Candidates at a place an earlier frame of the session read a field from go first (stable). */
+function seenFirst<T extends Box>(lines: readonly T[], seen: readonly Box[]): T[] {
+  const hit = (l: T) => seen.some((b) => samePlace(b, l));
+  return [...lines.filter(hit), ...lines.filter((l) => !hit(l))];
+}
+
+export async function readFrame(deps: { ocr: OcrPort }, frame: Frame, today: CalendarDate, signal: AbortSignal, memory: FrameMemory = newFrameMemory(), options: FrameOptions = {}): Promise<FrameReading> {
+  const floor = options.minDateDigitConfidence ?? MIN_DATE_DIGIT_CONFIDENCE;
   const decoded = await decodeFrame(frame);
   if (!decoded.ok) return { kind: "bad-image", detail: decoded.detail };
   const g = decoded.image;
@@ -99,24 +128,26 @@ export async function readFrame(deps: { ocr: OcrPort }, frame: Frame, today: Cal
     const side = classifySide(g, loc.quad);
     if (side.side === "back") return { kind: "back-side-up" };
     if (side.side === "unknown") return { kind: "side-unknown" };
-    const card = rectifyCard(g, side.hm);
-    const layout = analyseCard(card);
-    wipeGray(card);
+    const layout = analyseCard(side.card, side.portrait);
+    wipeGray(side.card);
     const hm = side.hm;
     const readDate = async (l: TextLine): Promise<PlacedDateLine[]> => {
-      const text = await line(deps.ocr, g, hm, cropBox(l), CROPS.birth, "date", signal);
-      return text === null ? [] : classifyDates(text, today).map((d) => ({ ...d, at: boxOf(l) }));
+      const r = await line(deps.ocr, g, hm, cropBox(l), CROPS.birth, "date", signal);
+      return r === null ? [] : classifyDates(r.text, today).map((d) => ({ ...d, at: boxOf(l), confidence: r.digitConfidence }));
     };
-    const readCode = async (l: TextLine) => ({ text: await line(deps.ocr, g, hm, cropBox(l), CROPS.securityCode, "digits", signal), at: boxOf(l) });
+    const readCode = async (l: TextLine) => {
+      const r = await line(deps.ocr, g, hm, cropBox(l), CROPS.securityCode, "digits", signal);
+      return { text: r?.text ?? null, at: boxOf(l), ...(r ? { confidence: r.digitConfidence } : {}) };
+    };
 
-    const codeLines = codeCandidates(layout.lines, layout.portrait).slice(0, MAX_CODE_LINES);
-    const codes: { text: string | null; at: Box }[] = [];
+    const codeLines = seenFirst(codeCandidates(layout.lines, layout.portrait).slice(0, MAX_CODE_LINES), memory.seen);
+    const codes: { text: string | null; at: Box; confidence?: number }[] = [];
     let nc = 0;
     while (nc < Math.min(codeLines.length, MAX_CODE_READS) && !decideCode(codes).ok) {
       const l = codeLines[nc++];
       if (l) codes.push(await readCode(l));
     }
-    const dateLines = dateCandidates(layout.lines, layout.portrait).slice(0, MAX_DATE_LINES);
+    const dateLines = seenFirst(dateCandidates(layout.lines, layout.portrait).slice(0, MAX_DATE_LINES), memory.seen);
     const dates: PlacedDateLine[] = [];
     let nd = 0;
     while (nd < Math.min(dateLines.length, MAX_DATE_READS)) {
@@ -134,8 +165,15 @@ export async function readFrame(deps: { ocr: OcrPort }, frame: Frame, today: Cal
       if (restDates.length > 0 && tailLooksLikeField(check)) for (const l of restDates) dates.push(...(await readDate(l)));
       if (restCodes.length > 0 && /\d{4}/u.test(check)) for (const l of restCodes) codes.push(await readCode(l));
     }
-    const { birth, expiry } = decideDates(dates);
-    return { kind: "front", birth, expiry, securityCode: decideCode(codes) };
+    const { birth, expiry } = decideDates(dates.map((d) => belowFloor(d, floor)));
+    const securityCode = decideCode(codes);
+    for (const f of [birth, expiry, securityCode]) if (f.ok && f.at && !memory.seen.some((b) => f.at && samePlace(b, f.at))) memory.seen.push(f.at);
+    const confidence = {
+      ...minConfidence("birth", dates),
+      ...minConfidence("expiry", dates),
+      ...(securityCode.ok ? minOf("securityCode", codes.filter((c) => c.text !== null && compact(c.text) === securityCode.value).map((c) => c.confidence)) : {}),
+    };
+    return { kind: "front", birth, expiry, securityCode, confidence };
   } catch (e) {
     if (e instanceof OcrFailure) return { kind: "ocr-failed", reason: e.reason };
     throw e;
@@ -146,8 +184,37 @@ export async function readFrame(deps: { ocr: OcrPort }, frame: Frame, today: Cal
 
 const boxOf = (l: Box): Box => ({ x: l.x, y: l.y, w: l.w, h: l.h });
 
+/** A date line whose lowest digit confidence is under the floor keeps its kind, loses its value. */
+function belowFloor(d: PlacedDateLine, floor: number): PlacedDateLine {
+  if ((d.kind !== "birth" && d.kind !== "expiry") || !d.value.ok || d.confidence === undefined || d.confidence >= floor) return d;
+  return d.kind === "birth" ? { ...d, value: { ok: false, reason: "low-confidence" } } : { ...d, value: { ok: false, reason: "low-confidence" } };
+}
+
+function minOf<K extends string>(k: K, xs: readonly (number | undefined)[]): Partial<Record<K, number>> {
+  const known = xs.filter((x): x is number => x !== undefined);
+  return known.length ? ({ [k]: Math.min(...known) } as Partial<Record<K, number>>) : {};
+}
+
+function minConfidence(kind: "birth" | "expiry", dates: readonly PlacedDateLine[]): Partial<Record<"birth" | "expiry", number>> {
+  return minOf(kind, dates.filter((d) => d.kind === kind && d.value.ok).map((d) => d.confidence));
+}
+
+/** One OCR'd line: its text and the lowest confidence of any digit in it (the engine's own
+ *  per-character confidence; the line's mean confidence when the engine gives no characters). */
+export interface LineRead {
+  readonly text: string;
+  readonly digitConfidence: number;
+}
+
+/** The lowest per-character confidence among the digits of a line (a look-alike digit — 3/8, 1/7,
+ *  5/6 — is where a date misread hides, and a line's mean confidence dilutes it among the kanji). */
+export function digitConfidence(r: OcrLine): number {
+  const digits = (r.symbols ?? []).filter((s) => /\d/u.test(compact(s.text)));
+  return digits.length ? Math.min(...digits.map((s) => s.confidence)) : r.confidence;
+}
+
 /** OCR one box (canonical pixels); null when the engine's confidence is below the field's minimum. */
-async function line(ocr: OcrPort, g: Gray, hm: Homography, box: Box, spec: CropSpec, kind: LineKind, signal: AbortSignal): Promise<string | null> {
+async function line(ocr: OcrPort, g: Gray, hm: Homography, box: Box, spec: CropSpec, kind: LineKind, signal: AbortSignal): Promise<LineRead | null> {
   const raw = sampleBox(g, hm, box, spec.scale);
   const smooth = spec.blur > 0 ? boxBlur(raw, spec.blur) : raw;
   const crop = normalize(smooth);
@@ -155,7 +222,7 @@ async function line(ocr: OcrPort, g: Gray, hm: Homography, box: Box, spec: CropS
   wipeGray(smooth);
   try {
     const r = await ocr.recognizeLine(crop, kind, signal);
-    return r.confidence >= spec.minConfidence ? r.text : null;
+    return r.confidence >= spec.minConfidence ? { text: r.text, digitConfidence: digitConfidence(r) } : null;
   } finally {
     wipeGray(crop);
   }

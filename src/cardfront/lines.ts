@@ -330,14 +330,14 @@ export function groupLines(all: readonly Blob[], exclude: Box | null): TextLine[
   return lines.map((l) => ({ x: l.x, y: l.y, w: l.x1 - l.x, h: l.y1 - l.y, parts: l.parts }));
 }
 
-/** Everything the recogniser needs from one rectified card. */
 /** Everything the recogniser needs from one card rectified at the analysis scale; boxes come back
- *  in canonical pixels (layout.ts PX_PER_MM). */
-export function analyseCard(card: Gray): CardLayout {
+ *  in canonical pixels (layout.ts PX_PER_MM). `knownPortrait`: the portrait when the caller has
+ *  already found it on this card (side.ts does), so it is not searched twice. */
+export function analyseCard(card: Gray, knownPortrait?: Box | null): CardLayout {
   const mask = inkMask(card);
   const all = blobs(mask, card.width, card.height);
   mask.fill(0);
-  const portrait = findPortrait(card);
+  const portrait = knownPortrait === undefined ? findPortrait(card) : knownPortrait;
   const k = PX_PER_MM / MM;
   const inPortrait = portrait ? { x: portrait.x / k, y: portrait.y / k, w: portrait.w / k, h: portrait.h / k } : null;
   const lines = groupLines(all, inPortrait)

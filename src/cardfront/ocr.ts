@@ -12,9 +12,18 @@ import type { Gray } from "../image/image";
 
 export type LineKind = "date" | "digits" | "mrz";
 
+export interface OcrSymbol {
+  readonly text: string;
+  /** The engine's confidence in this one character (0–100). */
+  readonly confidence: number;
+}
+
 export interface OcrLine {
   readonly text: string;
   readonly confidence: number;
+  /** Per character, when the engine gives it (tesseract does); the date rule uses the lowest digit
+   *  confidence (frame-read.ts), because a mean over a line hides one uncertain digit. */
+  readonly symbols?: readonly OcrSymbol[];
 }
 
 export interface OcrPort {

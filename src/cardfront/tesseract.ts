@@ -17,9 +17,9 @@
  */
 import { createRequire } from "node:module";
 import path from "node:path";
-import { createWorker, OEM, PSM, type Worker } from "tesseract.js";
+import { createWorker, OEM, PSM, type Block, type Worker } from "tesseract.js";
 import { toPgm, type Gray } from "../image/image";
-import { OcrFailure, type LineKind, type OcrLine, type OcrPort } from "./ocr";
+import { OcrFailure, type LineKind, type OcrLine, type OcrPort, type OcrSymbol } from "./ocr";
 
 export const DATE_WHITELIST = "0123456789明治大正昭和平成令元年月日生まで有効";
 export const DIGIT_WHITELIST = "0123456789";
@@ -71,8 +71,8 @@ class TesseractOcr implements OcrPort {
         onAbort = () => reject(new OcrFailure("aborted"));
         signal.addEventListener("abort", onAbort, { once: true });
       });
-      const r = await Promise.race([w.recognize(Buffer.from(pgm.buffer, pgm.byteOffset, pgm.byteLength)), bounded]);
-      return { text: r.data.text.trim(), confidence: r.data.confidence };
+      const r = await Promise.race([w.recognize(Buffer.from(pgm.buffer, pgm.byteOffset, pgm.byteLength), {}, { text: true, blocks: true }), bounded]);
+      return { text: r.data.text.trim(), confidence: r.data.confidence, symbols: symbolsOf(r.data.blocks) };
     } catch (e) {
       if (e instanceof OcrFailure) throw e;
       throw new OcrFailure("engine-error");
@@ -100,6 +100,14 @@ class TesseractOcr implements OcrPort {
     const mrz = this.#mrz ? this.#mrz.then((w) => w.terminate()) : Promise.resolve();
     await Promise.allSettled([this.date.terminate(), this.digits.terminate(), mrz]);
   }
+}
+
+/** Every recognised character with its own confidence, in reading order (from the engine's JSON
+ *  result tree: block → paragraph → line → word → symbol). */
+function symbolsOf(blocks: Block[] | null): OcrSymbol[] {
+  const out: OcrSymbol[] = [];
+  for (const b of blocks ?? []) for (const p of b.paragraphs) for (const l of p.lines) for (const w of l.words) for (const s of w.symbols) out.push({ text: s.text, confidence: s.confidence });
+  return out;
 }
 
 /** Start both workers (≈ 0.3–0.6 s here). Rejects with OcrFailure("engine-error") when the data is missing. */

@@ -3,6 +3,7 @@
  * cards instead of trusting our copy (reference §7).
  *
  *   kioskctl trust list [--trust-file PATH]...
+ *   kioskctl trust import FILE... [--state-dir DIR]   (residence-card CA certificates: trust-import.ts)
  *   kioskctl trust derive-ca [--exponent E] [--trust-file PATH]... [--json] CERT_FILE CERT_FILE...
  *
  * CERT_FILE holds EF 0004 of a card's 券面AP as read (binary), or the same bytes as hex text.
@@ -19,10 +20,14 @@ import { deriveCaModulus, shippedKeys, type TrustAnchor } from "../card/mynumber
 import { parseCvc, type CardVerifiableCertificate } from "../card/mynumber/auth/cvc";
 import { loadKeyFile } from "../card/mynumber/auth/trust";
 import type { Command, CommandIo } from "./command";
+import { listResidence, runTrustImport } from "./trust-import";
+import { IMPORT_MASTERLIST_USAGE, importMasterList } from "./trust-masterlist";
 
 const USAGE = [
   "usage: kioskctl trust list [--trust-file PATH]...",
   "       kioskctl trust derive-ca [--exponent E] [--trust-file PATH]... [--json] CERT_FILE CERT_FILE...",
+  "       kioskctl trust import CERT_FILE... [--state-dir DIR]",
+  IMPORT_MASTERLIST_USAGE,
   "",
   "list        the card-face CA keys in the shipped table (which one is the pinned trust anchor),",
   "            plus the keys of each --trust-file",
@@ -31,6 +36,12 @@ const USAGE = [
   "            Prints the modulus and whether it equals the pinned/shipped key for that issuer id.",
   "            With e = 65537 the intermediate numbers have ~134 million bits: this takes a long time",
   "            (see README, section authenticity); --exponent sets e (default 65537).",
+  "",
+  "import      install residence-card CA certificates (DER/PEM) from the ISA: accepted only when the",
+  "            SHA-256 equals a pinned fingerprint; written to <state dir>/trust/residence/.",
+  "            Exit codes: 0 imported, 1 refused, 2 usage.",
+  "import-masterlist  e-passport CSCAs from an ICAO master list (CMS), after checking its signature and",
+  "            its signer's chain to a --signer-ca (the publishing state's CSCA); see docs/kioskctl.md.",
   "",
   "Exit codes: 0 derived and equal (or no known key to compare), 1 differs or not derivable, 2 usage.",
 ].join("\n");
@@ -44,11 +55,17 @@ export const trustCommand: Command = {
 
 function runTrust(args: readonly string[], io: CommandIo): number {
   const [sub, ...rest] = args;
+  if (sub === "import") return runTrustImport(rest, io);
+  if (sub === "import-masterlist") return importMasterList(rest, io);
   const opts = parseOptions(rest, io);
   if (!opts) return 2;
   const known = knownKeys(opts.trustFiles, io);
   if (!known) return 2;
-  if (sub === "list" && opts.files.length === 0) return list(known, io);
+  if (sub === "list" && opts.files.length === 0) {
+    const code = list(known, io);
+    listResidence(io);
+    return code;
+  }
   if (sub === "derive-ca") return derive(opts, known, io);
   io.err(`kioskctl trust: expected "list" or "derive-ca CERT_FILE..."\n\n${USAGE}\n`);
   return 2;

@@ -37,7 +37,16 @@ async function probesPass(card: Card, probes: readonly Probe[], signal: AbortSig
   for (const p of probes) {
     try {
       if (p.select === "aid") await card.selectAid(p.aid, signal, "recognise: SELECT DF");
-      else await card.selectEf(p.fileId, signal, "recognise: SELECT EF");
+      else {
+        await card.selectEf(p.fileId, signal, "recognise: SELECT EF");
+        if (p.read) {
+          if (!Number.isInteger(p.read.length) || p.read.length < 1 || p.read.length > 256) throw new Error("probe read length must be 1–256");
+          const r = await card.call({ cla: 0x00, ins: 0xb0, p1: 0, p2: 0, le: p.read.length }, signal, "recognise: READ BINARY");
+          const ok = r.sw === 0x9000 && p.read.expect(r.data);
+          r.data.fill(0);
+          if (!ok) return false;
+        }
+      }
     } catch (e) {
       if (isCardError(e) && (e.problem.kind === "not-found" || e.problem.kind === "status" || e.problem.kind === "security-status")) return false;
       throw e;

@@ -25,8 +25,8 @@ export interface AccessKey {
 /**
  * How the kiosk recognises a kind with no secret: first the ATR (cheap, local), then SELECT probes
  * sent in order; every probe must answer 9000. Kinds are tried in registration order and the first
- * whose probes all pass wins, so a probe must not change anything on the card (SELECT only, never
- * VERIFY or READ of personal data).
+ * whose probes all pass wins, so a probe must not change anything on the card (SELECT, and READ
+ * BINARY of a non-personal file; never VERIFY, never a read of personal data).
  */
 export interface Recognition {
   /** Whether this ATR can belong to the kind (e.g. Type B, historical bytes). Omitted: any ATR. */
@@ -35,7 +35,19 @@ export interface Recognition {
   readonly probes: readonly Probe[];
 }
 
-export type Probe = { readonly select: "aid"; readonly aid: Uint8Array } | { readonly select: "ef"; readonly fileId: number };
+/**
+ * One recognition step. "aid": SELECT by DF name. "ef": SELECT an EF of the current DF by id and,
+ * with `read`, a READ BINARY of its first `length` bytes (1–256) judged by `expect` (e.g. the
+ * residence card's MF/EF02 card type, reference other-ids §2/§4). Only for a file that is readable
+ * with no secret and holds nothing personal: the bytes are looked at and dropped, never kept or logged.
+ */
+export type Probe =
+  | { readonly select: "aid"; readonly aid: Uint8Array }
+  | {
+      readonly select: "ef";
+      readonly fileId: number;
+      readonly read?: { readonly length: number; readonly expect: (bytes: Uint8Array) => boolean };
+    };
 
 /**
  * Whether and how the document counts wrong access keys.
@@ -57,8 +69,23 @@ export interface DocumentInfo {
   readonly tries: TriesRule;
 }
 
-/** What the authenticity check of a kind answers, in flow terms. */
-export type Authenticity = "genuine" | "data-altered" | "clone-suspected" | "unknown-ca" | "expired" | "could-not-check";
+/**
+ * What the authenticity check of a kind answers, in flow terms.
+ * - "not-verifiable": the chip opened (its PIN/key was right) and gave data, but no public key exists
+ *   to check the issuer's signature (the IC driver's licence). Refer; attended staff see the data with
+ *   this label; `policy.acceptUnverifiableWithFaceMatch` lets a shop accept it with a face match.
+ * - "clone-not-ruled-out": the issuer's signature over the data is good (passive authentication), but
+ *   the chip proved neither Active nor Chip Authentication, so a copied chip is not ruled out. Refer.
+ */
+export type Authenticity =
+  | "genuine"
+  | "data-altered"
+  | "clone-suspected"
+  | "unknown-ca"
+  | "expired"
+  | "could-not-check"
+  | "not-verifiable"
+  | "clone-not-ruled-out";
 
 /**
  * One document's data as the flow keeps it: zeroable buffers only (no string is made from them,

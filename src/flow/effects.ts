@@ -116,7 +116,7 @@ export function runPortEffect(effect: PortEffect, scope: EffectScope, deps: Effe
         if (!current()) return;
         const facts = chipFacts(held.chip.birthDate, held.chip.expiry, tokyoDate(clock.now()));
         vault.setAssessment(facts.age, auth);
-        emit({ type: "CHECKED", verdict: chipVerdict(facts, auth, deps.policy) });
+        emit({ type: "CHECKED", verdict: chipVerdict(facts, auth, deps.policy, held.chip.kind) });
       }, failed);
       return;
     }

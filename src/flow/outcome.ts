@@ -12,7 +12,7 @@
  */
 import { ageOn } from "../age/legal-age";
 import { compareDates, parseAsciiDate, type CalendarDate } from "../age/date";
-import type { CustomerAdvice, KioskMode, Outcome, ReasonCode } from "../protocol";
+import type { CustomerAdvice, DocumentKindId, KioskMode, Outcome, ReasonCode } from "../protocol";
 import type { Authenticity } from "../documents/types";
 import type { TriesBand } from "../audit/sink";
 
@@ -21,6 +21,12 @@ export interface FlowPolicy {
   requireGenuineChip: boolean;
   requireFaceMatch: boolean;
   refuseExpired: boolean;
+  /**
+   * Kinds whose "not-verifiable" chip (data read with the holder's PIN, no signature check possible)
+   * the shop accepts when the face matches (config `policy.acceptUnverifiableWithFaceMatch`, default
+   * none). Only honoured with `requireFaceMatch`: without a face check it is refer as by default.
+   */
+  acceptUnverifiableWithFaceMatch?: readonly DocumentKindId[];
   /** The card is refused (not verified) below this many tries left. */
   minTriesLeft: number;
 }
@@ -61,6 +67,8 @@ export function outcomeOf(reason: ReasonCode): Exclude<Outcome, "pass"> {
     case "clone-suspected":
     case "unknown-ca":
     case "could-not-check":
+    case "not-verifiable":
+    case "clone-not-ruled-out":
     case "face-no-match":
     case "face-not-sure":
     case "liveness-failed":
@@ -134,12 +142,20 @@ export function chipFacts(birthAscii: Uint8Array, expiryAscii: Uint8Array, today
  * date, then expiry, then age.
  * With `requireGenuineChip` off, a chip that could not be checked is accepted; one that shows
  * alteration or cloning never is.
+ * "not-verifiable" (licence: real data, no key to check it) and "clone-not-ruled-out" (passport
+ * without AA/CA) refer whatever `requireGenuineChip` says, so in attended mode staff see the data with
+ * that label; the one exception is a kind the shop lists in `acceptUnverifiableWithFaceMatch`, and
+ * only when the face check runs (the face match is then what the pass rests on).
  */
-export function chipVerdict(facts: ChipFacts, auth: Authenticity, policy: FlowPolicy): Verdict | null {
+export function chipVerdict(facts: ChipFacts, auth: Authenticity, policy: FlowPolicy, kind: DocumentKindId): Verdict | null {
   switch (auth) {
     case "data-altered":
     case "clone-suspected":
+    case "clone-not-ruled-out":
       return verdictFor(auth);
+    case "not-verifiable":
+      if (!(policy.requireFaceMatch && (policy.acceptUnverifiableWithFaceMatch ?? []).includes(kind))) return verdictFor(auth);
+      break;
     case "unknown-ca":
     case "could-not-check":
       if (policy.requireGenuineChip) return verdictFor(auth);

@@ -381,12 +381,15 @@ function startSession(r: Run): void {
 function recordAudit(r: Run, effect: Extract<Effect, { type: "record-audit" }>): void {
   const { deps, vault } = r;
   const { clock, log } = deps;
+  // The recognised kind; when recognition did not answer in time but the chip was read, the assumed one.
+  const document = vault.document()?.kind ?? (effect.facts.checks.includes("chip") ? deps.ports.fallbackDocument.kind : null);
   try {
     deps.ports.audit.record({
       startedAt: r.sessionStartedAt,
       endedAt: clock.now(),
       kioskId: deps.kioskId,
       mode: deps.kioskMode,
+      document,
       outcome: effect.verdict.outcome,
       reason: effect.verdict.reason,
       durations: { ...r.durations },
@@ -397,7 +400,7 @@ function recordAudit(r: Run, effect: Extract<Effect, { type: "record-audit" }>):
   } catch (e) {
     log.error("flow.audit-failed", { error: errorName(e) });
   }
-  r.recent = [{ at: clock.now(), outcome: effect.verdict.outcome, reason: effect.verdict.reason }, ...r.recent].slice(0, RECENT_MAX);
+  r.recent = [{ at: clock.now(), document, outcome: effect.verdict.outcome, reason: effect.verdict.reason }, ...r.recent].slice(0, RECENT_MAX);
   if (effect.verdict.outcome === "refer") callStaff(r, { since: clock.now(), reason: effect.verdict.reason });
   log.info("flow.session", {
     outcome: effect.verdict.outcome,

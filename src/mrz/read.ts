@@ -4,7 +4,7 @@
  * than any rival valid reading, or the time budget runs out.
  *
  *   readMrz({ camera, ocr }, signal, budgetMs, onFrame?)
- *     → { kind: "sure", key, prefill, frames }   key: MrzKey (the caller owns it and wipes it)
+ *     → { kind: "sure", key, prefill, frames }   key: MrzKey of src/card/icao (the caller owns it and wipes it)
  *     | { kind: "unsure", prefill, reasons }     → manual entry (three fields), pre-filled only
  *                                                   with a line 2 that was valid and never contradicted
  *
@@ -19,7 +19,7 @@ import { FieldVotes } from "../cardfront/votes";
 import type { EntryPrefill } from "../protocol";
 import { TD3 } from "./check";
 import { readMrzFrame } from "./frame";
-import { MrzKey } from "./key";
+import { MrzKey } from "../card/icao/mrz-key";
 import type { MrzCheck } from "./validate";
 
 export interface MrzDeps {
@@ -53,6 +53,16 @@ export function prefillOf(line2: string): EntryPrefill {
     [MRZ_ENTRY_FIELDS.birthDate]: line2.slice(...TD3.birthDate),
     [MRZ_ENTRY_FIELDS.expiry]: line2.slice(...TD3.expiry),
   };
+}
+
+/** The BAC/PACE key (src/card/icao/mrz-key.ts) from a validated line 2, its printed check digits
+ *  checked once more by the key's own rules; null if they disagree (never expected after validate.ts). */
+export function keyOfLine2(line2: string): MrzKey | null {
+  const r = MrzKey.fromFields(
+    { documentNumber: line2.slice(...TD3.documentNumber), birthDate: line2.slice(...TD3.birthDate), expiry: line2.slice(...TD3.expiry) },
+    { documentNumber: Number(line2[TD3.documentNumberCheck]), birthDate: Number(line2[TD3.birthDateCheck]), expiry: Number(line2[TD3.expiryCheck]) },
+  );
+  return r.ok ? r.key : null;
 }
 
 export async function readMrz(deps: MrzDeps, signal: AbortSignal, budgetMs: number, onFrame?: (frames: number) => void): Promise<MrzResult> {
@@ -102,7 +112,11 @@ export async function readMrz(deps: MrzDeps, signal: AbortSignal, budgetMs: numb
       }
       if (r.kind === "ocr-failed") break;
       const agreed = votes.agreed(AGREE);
-      if (agreed !== null) return { kind: "sure", key: MrzKey.fromLine2(agreed), prefill: prefillOf(agreed), frames };
+      if (agreed !== null) {
+        const key = keyOfLine2(agreed);
+        if (key) return { kind: "sure", key, prefill: prefillOf(agreed), frames };
+        note({ kind: "check-failed", checks: ["document-number"] });
+      }
     }
   } catch (e) {
     if (e instanceof CameraFailure) {

@@ -138,7 +138,7 @@ describe("the IC driver's licence in a session", () => {
     const result = await kiosk.until(isResult);
     // The signature cannot be checked (no public NPA key, needs PIN 2): never a pass on its own.
     expect(result).toMatchObject({ outcome: "refer" });
-    expect(kiosk.audit.records[0]).toMatchObject({ outcome: "refer" });
+    expect(kiosk.audit.records[0]).toMatchObject({ outcome: "refer", reason: "not-verifiable" });
     expect(withPin(card)).toHaveLength(1);
     expect(card.received().some((c) => c.bytes[1] === 0x20 && c.bytes[3] === 0x82)).toBe(false);
     expect(card.triesLeft(1)).toBe(3);

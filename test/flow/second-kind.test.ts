@@ -23,7 +23,9 @@ import { memoryLogger } from "../../src/log";
 import type { Screen, ViewMessage } from "../../src/protocol";
 import { memoryAudit, type MemoryAudit } from "./fakes";
 import { DEFAULT_POLICY } from "./harness";
-import { FAKE_ACCESS_KEY, FAKE_KIND, fakeLicenceKind } from "./documents/fake-licence";
+import { FAKE_ACCESS_KEY, FAKE_KIND, fakeLicenceKind, type FakeLicenceOptions } from "./documents/fake-licence";
+import type { FlowPolicy } from "../../src/flow/outcome";
+import type { KioskMode } from "../../src/protocol";
 import { fakeLicenceCard } from "./documents/fake-licence/card";
 import { FAKE_LICENCE_MESSAGES } from "./documents/fake-licence/catalogue";
 
@@ -54,12 +56,14 @@ afterEach(async () => {
 });
 
 /** The composition root's job, done here with the fake licence registered after the My Number card. */
-async function startKiosk(): Promise<Kiosk> {
+async function startKiosk(
+  opts: { licence?: FakeLicenceOptions; policy?: Partial<FlowPolicy>; mode?: KioskMode } = {},
+): Promise<Kiosk> {
   const log = memoryLogger();
   const reader = await openSimReader({});
   const documents = createRegistry([
     myNumberKind({ trust: trust(), minTriesLeft: 3, readMode: "short", now: () => Date.now(), log, readFront: null }),
-    fakeLicenceKind(),
+    fakeLicenceKind(opts.licence),
   ]);
   const chip = createChipGlue({ reader, documents, now: () => Date.now(), log });
   const audit = memoryAudit();
@@ -85,8 +89,8 @@ async function startKiosk(): Promise<Kiosk> {
     ports,
     clock: systemClock,
     budgets: DEFAULT_BUDGETS,
-    policy: DEFAULT_POLICY,
-    kioskMode: "unattended",
+    policy: { ...DEFAULT_POLICY, ...opts.policy },
+    kioskMode: opts.mode ?? "unattended",
     runMode: "demo",
     kioskId: "kiosk-test",
     version: "test",
@@ -142,7 +146,7 @@ describe("a second document kind, registered next to the My Number card", () => 
     const names = kiosk.views.map((v) => v.screen.name).filter((n, i, a) => n !== a[i - 1]);
     expect(names).toEqual(["idle", "capture-card-face", "manual-entry", "reading-chip", "checking", "face-check", "result"]);
     expect(kiosk.audit.records).toHaveLength(1);
-    expect(kiosk.audit.records[0]).toMatchObject({ outcome: "pass", triesBand: "ok", checks: ["manual-entry", "chip", "authenticity", "face"] });
+    expect(kiosk.audit.records[0]).toMatchObject({ outcome: "pass", document: FAKE_KIND, triesBand: "ok", checks: ["manual-entry", "chip", "authenticity", "face"] });
     expect(card.triesLeft()).toBe(3);
   });
 
@@ -190,7 +194,44 @@ describe("a second document kind, registered next to the My Number card", () => 
     kiosk.reader.place({ atr: Uint8Array.of(0x3b, 0x80, 0x80, 0x01, 0x01), transmit: () => Promise.resolve(Uint8Array.of(0x6a, 0x82)) });
     expect(await kiosk.until(isResult)).toMatchObject({ outcome: "refer" });
     expect(kiosk.views.some((v) => v.screen.name === "manual-entry")).toBe(false);
-    expect(kiosk.audit.records[0]).toMatchObject({ outcome: "refer", reason: "unsupported-document" });
+    expect(kiosk.audit.records[0]).toMatchObject({ outcome: "refer", reason: "unsupported-document", document: null });
+  });
+
+  it("a chip that opens but cannot be verified is referred by default, before the face check, and recorded with its kind", async () => {
+    kiosk = await startKiosk({ licence: { verifiable: false } });
+    kiosk.reader.place(fakeLicenceCard({ pin: "2468", birth: "19800402", expiry: "20300402" }));
+    await kiosk.until(isEntry);
+    kiosk.runner.dispatch({ type: "manual-entry", entry: { pin: "2468" } });
+    // Unattended: the customer is not told why.
+    expect(await kiosk.until(isResult)).toMatchObject({ outcome: "refer", reason: null, attended: null });
+    expect(kiosk.views.some((v) => v.screen.name === "face-check")).toBe(false);
+    expect(kiosk.audit.records[0]).toMatchObject({ outcome: "refer", reason: "not-verifiable", document: FAKE_KIND });
+    kiosk.reader.remove();
+    kiosk.runner.dispatch({ type: "confirm" });
+    await kiosk.until((s) => s.name === "idle");
+    kiosk.runner.dispatch({ type: "staff-open" });
+    kiosk.runner.dispatch({ type: "staff-login", pin: "4321" });
+    const staff = await kiosk.until((s) => s.name === "staff");
+    expect(staff).toMatchObject({ staff: { recent: [{ document: FAKE_KIND, outcome: "refer", reason: "not-verifiable" }] } });
+  });
+
+  it("attended: staff see the unverifiable chip's data labelled not-verifiable", async () => {
+    kiosk = await startKiosk({ licence: { verifiable: false }, mode: "attended" });
+    kiosk.reader.place(fakeLicenceCard({ pin: "2468", birth: "19800402", expiry: "20300402" }));
+    await kiosk.until(isEntry);
+    kiosk.runner.dispatch({ type: "manual-entry", entry: { pin: "2468" } });
+    const result = await kiosk.until((s) => isResult(s) && s.attended !== null);
+    expect(result).toMatchObject({ outcome: "refer", reason: "not-verifiable", attended: { authenticity: "not-verifiable" } });
+  });
+
+  it("a shop that lists the kind accepts its unverifiable chip on a face match (and only after the face check)", async () => {
+    kiosk = await startKiosk({ licence: { verifiable: false }, policy: { acceptUnverifiableWithFaceMatch: [FAKE_KIND] } });
+    kiosk.reader.place(fakeLicenceCard({ pin: "2468", birth: "19800402", expiry: "20300402" }));
+    await kiosk.until(isEntry);
+    kiosk.runner.dispatch({ type: "manual-entry", entry: { pin: "2468" } });
+    expect(await kiosk.until(isResult)).toMatchObject({ outcome: "pass" });
+    expect(kiosk.views.some((v) => v.screen.name === "face-check")).toBe(true);
+    expect(kiosk.audit.records[0]).toMatchObject({ outcome: "pass", document: FAKE_KIND, checks: ["manual-entry", "chip", "authenticity", "face"] });
   });
 
   it("ships a catalogue string for every key its schema names, in the six languages", () => {

@@ -33,7 +33,7 @@ async function shippedSchemas(): Promise<{ folder: string; schema: AccessKeySche
 const REASONS: Record<ReasonCode, true> = {
   "under-age": true, "card-expired": true, "wrong-code": true, "card-blocked": true, "low-tries": true,
   "unsupported-document": true, "card-removed": true, "read-error": true, "data-altered": true,
-  "clone-suspected": true, "unknown-ca": true, "could-not-check": true, "face-no-match": true,
+  "clone-suspected": true, "unknown-ca": true, "could-not-check": true, "not-verifiable": true, "clone-not-ruled-out": true, "face-no-match": true,
   "face-not-sure": true, "liveness-failed": true, "no-face": true, "ocr-unsure": true, timeout: true,
   "customer-cancelled": true, "device-error": true, interrupted: true,
 };
@@ -45,7 +45,7 @@ type Hint = NonNullable<Extract<Screen, { name: "face-check" }>["hint"]>;
 const HINTS: Record<Hint, true> = { look: true, closer: true, "one-person": true, "hold-still": true };
 
 const AUTH: Record<Authenticity | "not-checked", true> = {
-  genuine: true, "data-altered": true, "clone-suspected": true, "unknown-ca": true, expired: true, "could-not-check": true, "not-checked": true,
+  genuine: true, "data-altered": true, "clone-suspected": true, "unknown-ca": true, expired: true, "could-not-check": true, "not-verifiable": true, "clone-not-ruled-out": true, "not-checked": true,
 };
 const ENTRY_PROBLEMS: Record<EntryProblem, true> = {
   missing: true, "not-a-number": true, "out-of-range": true, "not-in-era": true, "not-a-date": true, "in-future": true,
@@ -108,6 +108,8 @@ describe("message catalogues", () => {
     const owner = new Map<string, string>(Object.keys(baseCatalogues.ja).map((k) => [k, "base"]));
     const clashes: string[] = [];
     expect(new Set(KIND_CATALOGUES.map((k) => k.kind)).size).toBe(KIND_CATALOGUES.length);
+    // Every kind names itself (the staff screen's recent sessions, the demo drawer's groups).
+    for (const k of KIND_CATALOGUES) expect(Object.keys(k.messages.ja), k.kind).toContain(`doc.${k.kind}.name`);
     for (const k of KIND_CATALOGUES) {
       for (const lang of LANGS) expect(Object.keys(k.messages[lang]).sort(), `${k.kind} ${lang}`).toEqual(Object.keys(k.messages.ja).sort());
       for (const key of Object.keys(k.messages.ja)) {

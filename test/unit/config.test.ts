@@ -93,6 +93,19 @@ describe("config", () => {
     expect(parseConfig({ card: { minTriesLeft: 2 } }).ok).toBe(true);
   });
 
+  it("accepts a licence on chip + face match only when listed, only for the licence, and only with the face check on", () => {
+    const none = parseConfig({});
+    expect(none.ok && none.config.policy.acceptUnverifiableWithFaceMatch).toEqual([]);
+    const shop = parseConfig({ policy: { acceptUnverifiableWithFaceMatch: ["licence"] } });
+    expect(shop.ok && shop.config.policy.acceptUnverifiableWithFaceMatch).toEqual(["licence"]);
+    const passport = parseConfig({ policy: { acceptUnverifiableWithFaceMatch: ["passport"] } });
+    expect(passport.ok).toBe(false);
+    const noFace = parseConfig({ policy: { acceptUnverifiableWithFaceMatch: ["licence"], requireFaceMatch: false } });
+    expect(noFace.ok).toBe(false);
+    if (noFace.ok) return;
+    expect(noFace.errors.join("\n")).toContain("policy.acceptUnverifiableWithFaceMatch:");
+  });
+
   it("refuses to listen on anything but loopback", () => {
     const r = parseConfig({ server: { host: "0.0.0.0" } });
     expect(r.ok).toBe(false);

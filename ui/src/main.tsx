@@ -1,12 +1,21 @@
 /**
- * Entry point: opens the socket to the daemon and renders the screen for each new view message.
- * A kiosk page: no text selection, no context menu, nothing stored in the browser.
+ * Entry point: takes over the socket boot.js opened (or opens one) and renders the screen for each
+ * new view message. A kiosk page: no text selection, no context menu, nothing stored in the browser.
+ *
+ * First render (issue 16, docs/performance.md): the daemon's first view usually arrived on boot.js's
+ * socket while this bundle loaded, so the first render is already the real screen. When it has not,
+ * the "getting ready" screen is drawn only after CONNECTING_GRACE_MS: laying out a screen that the
+ * view replaces a moment later cost the first real screen ~0.2 s at 4× CPU throttle (the first CJK
+ * text layout). A socket that drops shows it at once, as before.
  */
 import { render } from "preact";
 import type { ViewMessage } from "../../src/protocol";
 import { App } from "./app";
 import { connect } from "./socket";
 
+const CONNECTING_GRACE_MS = 300;
+
+performance.mark("mynaguard:boot");
 const root = document.getElementById("app");
 if (!root) throw new Error("#app missing from index.html");
 
@@ -28,6 +37,7 @@ const connection = connect(
   (view) => {
     // Ignore stale views (a restarted daemon starts again on a new connection, after `current` was reset).
     if (current && view.seq <= current.seq) return;
+    if (!current) performance.mark("mynaguard:view");
     current = view;
     draw();
   },
@@ -37,4 +47,7 @@ const connection = connect(
   },
 );
 
-draw();
+// Nothing drawn yet when no view came with the early socket: "getting ready" after the grace period.
+setTimeout(() => {
+  if (!current && firstRender) draw();
+}, CONNECTING_GRACE_MS);

@@ -14,36 +14,72 @@ export interface Connection {
   close(): void;
 }
 
-export function connect(onView: (view: ViewMessage) => void, onDown: () => void, url = defaultUrl(), token = tokenFromFragment()): Connection {
+/** The socket boot.js opened before the app started, with the messages that came before it did. */
+export interface EarlySocket {
+  ws: WebSocket;
+  messages: string[];
+  closed: boolean;
+}
+/** The window property boot.js leaves its socket in; the app sets it to "claimed" when it takes over. */
+export const EARLY_SLOT = "__mynaguardEarlySocket";
+
+/** Takes the socket boot.js opened (once); null when boot.js has not run, so the app opens its own. */
+export function adoptEarlySocket(): EarlySocket | null {
+  const w = window as unknown as Record<string, EarlySocket | "claimed" | undefined>;
+  const early = w[EARLY_SLOT];
+  w[EARLY_SLOT] = "claimed";
+  return early === undefined || early === "claimed" ? null : early;
+}
+
+export function connect(
+  onView: (view: ViewMessage) => void,
+  onDown: () => void,
+  url = defaultUrl(),
+  token = tokenFromFragment(),
+  early: EarlySocket | null = adoptEarlySocket(),
+): Connection {
   let ws: WebSocket | null = null;
   let retry: ReturnType<typeof setTimeout> | null = null;
   let delay = 250;
   let closed = false;
 
-  const open = () => {
-    ws = new WebSocket(url, token ? ["mynaguard", `mynaguard.token.${token}`] : ["mynaguard"]);
-    ws.onopen = () => {
+  const receive = (data: unknown) => {
+    if (typeof data !== "string") return;
+    let msg: unknown;
+    try {
+      msg = JSON.parse(data);
+    } catch {
+      return;
+    }
+    if (isView(msg)) onView(msg);
+  };
+  const down = () => {
+    ws = null;
+    if (closed) return;
+    onDown();
+    retry = setTimeout(open, delay);
+    delay = Math.min(delay * 2, 4000);
+  };
+  const attach = (socket: WebSocket) => {
+    ws = socket;
+    socket.onopen = () => {
       delay = 250;
     };
-    ws.onmessage = (e: MessageEvent) => {
-      if (typeof e.data !== "string") return;
-      let msg: unknown;
-      try {
-        msg = JSON.parse(e.data);
-      } catch {
-        return;
-      }
-      if (isView(msg)) onView(msg);
-    };
-    ws.onclose = () => {
-      ws = null;
-      if (closed) return;
-      onDown();
-      retry = setTimeout(open, delay);
-      delay = Math.min(delay * 2, 4000);
-    };
+    socket.onmessage = (e: MessageEvent) => receive(e.data);
+    socket.onclose = down;
   };
-  open();
+  function open() {
+    attach(new WebSocket(url, protocolsFor(token)));
+  }
+
+  if (early) {
+    // The early socket's messages so far, in order, then its later ones as usual.
+    attach(early.ws);
+    for (const m of early.messages.splice(0)) receive(m);
+    if (early.closed) down();
+  } else {
+    open();
+  }
 
   return {
     send(message) {
@@ -57,7 +93,12 @@ export function connect(onView: (view: ViewMessage) => void, onDown: () => void,
   };
 }
 
-function defaultUrl(): string {
+/** The subprotocols the socket offers: `mynaguard`, and the run's token when the page has one. */
+export function protocolsFor(token: string): string[] {
+  return token ? ["mynaguard", `mynaguard.token.${token}`] : ["mynaguard"];
+}
+
+export function defaultUrl(): string {
   const scheme = location.protocol === "https:" ? "wss:" : "ws:";
   return `${scheme}//${location.host}/ws`;
 }

@@ -160,41 +160,60 @@ export interface SodContents {
   readonly signatureOk: boolean;
 }
 
-/** Open EF.SOD: the LDSSecurityObject, the DS certificate and whether the CMS signature holds. */
-export function openSod(sod: Uint8Array): SodContents {
-  const ci = new pkijs.ContentInfo({ schema: parse(sodContent(sod), "EF.SOD") });
-  if (ci.contentType !== OID_SIGNED_DATA) throw new PaError("EF.SOD: not SignedData");
+export interface VerifiedCms {
+  /** The encapsulated content (eContent). */
+  readonly content: Uint8Array;
+  /** The signer's certificate (from the SignedData). */
+  readonly signer: pkijs.Certificate;
+  /** Whether the CMS signature verifies with the signer's key (messageDigest included). */
+  readonly signatureOk: boolean;
+}
+
+/**
+ * Open a CMS ContentInfo holding SignedData with one signer whose certificate is inside, content of
+ * type `eContentType`, and check its signature (RFC 5652 §5.4, §5.6). The signer's certificate is not
+ * judged here (the caller chains it). Throws PaError on anything malformed.
+ */
+export function openSignedData(der: Uint8Array, eContentType: string, what: string): VerifiedCms {
+  const ci = new pkijs.ContentInfo({ schema: parse(der, what) });
+  if (ci.contentType !== OID_SIGNED_DATA) throw new PaError(`${what}: not SignedData`);
   const sd = new pkijs.SignedData({ schema: ci.content });
-  if (sd.encapContentInfo.eContentType !== OID_LDS_SO) throw new PaError("EF.SOD: not an LDSSecurityObject");
+  if (sd.encapContentInfo.eContentType !== eContentType) throw new PaError(`${what}: content type ${sd.encapContentInfo.eContentType}`);
   const econtent = sd.encapContentInfo.eContent;
-  if (!econtent) throw new PaError("EF.SOD: no content");
+  if (!econtent) throw new PaError(`${what}: no content`);
   const content = view(econtent.getValue());
   const si = sd.signerInfos[0];
-  if (!si || sd.signerInfos.length !== 1) throw new PaError("EF.SOD: one signer expected");
+  if (!si || sd.signerInfos.length !== 1) throw new PaError(`${what}: one signer expected`);
   const certs = (sd.certificates ?? []).filter((c): c is pkijs.Certificate => c instanceof pkijs.Certificate);
   const sid: unknown = si.sid;
-  // By issuer and serial number; a subjectKeyIdentifier sid is taken to name the one certificate an
-  // SOD carries (Doc 9303-10 puts exactly one DS certificate in EF.SOD).
-  const ds =
+  // By issuer and serial number; a subjectKeyIdentifier sid is taken to name the one certificate
+  // carried (Doc 9303-10 puts exactly one DS certificate in EF.SOD).
+  const signer =
     sid instanceof pkijs.IssuerAndSerialNumber
       ? certs.find((c) => c.issuer.isEqual(sid.issuer) && c.serialNumber.isEqual(sid.serialNumber))
       : certs.length === 1
         ? certs[0]
         : undefined;
-  if (!ds) throw new PaError("EF.SOD: no Document Signer certificate for the signer");
+  if (!signer) throw new PaError(`${what}: no certificate for the signer`);
   const digest = DIGESTS[si.digestAlgorithm.algorithmId];
-  if (!digest) throw new PaError("EF.SOD: unknown digest algorithm");
+  if (!digest) throw new PaError(`${what}: unknown digest algorithm`);
   let signed: Uint8Array = content;
   if (si.signedAttrs) {
     const md: unknown = si.signedAttrs.attributes.find((a) => a.type === OID_MESSAGE_DIGEST)?.values[0];
-    if (!(md instanceof asn1js.OctetString)) throw new PaError("EF.SOD: no messageDigest");
+    if (!(md instanceof asn1js.OctetString)) throw new PaError(`${what}: no messageDigest`);
     const actual = new Uint8Array(createHash(digest).update(content).digest());
     const raw = new Uint8Array(si.signedAttrs.encodedValue.slice(0));
     raw[0] = 0x31; // signed over as a SET (RFC 5652 §5.4)
     signed = bytesEqual(actual, md.valueBlock.valueHexView) ? raw : new Uint8Array(0);
   }
-  const key = publicKeyFromSpki(ds.subjectPublicKeyInfo);
+  const key = publicKeyFromSpki(signer.subjectPublicKeyInfo);
   const signatureOk = signed.length > 0 && verifySignature(si.signatureAlgorithm, key, signed, si.signature.valueBlock.valueHexView, digest);
+  return { content, signer, signatureOk };
+}
+
+/** Open EF.SOD: the LDSSecurityObject, the DS certificate and whether the CMS signature holds. */
+export function openSod(sod: Uint8Array): SodContents {
+  const { content, signer: ds, signatureOk } = openSignedData(sodContent(sod), OID_LDS_SO, "EF.SOD");
   const so = parse(content, "LDSSecurityObject");
   if (!(so instanceof asn1js.Sequence)) throw new PaError("LDSSecurityObject: not a SEQUENCE");
   const [, hashAlg, list] = so.valueBlock.value;

@@ -1,13 +1,15 @@
 /**
  * The kiosk's e-passport procedure (Doc 9303-11 §4, reference §3.2):
  *
- *   SELECT eMRTD application (A0 00 00 02 47 10 01) → BAC (GET CHALLENGE, EXTERNAL AUTHENTICATE)
+ *   READ EF.CardAccess (SFI 1C) → PACE when it offers ECDH Generic Mapping on a supported curve
+ *   (pace.ts), then SELECT eMRTD under SM; otherwise SELECT eMRTD application (A0 00 00 02 47 10 01)
+ *   → BAC (GET CHALLENGE, EXTERNAL AUTHENTICATE)
  *   → under secure messaging: EF.COM → DG1 → DG2 → EF.SOD → DG14 and DG15 when EF.COM lists them
  *   → INTERNAL AUTHENTICATE with the kiosk's own 8-byte nonce when DG15 is there (Active Authentication).
  *
  * Nothing else is read (no DG3/DG4: fingerprints and irises are not the kiosk's business).
- * PACE (when EF.CardAccess offers it) is not implemented yet: see README.md "missing"; every chip
- * that offers PACE must also accept BAC under Doc 9303 until the end of the transition period.
+ * PACE variants this reader does not run (DH, Integrated or Chip Authentication Mapping) fall back to
+ * BAC, which Doc 9303 chips still accept.
  *
  * Returns a value, never throws: ok with the raw files (zeroable, owned by the caller) and the AA
  * answer; or a typed failure. Every APDU is bounded by Card (per-APDU timeout and `signal`).
@@ -17,6 +19,7 @@ import type { Command, Response } from "../apdu";
 import { CardError, toCardError, type CardProblem } from "../errors";
 import type { Transmit } from "../transmit";
 import { performBac } from "./bac";
+import { choosePace, parseCardAccess, performPace } from "./pace";
 import { DG_TAG, EF, MRTD_AID } from "./ids";
 import { parseCom } from "./lds";
 import type { MrzKey } from "./mrz-key";
@@ -38,7 +41,7 @@ export interface PassportRead {
   readonly files: PassportFiles;
   /** The kiosk's AA nonce and the chip's answer (null when there is no DG15 or the chip refused). */
   readonly aa: { nonce: Uint8Array; signature: Uint8Array } | null;
-  readonly access: "bac";
+  readonly access: "bac" | "pace";
   readonly stats: Card["stats"];
   purge(): void;
 }
@@ -147,6 +150,41 @@ function failureOf(e: unknown): PassportFailure {
   }
 }
 
+/**
+ * EF.CardAccess (short EF id 1C, no authentication): PACE when it offers one this reader runs, then
+ * SELECT eMRTD under SM; otherwise SELECT eMRTD and BAC. Transport failures throw CardError.
+ */
+async function openSession(
+  card: Card,
+  deps: ReadPassportDeps,
+  signal: AbortSignal,
+): Promise<{ kind: "ok"; sm: SecureMessaging; access: "bac" | "pace" } | { kind: "failed"; failure: PassportFailure }> {
+  const ca = await card.call({ cla: 0, ins: 0xb0, p1: 0x9c, p2: 0, le: 256 }, signal, "read EF.CardAccess");
+  const pace = ca.sw === 0x9000 || ca.sw === 0x6282 ? choosePace(parseCardAccess(ca.data)) : null;
+  if (pace) {
+    const p = await performPace(card, deps.key, pace, deps.random, signal);
+    if (p.kind === "wrong-key") return { kind: "failed", failure: { kind: "wrong-key", sw: p.sw } };
+    try {
+      const sel = await new SmLink(card, p.sm).call({ cla: 0, ins: 0xa4, p1: 0x04, p2: 0x0c, data: MRTD_AID }, signal, "select eMRTD");
+      if (sel.sw === 0x6a82) {
+        p.sm.wipe();
+        return { kind: "failed", failure: { kind: "not-a-passport" } };
+      }
+      Card.expectOk(sel, "select eMRTD");
+    } catch (e) {
+      p.sm.wipe();
+      throw e;
+    }
+    return { kind: "ok", sm: p.sm, access: "pace" };
+  }
+  const sel = await card.call({ cla: 0, ins: 0xa4, p1: 0x04, p2: 0x0c, data: MRTD_AID }, signal, "select eMRTD");
+  if (sel.sw === 0x6a82 || sel.sw === 0x6a86 || sel.sw === 0x6d00) return { kind: "failed", failure: { kind: "not-a-passport" } };
+  Card.expectOk(sel, "select eMRTD");
+  const bac = await performBac(card, deps.key, deps.random, signal);
+  if (bac.kind === "wrong-key") return { kind: "failed", failure: { kind: "wrong-key", sw: bac.sw } };
+  return { kind: "ok", sm: bac.sm, access: "bac" };
+}
+
 export async function readPassport(deps: ReadPassportDeps): Promise<PassportReadResult> {
   const card = new Card({
     transmit: deps.transmit,
@@ -164,12 +202,10 @@ export async function readPassport(deps: ReadPassportDeps): Promise<PassportRead
   let done = 0;
   const progress = (w: number) => (have: number, total: number) => deps.onProgress?.(Math.min(1, done + (w * have) / Math.max(1, total)));
   try {
-    const sel = await card.call({ cla: 0, ins: 0xa4, p1: 0x04, p2: 0x0c, data: MRTD_AID }, signal, "select eMRTD");
-    if (sel.sw === 0x6a82 || sel.sw === 0x6a86 || sel.sw === 0x6d00) return { ok: false, failure: { kind: "not-a-passport" }, stats: card.stats };
-    Card.expectOk(sel, "select eMRTD");
-    const bac = await performBac(card, deps.key, deps.random, signal);
-    if (bac.kind === "wrong-key") return { ok: false, failure: { kind: "wrong-key", sw: bac.sw }, stats: card.stats };
-    sm = bac.sm;
+    const opened = await openSession(card, deps, signal);
+    if (opened.kind !== "ok") return { ok: false, failure: opened.failure, stats: card.stats };
+    sm = opened.sm;
+    const access = opened.access;
     const link = new SmLink(card, sm);
     const need = async (fid: number, name: string, w: number): Promise<Uint8Array> => {
       const f = await readEf(link, fid, chunk, signal, name, progress(w));
@@ -200,7 +236,7 @@ export async function readPassport(deps: ReadPassportDeps): Promise<PassportRead
       read: {
         files: complete,
         aa,
-        access: "bac",
+        access,
         stats: card.stats,
         purge() {
           wipeFiles();

@@ -10,7 +10,7 @@
  *    stay, validity) share their row with a second date, a label or nothing;
  * 2. nothing that is not print touches that line (no blob taller than 1.6 × the line or wider than
  *    9 mm: a stain or a scratch across the date makes it `damaged`, not read);
- * 3. two independent reads — the line at 20 px/mm smoothed, and at 12 px/mm re-binarised — both parse
+ * 3. two independent reads — the line at 20 px/mm smoothed, and at 16 px/mm smoothed less and re-binarised — both parse
  *    as exactly `YYYY年M月D日` (optionally after the label 生年月日), each with engine confidence
  *    ≥ MIN_CONFIDENCE, and agree;
  * 4. the date exists, is not in the future, and the holder is at most 125 years old.
@@ -20,7 +20,7 @@
  * pre-printed labels are in the chip image is unknown [2nd], so labels are neither needed nor refused.
  */
 import { compareDates, isValidDate, type CalendarDate } from "../../age/date";
-import { boxBlur, normalize, wipeGray, type Gray } from "../../image/image";
+import { boxBlur, normalize, padGrey, wipeGray, type Gray } from "../../image/image";
 import { compact } from "../fields";
 import { PX_PER_MM } from "../layout";
 import { blobs, groupLines, inkMask, rectifyCard, type Blob, type Box, type TextLine } from "../lines";
@@ -57,7 +57,7 @@ export const MIN_CONFIDENCE = 60;
 /** The two reads: crop scale (× 10 px/mm), box blur radius, re-binarise. */
 export const READS = [
   { scale: 2, blur: 2, binarise: false },
-  { scale: 1.2, blur: 0, binarise: true },
+  { scale: 1.6, blur: 1, binarise: true },
 ] as const;
 
 const ANALYSIS = 5;
@@ -161,9 +161,13 @@ async function readLine(ocr: OcrPort, img: Gray, hm: Homography, line: Box, spec
   const raw = sampleBox(img, hm, cropBox(line), spec.scale);
   const smooth = spec.blur > 0 ? boxBlur(raw, spec.blur) : raw;
   if (spec.binarise) for (let i = 0; i < smooth.data.length; i++) smooth.data[i] = (smooth.data[i] ?? 0) < 128 ? 0 : 255;
-  const crop = normalize(smooth);
+  const stretched = normalize(smooth);
+  // A white margin of half the crop's height: at the smaller scale the engine dropped a last glyph
+  // (日) that touched the crop's edge.
+  const crop = padGrey(stretched, Math.round(stretched.height / 2), 255);
   wipeGray(raw);
   wipeGray(smooth);
+  wipeGray(stretched);
   try {
     const r = await ocr.recognizeLine(crop, "date", signal);
     const date = parseStrictDate(r.text);

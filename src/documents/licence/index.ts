@@ -9,8 +9,9 @@
  *   refuses unless all 3 remain, sends at most one VERIFY per session, never PIN 2;
  * - read: birth date (era code + YYMMDD), expiry, and for the staff view the name and licence number;
  *   the photo only if the card gives it with PIN 1 (it needs PIN 2 on real cards, [code]/[2nd]);
- * - authenticity: the chip's signature (DF1/EF07) cannot be checked with public keys, so a read that
- *   succeeded is `could-not-check` until the seam has `not-verifiable` (see README).
+ * - authenticity: the chip's signature (DF1/EF07) cannot be checked with public keys (and needs PIN 2),
+ *   so a read that succeeded is `not-verifiable` (attended: staff see the data with that label;
+ *   unattended: refer). There is no chip photo with PIN 1 alone, so "chip + face match" cannot pass.
  */
 import type { CalendarDate } from "../../age/date";
 import { LicencePin } from "../../card/licence/pin";
@@ -163,8 +164,7 @@ export function licenceKind(deps: LicenceKindDeps): DocumentKind {
     assess(_data: DocumentData, evidence: DocumentEvidence, _today: CalendarDate): Promise<Authenticity> {
       // The chip answered PIN 1 and gave its data, but its signature (DF1/EF07) needs PIN 2 and the
       // NPA's keys, which are not published (reference §1.7): nothing can be verified.
-      if (!(evidence instanceof LicenceEvidence)) return Promise.resolve("could-not-check");
-      return Promise.resolve("could-not-check");
+      return Promise.resolve(evidence instanceof LicenceEvidence ? "not-verifiable" : "could-not-check");
     },
     endSession(): void {
       session = new LicenceSession();

@@ -37,3 +37,16 @@ export type BirthFromImageResult =
  * agreement; the key in a `sure` answer is a residence `CardNumber` (documents/residence/card-number.ts).
  */
 export type ReadCardNumberFront = (signal: AbortSignal, onFrame: (frames: number) => void) => Promise<FrontResult>;
+
+/**
+ * Read the card's validity ("このカードは YYYY年M月D日まで有効") and, on a residence card, the end of the
+ * period of stay ("在留期間 … (YYYY年M月D日)") from the same signed front image. Same contract as
+ * BirthFromImage (sure only beyond doubt; the caller owns and zeroes the buffer). `stayEnd` is null on an
+ * SPR certificate (no period of stay). Optional: without it, a first-generation card's expiry is
+ * unknown and the card is referred (never a guessed "valid").
+ */
+export type ExpiryFromImage = (tiff: Uint8Array, signal: AbortSignal) => Promise<ExpiryFromImageResult>;
+
+export type ExpiryFromImageResult =
+  | { readonly kind: "sure"; readonly validUntil: CalendarDate; readonly stayEnd: CalendarDate | null }
+  | { readonly kind: "unsure"; readonly reason: string };

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
-import { openSqliteAudit, SCHEMA_VERSION, type SqliteAudit } from "../../../src/audit/sqlite";
+import { MIGRATIONS, openSqliteAudit, SCHEMA_VERSION, type SqliteAudit } from "../../../src/audit/sqlite";
 import type { AuditRecord } from "../../../src/audit/sink";
 import { createLogger, memoryLogger } from "../../../src/log";
 import { runKioskctl } from "../../../src/cli/kioskctl";
@@ -34,6 +34,7 @@ const record = (over: Partial<AuditRecord> = {}): AuditRecord => ({
   endedAt: Date.parse("2026-06-01T03:00:05Z"),
   kioskId: "kiosk-1",
   mode: "unattended",
+  document: "mynumber",
   outcome: "pass",
   reason: null,
   durations: { "reading-chip": 1500, "face-check": 2000 },
@@ -67,7 +68,7 @@ describe("the SQLite audit", () => {
     expect(db.pragma("journal_mode", { simple: true })).toBe("wal");
     const row = db.prepare("SELECT * FROM sessions ORDER BY id LIMIT 1").get() as Record<string, unknown>;
     expect(Object.keys(row).sort()).toEqual(
-      ["checks", "durations", "ended_at", "id", "kiosk_id", "mode", "outcome", "reason", "started_at", "tries_band", "version"].sort(),
+      ["checks", "document", "durations", "ended_at", "id", "kiosk_id", "mode", "outcome", "reason", "started_at", "tries_band", "version"].sort(),
     );
     expect(row["durations"]).toBe('{"reading-chip":1500,"face-check":2000}');
     db.close();
@@ -196,18 +197,41 @@ describe("a session that began but never ended (issue 15)", () => {
     expect(audit.counts(0).byReason).toEqual({ interrupted: 1 });
   });
 
-  it("upgrades a schema-1 database and keeps its rows", () => {
-    const file = path.join(dir, "v1.sqlite");
-    audit = open(file);
-    audit.record(record());
-    audit.close();
+  /** A database as an older version left it: the first `version` schema steps and one row. */
+  function oldDatabase(file: string, version: number): void {
     const db = new Database(file);
-    db.exec("DROP TABLE open_session");
-    db.pragma("user_version = 1");
+    for (const sql of MIGRATIONS.slice(0, version)) db.exec(sql);
+    db.pragma(`user_version = ${version}`);
+    db.prepare(
+      `INSERT INTO sessions (started_at, ended_at, kiosk_id, mode, outcome, reason, durations, tries_band, checks, version)
+       VALUES (?, ?, 'kiosk-1', 'unattended', 'pass', NULL, '{}', 'ok', 'chip', '0.0.9')`,
+    ).run(Date.now() - 1000, Date.now());
     db.close();
+  }
+
+  for (const version of [1, 2]) {
+    it(`upgrades a schema-${version} database and keeps its rows, read as My Number card sessions`, () => {
+      const file = path.join(dir, `v${version}.sqlite`);
+      oldDatabase(file, version);
+      audit = open(file);
+      expect(audit.counts(0).byOutcome.pass).toBe(1);
+      audit.record(record({ document: "residence" }));
+      audit.record(record({ document: null, outcome: "refer", reason: "unsupported-document" }));
+      audit.close();
+      audit = undefined;
+      const db = new Database(file, { readonly: true });
+      expect(db.pragma("user_version", { simple: true })).toBe(SCHEMA_VERSION);
+      expect(db.prepare("SELECT document FROM sessions ORDER BY id").all()).toEqual([{ document: "mynumber" }, { document: "residence" }, { document: null }]);
+      db.close();
+    });
+  }
+
+  it("refuses a document kind that is not a registry id (nothing free-form reaches the file)", () => {
+    const file = path.join(dir, "kind.sqlite");
     audit = open(file);
-    expect(audit.counts(0).byOutcome.pass).toBe(1);
-    expect(new Database(file, { readonly: true }).pragma("user_version", { simple: true })).toBe(SCHEMA_VERSION);
+    audit.record(record({ document: "Tanaka Taro" }));
+    expect(audit.health()).toBe("error");
+    expect(audit.counts(0).byOutcome.pass).toBe(0);
   });
 });
 

@@ -8,15 +8,21 @@
  * cannot be drawn and is listed as such (asserted, so the set of drawable cases cannot shrink silently).
  * Also: a card with a second birth line is never read as sure.
  */
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CalendarDate } from "../../../src/age/date";
 import type { Frame } from "../../../src/camera/camera";
 import { readFrame } from "../../../src/cardfront/frame-read";
+import { locateCard } from "../../../src/cardfront/locate";
+import { classifySide } from "../../../src/cardfront/side";
+import { decodeFrame } from "../../../src/image/decode";
 import type { OcrPort } from "../../../src/cardfront/ocr";
 import { readCardFront } from "../../../src/cardfront/read";
 import { createTesseractOcr } from "../../../src/cardfront/tesseract";
-import { CARD_MM, placeCard, type Box, type PlacedCard, type PlacedGroup } from "../../../scripts/cardface/families";
-import { cardTexts } from "../../../scripts/cardface/generate";
+import { CARD_MM, placeCard, type Box, type FamilyName, type PlacedCard, type PlacedGroup } from "../../../scripts/cardface/families";
+import { cardTexts, generate, readManifest } from "../../../scripts/cardface/generate";
 import { makePeople, rng, type CardPerson } from "../../../scripts/cardface/people";
 import { cardWidthInFrame, loadCard, photograph, randomShot } from "../../../scripts/cardface/photograph";
 import { renderPlaced } from "../../../scripts/cardface/render";
@@ -162,6 +168,77 @@ describe("two lines that both look like a birth date", () => {
     if (r.kind === "unsure") {
       expect(r.reasons).toContainEqual({ kind: "ambiguous", field: "birth", detail: "found-twice" });
       expect(r.prefill.birthYear).toBeUndefined();
+    }
+  });
+});
+
+describe("a portrait moved by 8 mm (with its code) is still a front (side.ts finds it by content)", () => {
+  /** The card with the photo and the code under it moved together, or why it cannot be drawn. */
+  function photoMoved(card: PlacedCard, dx: number, dy: number): PlacedCard | string {
+    const moving = card.groups.filter((g) => g.key === "photo" || g.key === "securityCode");
+    const moved = moving.map((g) => moveGroup(g, dx, dy));
+    for (const m of moved) {
+      const b = m.box;
+      if (b.x < 0.5 || b.y < 0.5 || b.x + b.w > CARD_MM.width - 0.5 || b.y + b.h > CARD_MM.height - 0.5) return "leaves the card";
+    }
+    const keep: PlacedGroup[] = [];
+    for (const g of card.groups) {
+      if (moving.includes(g)) continue;
+      if (!moved.some((m) => near(g.box, m.box))) keep.push(g);
+      else if ((FIELDS as readonly string[]).includes(g.key)) return `runs into ${g.key}`;
+    }
+    return { ...card, groups: [...keep, ...moved] };
+  }
+  // Up by 8 mm or right by 8 mm leaves every design's card: 7 mm up and 3 mm right are as far as the
+  // photo goes. The diagonal moves on the dense and foreign designs are where the fixed-box side check
+  // (before issue 12's follow-up) took fronts for backs on the tuning sets: the moved photo left the
+  // code and the text beside it in the back's QR box.
+  const moves: { dir: string; dx: number; dy: number; family?: FamilyName }[] = [
+    { dir: "up", dx: 0, dy: -7 },
+    { dir: "down", dx: 0, dy: 8 },
+    { dir: "left", dx: -8, dy: 0 },
+    { dir: "right", dx: 3, dy: 0 },
+    { dir: "dense, left 5 up 6", dx: -5, dy: -6, family: "dense" },
+    { dir: "dense, left 4 up 5", dx: -4, dy: -5, family: "dense" },
+    { dir: "foreign, left 3 down 5", dx: -3, dy: 5, family: "foreign" },
+    { dir: "foreign, left 8 down 8", dx: -8, dy: 8, family: "foreign" },
+  ];
+  const cases = moves.map(({ dir, dx, dy, family }, i) => {
+    const p = person(i % 6);
+    const card = (family ? [family] : FAMILIES).map((f) => photoMoved(placeCard(f, cardTexts(p, f, rng(5)), 99, "Noto Sans CJK JP", { moveMm: 0, scale: 0 }), dx, dy)).find((c) => typeof c !== "string");
+    return { dir, card, seed: 31 + i };
+  });
+
+  it("draws every move", () => {
+    expect(cases.filter((c) => !c.card).map((c) => c.dir)).toEqual([]);
+  });
+
+  it.each(cases.map((c) => [c.dir, c] as const))("%s", { timeout: 60_000 }, async (_dir, c) => {
+    if (!c.card || typeof c.card === "string") throw new Error("not drawable");
+    const r = await readFrame({ ocr }, await shoot(c.card, c.seed), today, AbortSignal.timeout(30_000));
+    expect(r.kind).toBe("front");
+  });
+});
+
+describe("fronts the fixed-box side check took for backs (tuning set dense-easy, session 3)", () => {
+  it("are fronts: the portrait is found where it is, not looked for in the photo box", { timeout: 120_000 }, async () => {
+    // The generator's own tuning card (every group moved; the photo 4.6 mm left and 6 mm up, the code
+    // and text then fill the back's QR box): all four frames were "back-side-up" before.
+    const out = mkdtempSync(path.join(os.tmpdir(), "cardface-side-"));
+    try {
+      await generate({ families: ["dense"], difficulties: ["easy"], sessions: 4, frames: 4, backs: 0, jobs: 1, out, today: { year: 2026, month: 12, day: 5 } });
+      const m = readManifest(path.join(out, "dense-easy"));
+      const frames = (m?.entries ?? []).filter((e) => e.session === 3);
+      expect(frames).toHaveLength(4);
+      for (const e of frames) {
+        const g = await decodeFrame({ width: 0, height: 0, format: "jpeg", data: new Uint8Array(readFileSync(path.join(out, "dense-easy", e.file))), capturedAt: 0 });
+        if (!g.ok) throw new Error("bad frame");
+        const loc = locateCard(g.image);
+        if (!loc.ok) throw new Error("no card");
+        expect(classifySide(g.image, loc.quad).side).toBe("front");
+      }
+    } finally {
+      rmSync(out, { recursive: true, force: true });
     }
   });
 });

@@ -61,6 +61,7 @@ async function onReader<T>(p: DeckPassport, use: (channel: Awaited<ReturnType<Pc
 
 describe("simulated passports through pcscd + vpcd", () => {
   const expected: Record<PassportCaseId, string> = {
+    "genuine-pace": "genuine",
     "genuine-bac": "genuine",
     "genuine-ecdsa": "genuine",
     "altered-dg1": "data-altered",

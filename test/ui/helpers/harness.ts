@@ -49,7 +49,8 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(initial: ViewInput): Promise<Harness> {
+/** `uiDir`: another built UI to serve (bench:ui's before/after comparison); dist/ui by default. */
+export async function startHarness(initial: ViewInput, uiDir = UI_DIR): Promise<Harness> {
   let seq = 0;
   let current: ViewMessage = { type: "view", seq: ++seq, ...initial };
   let responder: Responder | null = null;
@@ -68,7 +69,7 @@ export async function startHarness(initial: ViewInput): Promise<Harness> {
       res.writeHead(404).end();
       return;
     }
-    readFile(path.join(UI_DIR, name)).then(
+    readFile(path.join(uiDir, name)).then(
       (body) => res.writeHead(200, { "content-type": type, "cache-control": "no-store" }).end(body),
       () => res.writeHead(404).end(),
     );

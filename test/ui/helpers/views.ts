@@ -85,11 +85,11 @@ export const STAFF: StaffView = {
   },
   ledTest: "refer",
   recent: [
-    { at: Date.parse("2026-06-01T12:41:00+09:00"), outcome: "refer", reason: "card-blocked" },
-    { at: Date.parse("2026-06-01T12:35:00+09:00"), outcome: "fail", reason: "under-age" },
-    { at: Date.parse("2026-06-01T12:20:00+09:00"), outcome: "pass", reason: null },
-    { at: Date.parse("2026-06-01T12:02:00+09:00"), outcome: "abandoned", reason: "timeout" },
-    { at: Date.parse("2026-06-01T11:58:00+09:00"), outcome: "refer", reason: "face-no-match" },
+    { at: Date.parse("2026-06-01T12:41:00+09:00"), document: "mynumber", outcome: "refer", reason: "card-blocked" },
+    { at: Date.parse("2026-06-01T12:35:00+09:00"), document: "mynumber", outcome: "fail", reason: "under-age" },
+    { at: Date.parse("2026-06-01T12:20:00+09:00"), document: "mynumber", outcome: "pass", reason: null },
+    { at: Date.parse("2026-06-01T12:02:00+09:00"), document: null, outcome: "abandoned", reason: "timeout" },
+    { at: Date.parse("2026-06-01T11:58:00+09:00"), document: "mynumber", outcome: "refer", reason: "face-no-match" },
   ],
   staffCall: { since: Date.parse("2026-06-01T12:41:00+09:00"), reason: "card-blocked" },
 };

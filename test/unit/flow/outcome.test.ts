@@ -29,24 +29,45 @@ describe("verdict policy", () => {
 
   it("puts signs of forgery before expiry and age", () => {
     const young = { age: 15, expired: true };
-    expect(chipVerdict(young, "data-altered", POLICY)).toEqual({ outcome: "refer", reason: "data-altered" });
-    expect(chipVerdict(young, "genuine", POLICY)).toEqual({ outcome: "fail", reason: "card-expired" });
-    expect(chipVerdict({ age: 15, expired: false }, "genuine", POLICY)).toEqual({ outcome: "fail", reason: "under-age" });
-    expect(chipVerdict({ age: 20, expired: false }, "genuine", POLICY)).toBeNull();
+    expect(chipVerdict(young, "data-altered", POLICY, "mynumber")).toEqual({ outcome: "refer", reason: "data-altered" });
+    expect(chipVerdict(young, "genuine", POLICY, "mynumber")).toEqual({ outcome: "fail", reason: "card-expired" });
+    expect(chipVerdict({ age: 15, expired: false }, "genuine", POLICY, "mynumber")).toEqual({ outcome: "fail", reason: "under-age" });
+    expect(chipVerdict({ age: 20, expired: false }, "genuine", POLICY, "mynumber")).toBeNull();
   });
 
   it("refers a chip whose birth date is unreadable or in the future instead of calling the customer under age", () => {
-    expect(chipVerdict({ age: -1, expired: false }, "genuine", POLICY)).toEqual({ outcome: "refer", reason: "read-error" });
+    expect(chipVerdict({ age: -1, expired: false }, "genuine", POLICY, "mynumber")).toEqual({ outcome: "refer", reason: "read-error" });
     const lax = { ...POLICY, requireGenuineChip: false };
-    expect(chipVerdict({ age: -1, expired: false }, "could-not-check", lax)).toEqual({ outcome: "refer", reason: "read-error" });
+    expect(chipVerdict({ age: -1, expired: false }, "could-not-check", lax, "mynumber")).toEqual({ outcome: "refer", reason: "read-error" });
   });
 
   it("follows the switches: genuine chip, expired cards", () => {
     const ok = { age: 30, expired: false };
     const lax = { ...POLICY, requireGenuineChip: false, refuseExpired: false };
-    expect(chipVerdict(ok, "could-not-check", lax)).toBeNull();
-    expect(chipVerdict(ok, "clone-suspected", lax)).toEqual({ outcome: "refer", reason: "clone-suspected" });
-    expect(chipVerdict({ age: 30, expired: true }, "expired", lax)).toBeNull();
+    expect(chipVerdict(ok, "could-not-check", lax, "mynumber")).toBeNull();
+    expect(chipVerdict(ok, "clone-suspected", lax, "mynumber")).toEqual({ outcome: "refer", reason: "clone-suspected" });
+    expect(chipVerdict({ age: 30, expired: true }, "expired", lax, "mynumber")).toBeNull();
+  });
+
+  it("refers a chip that cannot be verified or whose copy is not ruled out, whatever requireGenuineChip says", () => {
+    const ok = { age: 30, expired: false };
+    const lax = { ...POLICY, requireGenuineChip: false };
+    for (const p of [POLICY, lax]) {
+      expect(chipVerdict(ok, "not-verifiable", p, "licence")).toEqual({ outcome: "refer", reason: "not-verifiable" });
+      expect(chipVerdict(ok, "clone-not-ruled-out", p, "passport")).toEqual({ outcome: "refer", reason: "clone-not-ruled-out" });
+    }
+  });
+
+  it("accepts a listed kind's unverifiable chip only on to the face check, and never an unlisted kind or without a face check", () => {
+    const ok = { age: 30, expired: false };
+    const shop = { ...POLICY, acceptUnverifiableWithFaceMatch: ["licence"] };
+    // null = nothing objects: the flow goes on to the face check, whose verdict decides.
+    expect(chipVerdict(ok, "not-verifiable", shop, "licence")).toBeNull();
+    expect(chipVerdict({ age: 17, expired: false }, "not-verifiable", shop, "licence")).toEqual({ outcome: "fail", reason: "under-age" });
+    expect(chipVerdict(ok, "not-verifiable", shop, "passport")).toEqual({ outcome: "refer", reason: "not-verifiable" });
+    expect(chipVerdict(ok, "not-verifiable", { ...shop, requireFaceMatch: false }, "licence")).toEqual({ outcome: "refer", reason: "not-verifiable" });
+    // The key never covers a copy that is not ruled out.
+    expect(chipVerdict(ok, "clone-not-ruled-out", shop, "licence")).toEqual({ outcome: "refer", reason: "clone-not-ruled-out" });
   });
 
   it("maps face answers and tries-left bands", () => {

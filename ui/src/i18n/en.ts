@@ -244,4 +244,13 @@ export const en: Messages = {
   "staffAction.customer-cancelled": "Nothing to do.",
   "staffAction.device-error": "Check the devices.",
   "staffAction.interrupted": "The kiosk restarted during a check. If it repeats, call a technician.",
+  "reason.not-verifiable": "This card's data cannot be confirmed by the kiosk.",
+  "reason.clone-not-ruled-out": "The card could not be confirmed as the original.",
+  "staffReason.not-verifiable": "Chip cannot be verified (no public key)",
+  "staffReason.clone-not-ruled-out": "Copy of the chip not ruled out",
+  "staffAction.not-verifiable": "Check the card and its photo by eye.",
+  "staffAction.clone-not-ruled-out": "Check the card and its photo by eye.",
+  "auth.not-verifiable": "Cannot be verified (no public key)",
+  "auth.clone-not-ruled-out": "Data genuine; a copy is not ruled out",
+  "staff.unknownDocument": "Unknown card",
 };

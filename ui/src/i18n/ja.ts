@@ -243,6 +243,15 @@ export const ja = {
   "staffAction.customer-cancelled": "対応は不要です。",
   "staffAction.device-error": "機器の状態を確認してください。",
   "staffAction.interrupted": "端末が再起動した記録です。続くようなら技術担当に連絡してください。",
+  "reason.not-verifiable": "このカードのデータは、この端末では確認できません。",
+  "reason.clone-not-ruled-out": "カードが原本であることを確認できませんでした。",
+  "staffReason.not-verifiable": "ICの署名を確認できないカード（公開鍵なし）",
+  "staffReason.clone-not-ruled-out": "ICの複製でないことを確認できない",
+  "staffAction.not-verifiable": "カードと写真を目で確認してください。",
+  "staffAction.clone-not-ruled-out": "カードと写真を目で確認してください。",
+  "auth.not-verifiable": "検証できない（公開鍵なし）",
+  "auth.clone-not-ruled-out": "データは真正・複製の可能性は否定できない",
+  "staff.unknownDocument": "カード不明",
 } as const;
 
 export type MessageKey = keyof typeof ja;

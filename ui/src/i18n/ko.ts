@@ -244,4 +244,13 @@ export const ko: Messages = {
   "staffAction.customer-cancelled": "조치할 필요 없음.",
   "staffAction.device-error": "기기 상태를 확인하세요.",
   "staffAction.interrupted": "확인 중 단말기가 재시작되었습니다. 반복되면 기술 담당자에게 연락하세요.",
+  "reason.not-verifiable": "이 단말기로는 카드 데이터를 확인할 수 없습니다.",
+  "reason.clone-not-ruled-out": "카드가 원본인지 확인할 수 없었습니다.",
+  "staffReason.not-verifiable": "칩 검증 불가(공개키 없음)",
+  "staffReason.clone-not-ruled-out": "칩 복제 가능성을 배제할 수 없음",
+  "staffAction.not-verifiable": "카드와 사진을 눈으로 확인하세요.",
+  "staffAction.clone-not-ruled-out": "카드와 사진을 눈으로 확인하세요.",
+  "auth.not-verifiable": "검증 불가(공개키 없음)",
+  "auth.clone-not-ruled-out": "데이터는 진본, 복제 가능성은 배제 못 함",
+  "staff.unknownDocument": "알 수 없는 카드",
 };

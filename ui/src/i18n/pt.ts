@@ -245,4 +245,13 @@ export const pt: Messages = {
   "staffAction.customer-cancelled": "Nada a fazer.",
   "staffAction.device-error": "Verifique os dispositivos.",
   "staffAction.interrupted": "O quiosque reiniciou durante uma verificação. Se repetir, chame um técnico.",
+  "reason.not-verifiable": "O quiosque não consegue confirmar os dados deste cartão.",
+  "reason.clone-not-ruled-out": "Não foi possível confirmar que o cartão é o original.",
+  "staffReason.not-verifiable": "Chip não verificável (sem chave pública)",
+  "staffReason.clone-not-ruled-out": "Cópia do chip não descartada",
+  "staffAction.not-verifiable": "Confira o cartão e a foto visualmente.",
+  "staffAction.clone-not-ruled-out": "Confira o cartão e a foto visualmente.",
+  "auth.not-verifiable": "Não verificável (sem chave pública)",
+  "auth.clone-not-ruled-out": "Dados autênticos; cópia não descartada",
+  "staff.unknownDocument": "Cartão desconhecido",
 };

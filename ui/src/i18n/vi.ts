@@ -244,4 +244,13 @@ export const vi: Messages = {
   "staffAction.customer-cancelled": "Không cần làm gì.",
   "staffAction.device-error": "Kiểm tra thiết bị.",
   "staffAction.interrupted": "Máy đã khởi động lại khi đang kiểm tra. Nếu lặp lại, hãy gọi kỹ thuật viên.",
+  "reason.not-verifiable": "Máy không thể xác nhận dữ liệu của thẻ này.",
+  "reason.clone-not-ruled-out": "Không thể xác nhận đây là thẻ gốc.",
+  "staffReason.not-verifiable": "Không thể xác minh chip (không có khóa công khai)",
+  "staffReason.clone-not-ruled-out": "Chưa loại trừ khả năng chip bị sao chép",
+  "staffAction.not-verifiable": "Hãy kiểm tra thẻ và ảnh bằng mắt.",
+  "staffAction.clone-not-ruled-out": "Hãy kiểm tra thẻ và ảnh bằng mắt.",
+  "auth.not-verifiable": "Không thể xác minh (không có khóa công khai)",
+  "auth.clone-not-ruled-out": "Dữ liệu thật; chưa loại trừ bản sao",
+  "staff.unknownDocument": "Thẻ không xác định",
 };

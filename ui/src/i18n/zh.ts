@@ -245,4 +245,13 @@ export const zh: Messages = {
   "staffAction.customer-cancelled": "无需处理。",
   "staffAction.device-error": "请检查设备。",
   "staffAction.interrupted": "确认过程中终端重启。如反复出现，请联系技术人员。",
+  "reason.not-verifiable": "本机无法确认此卡的数据。",
+  "reason.clone-not-ruled-out": "无法确认此卡为原件。",
+  "staffReason.not-verifiable": "芯片无法验证（无公钥）",
+  "staffReason.clone-not-ruled-out": "无法排除芯片被复制",
+  "staffAction.not-verifiable": "请目视核对证件及照片。",
+  "staffAction.clone-not-ruled-out": "请目视核对证件及照片。",
+  "auth.not-verifiable": "无法验证（无公钥）",
+  "auth.clone-not-ruled-out": "数据真实，但无法排除复制",
+  "staff.unknownDocument": "未知卡片",
 };

@@ -1,7 +1,7 @@
 import type { Lang, LedPattern, Outcome, ReasonCode, RecentSession } from "../../../src/protocol";
 import { BigButton } from "../components/BigButton";
 import { Lamps } from "../components/Lamps";
-import { LANGS, LANG_NAMES, LANG_TAGS, type T } from "../i18n";
+import { isMessageKey, LANGS, LANG_NAMES, LANG_TAGS, type T } from "../i18n";
 import type { ScreenProps } from "./types";
 
 const OUTCOMES: readonly Outcome[] = ["pass", "fail", "refer", "abandoned"];
@@ -16,12 +16,19 @@ function clock(ms: number, lang: Lang): string {
   return new Intl.DateTimeFormat(LANG_TAGS[lang], { hour: "2-digit", minute: "2-digit", hour12: false, timeZone: "Asia/Tokyo" }).format(ms);
 }
 
+/** The document kind's name from its catalogue file (`doc.<kind>.name`); none recognised: "unknown card". */
+function documentName(kind: string | null, t: T): string {
+  if (kind === null) return t("staff.unknownDocument");
+  const key = `doc.${kind}.name`;
+  return isMessageKey(key) ? t(key) : kind;
+}
+
 function RecentRow({ r, t, lang }: { r: RecentSession; t: T; lang: Lang }) {
   return (
-    <li class={`recent recent-${r.outcome}`} data-outcome={r.outcome} data-reason={r.reason ?? ""}>
+    <li class={`recent recent-${r.outcome}`} data-outcome={r.outcome} data-reason={r.reason ?? ""} data-document={r.document ?? ""}>
       <span class="recent-time">{clock(r.at, lang)}</span>
       <span class="recent-what">
-        <strong>{t(`count.${r.outcome}`)}</strong> {r.reason ? t(`staffReason.${r.reason}`) : null}
+        <span class="recent-document">{documentName(r.document, t)}</span> <strong>{t(`count.${r.outcome}`)}</strong> {r.reason ? t(`staffReason.${r.reason}`) : null}
       </span>
       {r.reason ? <span class="recent-action">{t(`staffAction.${r.reason}`)}</span> : null}
     </li>

@@ -2,6 +2,8 @@
  * CSCA trust stores for passive authentication: Japan's shipped certificates, plus (demo mode only)
  * the simulated deck's test CSCA, plus master-list imports (kioskctl trust import-masterlist).
  */
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
 import type { CscaStore } from "../pa";
 import { JP_CSCA_PEM } from "./jp";
 
@@ -17,4 +19,14 @@ export function japanCscas(): CscaStore["certificates"] {
 
 export function cscaStore(...parts: CscaStore["certificates"][]): CscaStore {
   return { certificates: parts.flat() };
+}
+
+/** The `*.der` certificates of imported directories (config trust.cscaDirs); a missing directory is an error. */
+export function importedCscas(dirs: readonly string[]): CscaStore["certificates"] {
+  return dirs.flatMap((dir) =>
+    readdirSync(dir)
+      .filter((f) => f.endsWith(".der"))
+      .sort()
+      .map((f) => ({ der: new Uint8Array(readFileSync(path.join(dir, f))), label: `imported ${path.basename(dir)}/${f}` })),
+  );
 }

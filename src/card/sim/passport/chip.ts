@@ -19,7 +19,10 @@ import { createHash, createPrivateKey, privateEncrypt, constants, randomBytes, s
 import { concatBytes, decodeCommand, withSw } from "../../apdu";
 import { CardError } from "../../errors";
 import { bacKeys } from "../../icao/bac";
-import { bytesEqual, decryptCbc, encryptCbc, kdf, KDF_ENC, KDF_MAC, mac8, pad, smMac, unpad } from "../../icao/crypto";
+import * as asn1js from "asn1js";
+import { aesEcb, blockSize, bytesEqual, decryptCbc, encryptCbc, kdf, KDF_ENC, KDF_MAC, mac8, pad, smMac, unpad, type SmCipher } from "../../icao/crypto";
+import { bigToBytes, decodePoint, encodePoint, mul, onCurve, randomScalar, type Point } from "../../icao/ec";
+import { authToken, choosePace, mapGenerator, paceKpi, parseCardAccess, type PaceChoice } from "../../icao/pace";
 import { MRTD_AID } from "../../icao/ids";
 import { MrzKey } from "../../icao/mrz-key";
 import { encodeTlv, readTlvList } from "../../tlv";
@@ -36,6 +39,8 @@ export interface PassportProfile {
   readonly files: ReadonlyMap<number, Uint8Array>;
   /** The chip's Active Authentication private key (PKCS#8 DER, RSA or EC); null: no AA. */
   readonly aaKeyPkcs8: Uint8Array | null;
+  /** PACE offered in EF.CardAccess (ECDH Generic Mapping): standard parameter id and cipher; absent: BAC only. */
+  readonly pace?: { readonly parameterId: number; readonly cipher: SmCipher };
 }
 
 export interface SimPassportDeps {
@@ -45,9 +50,30 @@ export interface SimPassportDeps {
 }
 
 interface Session {
+  cipher: SmCipher;
   ksEnc: Uint8Array;
   ksMac: Uint8Array;
   ssc: Uint8Array;
+}
+
+/** PACE in progress (chip side). */
+interface PaceState {
+  step: 1 | 2 | 3 | 4;
+  choice: PaceChoice;
+  s?: Uint8Array;
+  g2?: Point;
+  pkIc?: Uint8Array;
+  pkIfd?: Uint8Array;
+  ksEnc?: Uint8Array;
+  ksMac?: Uint8Array;
+}
+
+const OID_BY_CIPHER: Record<SmCipher, string> = { "3des": "0.4.0.127.0.7.2.2.4.2.1", aes128: "0.4.0.127.0.7.2.2.4.2.2", aes192: "0.4.0.127.0.7.2.2.4.2.3", aes256: "0.4.0.127.0.7.2.2.4.2.4" };
+
+/** EF.CardAccess with one PACEInfo (version 2) for this profile's PACE. */
+export function cardAccessFor(pace: { parameterId: number; cipher: SmCipher }): Uint8Array {
+  const info = new asn1js.Sequence({ value: [new asn1js.ObjectIdentifier({ value: OID_BY_CIPHER[pace.cipher] }), new asn1js.Integer({ value: 2 }), new asn1js.Integer({ value: pace.parameterId })] });
+  return new Uint8Array(new asn1js.Set({ value: [info] }).toBER(false));
 }
 
 const sw = (v: number) => Uint8Array.of((v >> 8) & 0xff, v & 0xff);
@@ -68,6 +94,9 @@ export class SimulatedPassport implements Transmit {
   readonly #random: (n: number) => Uint8Array;
   readonly #kEnc: Uint8Array;
   readonly #kMac: Uint8Array;
+  readonly #kpi: Uint8Array | null;
+  readonly #cardAccess: Uint8Array | null;
+  #pace: PaceState | null = null;
   #aaKey: KeyObject | null = null;
   #faults: SimFault[] = [];
   #present = true;
@@ -90,6 +119,8 @@ export class SimulatedPassport implements Transmit {
     const key = MrzKey.fromFields(profile.mrz);
     if (!key.ok) throw new RangeError(`passport ${profile.label}: bad MRZ fields`);
     const k = bacKeys(key.key);
+    this.#cardAccess = profile.pace ? cardAccessFor(profile.pace) : null;
+    this.#kpi = profile.pace ? paceKpi(key.key, profile.pace.cipher) : null;
     key.key.wipe();
     this.#kEnc = k.kEnc;
     this.#kMac = k.kMac;
@@ -126,6 +157,7 @@ export class SimulatedPassport implements Transmit {
   #reset(): void {
     this.#selected = false;
     this.#challenge = null;
+    this.#pace = null;
     this.#dropSession();
     this.#ef = null;
   }
@@ -200,6 +232,7 @@ export class SimulatedPassport implements Transmit {
       return this.#protected(c.ins, c.p1, c.p2, c.data ?? new Uint8Array(0));
     }
     if (c.cla === 0x0c) return sw(0x6988);
+    if (c.ins === 0x86 && (c.cla === 0x10 || c.cla === 0x00)) return this.#generalAuthenticate(c.cla, c.data ?? new Uint8Array(0));
     if (c.cla !== 0x00) return sw(0x6e00);
     const data = c.data ?? new Uint8Array(0);
     switch (c.ins) {
@@ -214,11 +247,92 @@ export class SimulatedPassport implements Transmit {
       case 0x82:
         return this.#mutualAuth(data);
       case 0xb0:
+        // EF.CardAccess by its short EF id (1C), readable without any authentication.
+        if (c.p1 === 0x9c && this.#cardAccess && c.le !== undefined) {
+          const off = c.p2;
+          if (off >= this.#cardAccess.length) return sw(0x6b00);
+          const end = Math.min(this.#cardAccess.length, off + c.le);
+          return withSw(this.#cardAccess.slice(off, end), end - off < c.le ? 0x6282 : 0x9000);
+        }
+        return sw(this.#selected ? 0x6982 : 0x6985);
+      case 0x22:
+        return this.#mseSetAt(c.p1, c.p2, data);
       case 0x88:
         return sw(this.#selected ? 0x6982 : 0x6985);
       default:
         return sw(0x6d00);
     }
+  }
+
+  #mseSetAt(p1: number, p2: number, data: Uint8Array): Uint8Array {
+    if (p1 !== 0xc1 || p2 !== 0xa4) return sw(0x6a86);
+    if (!this.#cardAccess) return sw(0x6a80);
+    const choice = choosePace(parseCardAccess(this.#cardAccess));
+    if (!choice) return sw(0x6a80);
+    const oid = encodeTlv(0x80, choice.oidBytes);
+    if (data.length < oid.length || !sameBytes(data.subarray(0, oid.length), oid)) return sw(0x6a80);
+    this.#pace = { step: 1, choice };
+    return sw(0x9000);
+  }
+
+  #generalAuthenticate(cla: number, data: Uint8Array): Uint8Array {
+    const st = this.#pace;
+    const kpi = this.#kpi;
+    if (!st || !kpi) return sw(0x6985);
+    const c = st.choice.curve;
+    let inner: Uint8Array;
+    let tag: number;
+    try {
+      const outer = readTlvList(data, 0, data.length)[0];
+      if (!outer || outer.tag !== 0x7c) return sw(0x6a80);
+      const t = outer.length > 0 ? readTlvList(data, outer.valueStart, outer.end)[0] : undefined;
+      tag = t?.tag ?? 0;
+      inner = t ? data.slice(t.valueStart, t.end) : new Uint8Array(0);
+    } catch {
+      return sw(0x6a80);
+    }
+    const answer = (t: number, v: Uint8Array) => withSw(encodeTlv(0x7c, encodeTlv(t, v)), 0x9000);
+    const fail = (v: number) => {
+      this.#pace = null;
+      return sw(v);
+    };
+    if (st.step === 1 && tag === 0 && cla === 0x10) {
+      const s = this.#random(blockSize(st.choice.cipher));
+      st.s = s;
+      st.step = 2;
+      return answer(0x80, encryptCbc(st.choice.cipher, kpi, new Uint8Array(blockSize(st.choice.cipher)), s));
+    }
+    if (st.step === 2 && tag === 0x81 && cla === 0x10 && st.s) {
+      const pkMapIfd = decodePoint(inner, c.size);
+      if (!onCurve(c, pkMapIfd)) return fail(0x6a80);
+      const sk = randomScalar(c, this.#random);
+      st.g2 = mapGenerator(c, st.s, mul(c, sk, pkMapIfd));
+      st.step = 3;
+      return answer(0x82, encodePoint(mul(c, sk, c.g), c.size));
+    }
+    if (st.step === 3 && tag === 0x83 && cla === 0x10 && st.g2) {
+      const pkIfd = decodePoint(inner, c.size);
+      if (!onCurve(c, pkIfd)) return fail(0x6a80);
+      const sk = randomScalar(c, this.#random);
+      const shared = mul(c, sk, pkIfd);
+      if (!shared) return fail(0x6a80);
+      const x = bigToBytes(shared.x, c.size);
+      st.ksEnc = kdf(x, KDF_ENC, st.choice.cipher);
+      st.ksMac = kdf(x, KDF_MAC, st.choice.cipher);
+      st.pkIfd = inner;
+      st.pkIc = encodePoint(mul(c, sk, st.g2), c.size);
+      st.step = 4;
+      return answer(0x84, st.pkIc);
+    }
+    if (st.step === 4 && tag === 0x85 && cla === 0x00 && st.ksEnc && st.ksMac && st.pkIc && st.pkIfd) {
+      // A wrong password gave the terminal another nonce, hence another generator: its token cannot match.
+      if (!bytesEqual(inner, authToken(st.choice.cipher, st.ksMac, st.choice.oidBytes, st.pkIc))) return fail(0x6300);
+      const token = authToken(st.choice.cipher, st.ksMac, st.choice.oidBytes, st.pkIfd);
+      this.#session = { cipher: st.choice.cipher, ksEnc: st.ksEnc, ksMac: st.ksMac, ssc: new Uint8Array(blockSize(st.choice.cipher)) };
+      this.#pace = null;
+      return answer(0x86, token);
+    }
+    return fail(0x6985);
   }
 
   #selectAid(data: Uint8Array): Uint8Array {
@@ -244,7 +358,7 @@ export class SimulatedPassport implements Transmit {
     const eIcc = encryptCbc("3des", this.#kEnc, new Uint8Array(8), r);
     const seed = new Uint8Array(16);
     for (let i = 0; i < 16; i++) seed[i] = (kIfd[i] ?? 0) ^ (kIcc[i] ?? 0);
-    this.#session = { ksEnc: kdf(seed, KDF_ENC, "3des"), ksMac: kdf(seed, KDF_MAC, "3des"), ssc: concatBytes(rndIcc.subarray(4, 8), rndIfd.subarray(4, 8)) };
+    this.#session = { cipher: "3des", ksEnc: kdf(seed, KDF_ENC, "3des"), ksMac: kdf(seed, KDF_MAC, "3des"), ssc: concatBytes(rndIcc.subarray(4, 8), rndIfd.subarray(4, 8)) };
     return withSw(concatBytes(eIcc, mac8("3des", this.#kMac, eIcc)), 0x9000);
   }
 
@@ -267,15 +381,15 @@ export class SimulatedPassport implements Transmit {
       this.#dropSession();
       return sw(0x6988);
     }
-    const header = pad(Uint8Array.of(0x0c, ins, p1, p2), 8);
-    if (!mac || !bytesEqual(smMac("3des", s.ksMac, concatBytes(s.ssc, header, do87, do97)), mac)) {
+    const header = pad(Uint8Array.of(0x0c, ins, p1, p2), blockSize(s.cipher));
+    if (!mac || !bytesEqual(smMac(s.cipher, s.ksMac, concatBytes(s.ssc, header, do87, do97)), mac)) {
       this.#dropSession();
       return sw(0x6988);
     }
     let data: Uint8Array = new Uint8Array(0);
     if (do87.length > 0) {
       const enc = do87.subarray(do87.length - lengthOfValue(do87) + 1);
-      const plain = unpad(decryptCbc("3des", s.ksEnc, new Uint8Array(8), enc));
+      const plain = unpad(decryptCbc(s.cipher, s.ksEnc, this.#iv(s), enc));
       if (!plain) {
         this.#dropSession();
         return sw(0x6988);
@@ -292,11 +406,15 @@ export class SimulatedPassport implements Transmit {
     return this.#protect(s, out, status);
   }
 
+  #iv(s: Session): Uint8Array {
+    return s.cipher === "3des" ? new Uint8Array(8) : aesEcb(s.ksEnc, s.ssc);
+  }
+
   #protect(s: Session, data: Uint8Array, status: number): Uint8Array {
     increment(s.ssc);
-    const do87 = data.length > 0 ? encodeTlv(0x87, concatBytes(Uint8Array.of(1), encryptCbc("3des", s.ksEnc, new Uint8Array(8), pad(data, 8)))) : new Uint8Array(0);
+    const do87 = data.length > 0 ? encodeTlv(0x87, concatBytes(Uint8Array.of(1), encryptCbc(s.cipher, s.ksEnc, this.#iv(s), pad(data, blockSize(s.cipher))))) : new Uint8Array(0);
     const do99 = encodeTlv(0x99, sw(status));
-    const mac = smMac("3des", s.ksMac, concatBytes(s.ssc, do87, do99));
+    const mac = smMac(s.cipher, s.ksMac, concatBytes(s.ssc, do87, do99));
     return withSw(concatBytes(do87, do99, encodeTlv(0x8e, mac)), 0x9000);
   }
 
@@ -304,6 +422,12 @@ export class SimulatedPassport implements Transmit {
     const none = new Uint8Array(0);
     switch (ins) {
       case 0xa4: {
+        if (p1 === 0x04) {
+          if (!sameBytes(data, MRTD_AID)) return [none, 0x6a82];
+          this.#selected = true;
+          this.#ef = null;
+          return [none, 0x9000];
+        }
         if (p1 !== 0x02 || data.length !== 2) return [none, 0x6a86];
         const id = ((data[0] ?? 0) << 8) | (data[1] ?? 0);
         if (!this.profile.files.has(id)) return [none, 0x6a82];

@@ -13,7 +13,7 @@
  * | expired-ds        | BAC    | DS certificate validity ended                         | expired           |
  * | no-aa             | BAC    | no DG15, no DG14                                      | clone not ruled out |
  * | minor             | BAC    | holder is 16                                          | genuine (under-age) |
- * PACE is not simulated yet (the reader does not speak PACE yet: src/card/icao/README.md).
+ * | genuine-pace      | PACE   | ECDH-GM brainpoolP256r1, AES-128 SM; AA RSA            | genuine           |
  */
 import { createHash, generateKeyPairSync, webcrypto } from "node:crypto";
 import * as asn1js from "asn1js";
@@ -31,7 +31,7 @@ const OID_LDS_SO = "2.23.136.1.1.1";
 /** ATR of an ISO 14443 Type B contactless card as a PC/SC reader shows it (PC/SC part 3 §3.1.3.2.3.2); test value. */
 export const PASSPORT_ATR = Uint8Array.of(0x3b, 0x88, 0x80, 0x01, 0x00, 0x00, 0x00, 0x00, 0x77, 0x81, 0x71, 0x00, 0x79);
 
-export type PassportCaseId = "genuine-bac" | "genuine-ecdsa" | "altered-dg1" | "clone" | "unknown-csca" | "expired-ds" | "no-aa" | "minor";
+export type PassportCaseId = "genuine-pace" | "genuine-bac" | "genuine-ecdsa" | "altered-dg1" | "clone" | "unknown-csca" | "expired-ds" | "no-aa" | "minor";
 
 export interface DeckPassport {
   readonly id: PassportCaseId;
@@ -227,10 +227,12 @@ async function buildDeck(): Promise<PassportDeck> {
     birth: string;
     ds: { cert: pkijs.Certificate; key: CryptoKeyPair };
     aa: "rsa" | "ec" | "none";
+    pace?: { parameterId: number; cipher: "aes128" | "aes192" | "aes256" | "3des" };
     clone?: boolean;
     alterBirth?: string;
   }
   const cases: Case[] = [
+    { id: "genuine-pace", label: "Passport (genuine, PACE ECDH-GM brainpoolP256r1 AES-128)", doc: "TP1000009", birth: "790304", ds: { cert: dsEcCert, key: dsEc }, aa: "rsa", pace: { parameterId: 13, cipher: "aes128" } },
     { id: "genuine-bac", label: "Passport (genuine, BAC, RSA-PSS signer, RSA AA)", doc: "TP1000001", birth: "850412", ds: { cert: dsPssCert, key: dsPss }, aa: "rsa" },
     { id: "genuine-ecdsa", label: "Passport (genuine, ECDSA signer and AA)", doc: "TP1000002", birth: "920101", ds: { cert: dsEcCert, key: dsEc }, aa: "ec" },
     { id: "altered-dg1", label: "Passport (DG1 altered)", doc: "TP1000003", birth: "100101", ds: { cert: dsEcCert, key: dsEc }, aa: "rsa", alterBirth: "800101" },
@@ -266,7 +268,7 @@ async function buildDeck(): Promise<PassportDeck> {
     ]);
     const dg15 = groups.get(15);
     if (dg15) files.set(EF.dg15, dg15);
-    const profile: PassportProfile = { label: c.label, atr: PASSPORT_ATR, mrz, files, aaKeyPkcs8: aaKey };
+    const profile: PassportProfile = { label: c.label, atr: PASSPORT_ATR, mrz, files, aaKeyPkcs8: aaKey, ...(c.pace ? { pace: c.pace } : {}) };
     passports.push({
       id: c.id,
       label: c.label,

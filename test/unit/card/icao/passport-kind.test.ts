@@ -40,6 +40,7 @@ describe("passport kind", () => {
   });
 
   const expected: Record<PassportCaseId, string> = {
+    "genuine-pace": "genuine",
     "genuine-bac": "genuine",
     "genuine-ecdsa": "genuine",
     "altered-dg1": "data-altered",

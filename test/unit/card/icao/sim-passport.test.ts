@@ -9,6 +9,7 @@ import { parseDg1, parseDg2 } from "../../../../src/card/icao/lds";
 import { MrzKey } from "../../../../src/card/icao/mrz-key";
 import { passiveAuthentication, type CscaStore } from "../../../../src/card/icao/pa";
 import { readPassport, type PassportReadResult } from "../../../../src/card/icao/read";
+import { SimulatedPassport } from "../../../../src/card/sim/passport/chip";
 import { passportDeck, type DeckPassport, type PassportDeck } from "../../../../src/card/sim/passport/deck";
 
 let deck: PassportDeck;
@@ -44,6 +45,7 @@ function assess(r: Extract<PassportReadResult, { ok: true }>) {
 
 describe("simulated passports", () => {
   const expected: Record<string, { pa: string; aa: boolean | null }> = {
+    "genuine-pace": { pa: "genuine", aa: true },
     "genuine-bac": { pa: "genuine", aa: true },
     "genuine-ecdsa": { pa: "genuine", aa: true },
     "altered-dg1": { pa: "data-altered", aa: true },
@@ -76,7 +78,7 @@ describe("simulated passports", () => {
     const r = await read(p, { ...p.mrz, birthDate: "850413" });
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.failure.kind).toBe("wrong-key");
-    if (!r.ok) expect(r.stats.apdus).toBe(3);
+    if (!r.ok) expect(r.stats.apdus).toBe(4); // EF.CardAccess (none: BAC), SELECT, GET CHALLENGE, EXTERNAL AUTHENTICATE
   });
 
   it("a card of another kind is not a passport", async () => {
@@ -84,7 +86,7 @@ describe("simulated passports", () => {
     const card = p.makeCard();
     const k = MrzKey.fromFields(p.mrz);
     if (!k.ok) throw new Error("key");
-    card.setFaults([{ at: 0, kind: "respond", bytes: Uint8Array.of(0x6a, 0x82) }]);
+    card.setFaults([{ at: 1, kind: "respond", bytes: Uint8Array.of(0x6a, 0x82) }]);
     const r = await readPassport({ transmit: card, key: k.key, signal: AbortSignal.timeout(5000), random });
     expect(r.ok ? "ok" : r.failure.kind).toBe("not-a-passport");
   });
@@ -108,11 +110,38 @@ describe("simulated passports", () => {
   it("a tampered secure-messaging answer is refused (malformed), not trusted", async () => {
     const p = deck.passport("genuine-bac");
     const card = p.makeCard();
-    // Command 3 is the first protected one (SELECT EF.COM): answer with a forged MAC.
-    card.setFaults([{ at: 3, kind: "respond", bytes: Uint8Array.from(Buffer.from("990290008E0800000000000000009000", "hex")) }]);
+    // Command 4 is the first protected one (SELECT EF.COM): answer with a forged MAC.
+    card.setFaults([{ at: 4, kind: "respond", bytes: Uint8Array.from(Buffer.from("990290008E0800000000000000009000", "hex")) }]);
     const k = MrzKey.fromFields(p.mrz);
     if (!k.ok) throw new Error("key");
     const r = await readPassport({ transmit: card, key: k.key, signal: AbortSignal.timeout(5000), random });
     expect(r.ok ? "ok" : r.failure.kind).toBe("malformed");
   });
+});
+
+describe("PACE against the simulated chip", () => {
+  for (const pace of [
+    { parameterId: 13, cipher: "aes128" },
+    { parameterId: 12, cipher: "aes256" },
+    { parameterId: 15, cipher: "aes192" },
+    { parameterId: 16, cipher: "aes128" },
+    { parameterId: 17, cipher: "aes256" },
+    { parameterId: 18, cipher: "aes256" },
+    { parameterId: 12, cipher: "3des" },
+  ] as const) {
+    it(`parameter ${pace.parameterId}, ${pace.cipher}: PACE, then the files under SM; a wrong MRZ is wrong-key`, async () => {
+      const p = deck.passport("genuine-pace");
+      const profile = { ...p.profile, pace };
+      const k = MrzKey.fromFields(p.mrz);
+      if (!k.ok) throw new Error("key");
+      const r = await readPassport({ transmit: new SimulatedPassport(profile), key: k.key, signal: AbortSignal.timeout(10_000), random });
+      if (!r.ok) throw new Error(JSON.stringify(r.failure));
+      expect(r.read.access).toBe("pace");
+      expect(assess(r)).toEqual({ pa: "genuine", aa: true });
+      const wrong = MrzKey.fromFields({ ...p.mrz, birthDate: "790305" });
+      if (!wrong.ok) throw new Error("key");
+      const w = await readPassport({ transmit: new SimulatedPassport(profile), key: wrong.key, signal: AbortSignal.timeout(10_000), random });
+      expect(w.ok ? "ok" : w.failure.kind).toBe("wrong-key");
+    });
+  }
 });

@@ -7,6 +7,7 @@ import type { KindCatalogue } from "./define";
 import { licence } from "./licence";
 import { mynumber } from "./mynumber";
 import { passport } from "./passport";
+import { residence } from "./residence";
 
 export type { KindCatalogue };
 
@@ -14,6 +15,7 @@ export const KIND_CATALOGUES = [
   mynumber,
   licence,
   passport,
+  residence,
 ] as const;
 
 type KeysOf<C> = C extends KindCatalogue<infer K> ? K : never;

@@ -9,6 +9,7 @@ import { kindMessages } from "./define";
 
 export const licence = kindMessages("licence", {
   ja: {
+    "doc.licence.name": "運転免許証",
     "doc.licence.title": "運転免許証の暗証番号1（4桁）を入力してください",
     "doc.licence.group.pin": "暗証番号1（4桁）",
     "doc.licence.where.pin": "免許証を作ったときに決めた4桁の数字です。暗証番号2ではありません。",
@@ -30,6 +31,7 @@ export const licence = kindMessages("licence", {
     "demoCard.licence-expired": "運転免許証・有効期限切れ（平成33年表記）",
   },
   en: {
+    "doc.licence.name": "Driver's licence",
     "doc.licence.title": "Enter PIN 1 of your driver's licence (4 digits)",
     "doc.licence.group.pin": "PIN 1 (4 digits)",
     "doc.licence.where.pin": "The 4 digits you chose when the licence was made. Not PIN 2.",
@@ -51,6 +53,7 @@ export const licence = kindMessages("licence", {
     "demoCard.licence-expired": "Driver's licence, expired (written as Heisei 33)",
   },
   zh: {
+    "doc.licence.name": "驾驶执照",
     "doc.licence.title": "请输入驾驶执照的密码1（4位）",
     "doc.licence.group.pin": "密码1（4位）",
     "doc.licence.where.pin": "办理驾照时设定的4位数字。不是密码2。",
@@ -72,6 +75,7 @@ export const licence = kindMessages("licence", {
     "demoCard.licence-expired": "驾驶执照・已过期（写作平成33年）",
   },
   ko: {
+    "doc.licence.name": "운전면허증",
     "doc.licence.title": "운전면허증 비밀번호 1(4자리)을 입력하세요",
     "doc.licence.group.pin": "비밀번호 1(4자리)",
     "doc.licence.where.pin": "면허증을 만들 때 정한 4자리 숫자입니다. 비밀번호 2가 아닙니다.",
@@ -93,6 +97,7 @@ export const licence = kindMessages("licence", {
     "demoCard.licence-expired": "운전면허증・유효기간 만료(헤이세이 33년 표기)",
   },
   vi: {
+    "doc.licence.name": "Giấy phép lái xe",
     "doc.licence.title": "Nhập mã PIN 1 của bằng lái xe (4 chữ số)",
     "doc.licence.group.pin": "Mã PIN 1 (4 chữ số)",
     "doc.licence.where.pin": "4 chữ số bạn chọn khi làm bằng lái. Không phải mã PIN 2.",
@@ -114,6 +119,7 @@ export const licence = kindMessages("licence", {
     "demoCard.licence-expired": "Bằng lái xe, hết hạn (ghi là Heisei 33)",
   },
   pt: {
+    "doc.licence.name": "Carteira de motorista",
     "doc.licence.title": "Digite o PIN 1 da carteira de motorista (4 dígitos)",
     "doc.licence.group.pin": "PIN 1 (4 dígitos)",
     "doc.licence.where.pin": "Os 4 dígitos escolhidos ao fazer a carteira. Não é o PIN 2.",

@@ -7,6 +7,7 @@ import { kindMessages } from "./define";
 
 export const mynumber = kindMessages("mynumber", {
   ja: {
+    "doc.mynumber.name": "マイナンバーカード",
     "doc.mynumber.title": "カードに印刷された数字を入力してください",
     "doc.mynumber.picture": "カード表面の、生年月日・有効期限・セキュリティコードの位置",
     "doc.mynumber.choice.calendar": "生年の書き方",
@@ -41,6 +42,7 @@ export const mynumber = kindMessages("mynumber", {
     "demoCard.not-my-number": "マイナンバーカードではないICカード",
   },
   en: {
+    "doc.mynumber.name": "My Number Card",
     "doc.mynumber.title": "Enter the numbers printed on your card",
     "doc.mynumber.picture": "Where the birth date, expiry and security code are on the front of the card",
     "doc.mynumber.choice.calendar": "Birth year written as",
@@ -75,6 +77,7 @@ export const mynumber = kindMessages("mynumber", {
     "demoCard.not-my-number": "A contactless card that is not a My Number Card",
   },
   zh: {
+    "doc.mynumber.name": "个人编号卡",
     "doc.mynumber.title": "请输入卡片上印刷的数字",
     "doc.mynumber.picture": "卡片正面上出生日期、有效期和安全码的位置",
     "doc.mynumber.choice.calendar": "出生年份的写法",
@@ -109,6 +112,7 @@ export const mynumber = kindMessages("mynumber", {
     "demoCard.not-my-number": "不是个人编号卡的非接触式卡",
   },
   ko: {
+    "doc.mynumber.name": "마이넘버 카드",
     "doc.mynumber.title": "카드에 인쇄된 숫자를 입력해 주세요",
     "doc.mynumber.picture": "카드 앞면의 생년월일, 유효기간, 보안 코드 위치",
     "doc.mynumber.choice.calendar": "출생 연도 표기",
@@ -143,6 +147,7 @@ export const mynumber = kindMessages("mynumber", {
     "demoCard.not-my-number": "마이넘버 카드가 아닌 비접촉 카드",
   },
   vi: {
+    "doc.mynumber.name": "Thẻ My Number",
     "doc.mynumber.title": "Nhập các số in trên thẻ",
     "doc.mynumber.picture": "Vị trí ngày sinh, hạn sử dụng và mã bảo mật ở mặt trước thẻ",
     "doc.mynumber.choice.calendar": "Cách ghi năm sinh",
@@ -177,6 +182,7 @@ export const mynumber = kindMessages("mynumber", {
     "demoCard.not-my-number": "Thẻ không tiếp xúc không phải thẻ My Number",
   },
   pt: {
+    "doc.mynumber.name": "Cartão My Number",
     "doc.mynumber.title": "Digite os números impressos no cartão",
     "doc.mynumber.picture": "Onde ficam a data de nascimento, a validade e o código de segurança na frente do cartão",
     "doc.mynumber.choice.calendar": "Ano de nascimento escrito em",
