@@ -150,6 +150,46 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    /** Issue 19: the signed verdict token for the till (docs/till.md). */
+    till: z
+      .object({
+        /** Issue a token on every verdict (pass, fail, refer) and show it as a QR code on the result screen. */
+        enabled: z.boolean().default(true),
+        /** How long a token is valid, seconds (issue 19: at most 120). */
+        lifetimeSeconds: z.number().int().min(1).max(120).default(60),
+        /** Optional delivery: HTTPS POST of every token to the till, with a client certificate. */
+        post: z
+          .object({
+            /** https:// URL of the till's endpoint; empty = no POST (the QR code only). */
+            url: z
+              .string()
+              .default("")
+              .refine((u) => u === "" || /^https:\/\/[^\s/]+/.test(u), { message: "must be an https:// URL (or empty: off)" }),
+            /** PEM files: the kiosk's client certificate and key, and the CA that signed the till's server certificate. */
+            certFile: z.string().default(""),
+            keyFile: z.string().default(""),
+            caFile: z.string().default(""),
+          })
+          .strict()
+          .refine((p) => p.url === "" || (p.certFile !== "" && p.keyFile !== "" && p.caFile !== ""), {
+            message: "till.post.url needs certFile, keyFile and caFile (the till is reached only with a client certificate)",
+            path: ["url"],
+          })
+          .prefault({}),
+      })
+      .strict()
+      .prefault({}),
+    /** Issue 19: the Prometheus text endpoint (docs/fleet.md), loopback only. */
+    metrics: z
+      .object({
+        /** "auto": on in production, off in demo mode (demo daemons in tests would race for one port). */
+        enabled: z.union([z.boolean(), z.literal("auto")]).default("auto"),
+        host: z.enum(["127.0.0.1", "::1", "localhost"]).default("127.0.0.1"),
+        /** 9464: the port OpenTelemetry's Prometheus exporter uses by convention. 0 = any free port (tests). */
+        port: z.number().int().min(0).max(65535).default(9464),
+      })
+      .strict()
+      .prefault({}),
     leds: z
       .object({
         /** BCM line offsets of the status LEDs on the main gpiochip. */

@@ -44,6 +44,8 @@ import { NO_STAFF_PIN, plainStaffPin, type LockoutStore, type StaffPinPort } fro
 import { fileLockoutStore, openStaffPinFile } from "./compose/staff-pin-file";
 import { demoPassportCscas, demoResidenceCas, loadDemoDeck, openDemoDevices, openProductionDevices, type Devices } from "./devices";
 import { closeAll, lazily, warmStart } from "./lifecycle";
+import { createTokenGlue } from "./compose/till";
+import { ephemeralKey, loadOrCreateKey, TokenKeyError, type TokenKey } from "./till/issuer";
 
 export interface DaemonDeps {
   config: Config;
@@ -77,6 +79,11 @@ export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
 
   const devices = deck ? await openDemoDevices(config, deck, log) : await openProductionDevices(config, log);
   const audit = openAudit(config, log);
+  // Issue 19: the signed verdict token for the till (src/till/, docs/till.md), shown as a QR code.
+  const tokenKey = await openTokenKey(config, deps.env);
+  const verdictToken = tokenKey
+    ? createTokenGlue({ key: tokenKey, lifetimeS: config.till.lifetimeSeconds, now: () => Date.now(), log: log.child("till") })
+    : null;
 
   const lazyOcr = lazily<OcrPort>(createTesseractOcr);
   const lazyDecoder = lazily<Jp2Decoder>(createJp2Decoder);
@@ -167,6 +174,7 @@ export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
     audit,
     demo: devices.demo,
     endSession: () => chip.endSession(),
+    verdictToken,
   };
 
   const staffPin = openStaffPin(config, deps.env, log);
@@ -314,6 +322,23 @@ function openStaffPin(
 
 /** The published demo PIN (docs, the demo pad). Never used in production. */
 export const DEMO_STAFF_PIN = "2580";
+
+/**
+ * The verdict-token key: `verdict-key.pem` in the state directory (created at the first start, 0600);
+ * demo mode without a state directory signs with a key for this run only. A key file that is unsafe
+ * or unreadable stops the daemon as a configuration problem (exit 78), never a silent new key.
+ */
+async function openTokenKey(config: Config, env: Readonly<Record<string, string | undefined>>): Promise<TokenKey | null> {
+  if (!config.till.enabled) return null;
+  const dir = stateDirOf(config, env);
+  if (!dir) return ephemeralKey();
+  try {
+    return await loadOrCreateKey(dir);
+  } catch (e) {
+    if (e instanceof TokenKeyError) throw new ConfigError([`till: ${e.message}`]);
+    throw e;
+  }
+}
 
 function openAudit(config: Config, log: Logger): SqliteAudit {
   const file =

@@ -178,6 +178,21 @@ export interface RecentSession {
   reason: ReasonCode | null;
 }
 
+/**
+ * The verdict token on the result screen (issue 19): the JWS and its QR code, made on the daemon with
+ * the `qrcode` package, as a module matrix the UI draws as SVG (no data: URL, so the page's CSP holds).
+ */
+export interface ResultToken {
+  /** The JWS compact serialisation the QR code encodes. */
+  jws: string;
+  /** QR modules per side (without the quiet zone). */
+  size: number;
+  /** SVG path data of the dark modules, one unit per module, origin at the top-left module. */
+  path: string;
+  /** Daemon ms when the token expires. */
+  expiresAt: number;
+}
+
 /** A referral waiting for staff: since when, and why (shown only on the staff screen). */
 export interface StaffCall {
   since: number;
@@ -219,6 +234,9 @@ export type Screen =
       advice: CustomerAdvice | null;
       /** Whether the card is still on the reader (the words ask to take it only then). */
       cardOn: boolean;
+      /** Issue 19: the signed verdict token for the till, as a QR code (absent while it is being
+       *  signed, when tokens are off, and for abandoned sessions). No personal data: src/till/claims.ts. */
+      token?: ResultToken | null;
     }
   /** The verdict is over and the card is still on the reader: take it; nothing starts until then. */
   | { name: "card-left" }

@@ -39,6 +39,9 @@ export interface AuditRecord {
   triesBand: TriesBand;
   checks: readonly AuditCheck[];
   version: string;
+  /** The verdict token's single-use id (issue 19), nothing else from the token; absent when no token
+   *  was issued (tokens off, an abandoned session). Rows written before schema 4 read as none. */
+  tokenId?: string;
 }
 
 /** A session that has begun and not yet been recorded: what the audit needs to record it as

@@ -14,7 +14,7 @@ import type { StaffCounts } from "../protocol";
 import type { AuditCheck, AuditRecord, AuditSink, AuditStep, OpenSession } from "./sink";
 import { OUTCOMES, REASONS, STEPS, CHECKS, BANDS, MODES, LEGACY_REASONS } from "./vocabulary";
 
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 /** Schema steps, version v → v+1 (exported for the upgrade tests, which build old databases from them). */
 export const MIGRATIONS: readonly string[] = [
@@ -43,6 +43,8 @@ export const MIGRATIONS: readonly string[] = [
    );`,
   // 2 → 3: the document kind (issue 17/18/20); every earlier row was a My Number card session
   `ALTER TABLE sessions ADD COLUMN document TEXT DEFAULT 'mynumber';  -- DocumentKindId, NULL = none recognised`,
+  // 3 → 4: the verdict token's single-use id (issue 19); earlier rows had no token (NULL)
+  `ALTER TABLE sessions ADD COLUMN token_id TEXT;  -- jti of the verdict token, NULL = none issued`,
 ];
 
 export interface SqliteAuditDeps {
@@ -75,8 +77,8 @@ export function openSqliteAudit(deps: SqliteAuditDeps): SqliteAudit {
   db.pragma("cache_size = -512");
   migrate(db);
   const insert = db.prepare(
-    `INSERT INTO sessions (started_at, ended_at, kiosk_id, mode, outcome, reason, durations, tries_band, checks, version, document)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO sessions (started_at, ended_at, kiosk_id, mode, outcome, reason, durations, tries_band, checks, version, document, token_id)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const del = db.prepare(`DELETE FROM sessions WHERE started_at < ?`);
   const open = db.prepare(`INSERT OR REPLACE INTO open_session (id, started_at, kiosk_id, mode, version) VALUES (1, ?, ?, ?, ?)`);
@@ -179,7 +181,10 @@ function checkedOpen(s: OpenSession): [number, string, string, string] {
   return [s.startedAt, s.kioskId, s.mode, s.version];
 }
 
-type Row = [number, number, string, string, string, string | null, string, string, string, string, string | null];
+type Row = [number, number, string, string, string, string | null, string, string, string, string, string | null, string | null];
+
+/** A verdict token id as src/till/issuer.ts makes it: 128 bits, base64url (22 characters). */
+const TOKEN_ID = /^[A-Za-z0-9_-]{22}$/;
 
 /** A document kind id as the registry allows it (src/documents/registry.ts): nothing else is written. */
 const KIND = /^[a-z][a-z0-9-]{0,31}$/;
@@ -191,6 +196,7 @@ function checked(r: AuditRecord): Row {
   if (!TOKEN.test(r.version)) throw bad("version");
   if (!MODES.has(r.mode)) throw bad("mode");
   if (r.document !== null && !KIND.test(r.document)) throw bad("document");
+  if (r.tokenId !== undefined && !TOKEN_ID.test(r.tokenId)) throw bad("token id");
   if (!OUTCOMES.has(r.outcome)) throw bad("outcome");
   if (r.reason !== null && !REASONS.has(r.reason)) throw bad("reason");
   if (!BANDS.has(r.triesBand)) throw bad("band");
@@ -216,6 +222,7 @@ function checked(r: AuditRecord): Row {
     checks.join(","),
     r.version,
     r.document,
+    r.tokenId ?? null,
   ];
 }
 

@@ -14,7 +14,8 @@
  *   error means the device failed and ends the session as "refer / device-error".
  */
 import type { CalendarDate } from "../age/date";
-import type { DocumentKindId, EntryPrefill, LedPattern, ReasonCode } from "../protocol";
+import type { DocumentKindId, EntryPrefill, LedPattern, ReasonCode, ResultToken } from "../protocol";
+import type { VerdictFacts } from "../till/claims";
 import type {
   AccessKey,
   ChipProgress,
@@ -100,8 +101,19 @@ export interface FlowPorts {
   audit: AuditSink;
   /** Demo mode only: the virtual card deck behind the demo panel. */
   demo: DemoDeckPort | null;
+  /** Issue 19: the signed verdict token for the till (null/absent: tokens are off). */
+  verdictToken?: VerdictTokenPort | null;
   /** Called after every purge (e.g. the card layer forgets the session's retry guard). Must not throw. */
   endSession?: () => void;
+}
+
+/**
+ * Issues the verdict token (src/till/): its single-use id at once, so the audit row of the verdict can
+ * name it, and the token (signed, as a QR code) when ready. `issue` must not throw; `token` may reject
+ * (the result screen then shows no QR code, and the port counts the failure).
+ */
+export interface VerdictTokenPort {
+  issue(facts: VerdictFacts): { id: string; token: Promise<ResultToken> };
 }
 
 export interface DemoDeckPort {

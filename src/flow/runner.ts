@@ -16,7 +16,8 @@
  * `createRunner` does no I/O; `start()` subscribes to the card and looks at the devices.
  */
 import type { KioskCore } from "./core";
-import type { ClientMessage, Health, KioskMode, Lang, LedPattern, RecentSession, RunMode, StaffCall, ViewMessage } from "../protocol";
+import type { ClientMessage, Health, KioskMode, Lang, LedPattern, RecentSession, ResultToken, RunMode, StaffCall, ViewMessage } from "../protocol";
+import type { TokenFace, VerdictFacts } from "../till/claims";
 import type { Logger } from "../log";
 import type { AuditStep } from "../audit/sink";
 import { tokyoDate, tokyoMidnight } from "../age/date";
@@ -102,6 +103,8 @@ interface Run {
   cancelStateTimer: () => void;
   enteredAt: number;
   countdown: ViewMessage["countdown"];
+  /** The verdict token of the result state (issue 19), once signed. */
+  token: ResultToken | null;
   // Owned by the current session.
   sessionId: number;
   cancelSessionTimer: () => void;
@@ -175,6 +178,7 @@ function newRun(deps: RunnerDeps): Run {
     cancelStateTimer: () => {},
     enteredAt: 0,
     countdown: null,
+    token: null,
     sessionId: 0,
     cancelSessionTimer: () => {},
     sessionStartedAt: 0,
@@ -303,6 +307,7 @@ function leave(r: Run, prev: State): void {
 function enter(r: Run, s: State): void {
   r.stateCtl = new AbortController();
   r.enteredAt = r.deps.clock.now();
+  r.token = null;
   const budget = budgetOf(s, r.deps.kioskMode);
   if (budget === null) {
     r.cancelStateTimer = () => {};
@@ -352,7 +357,7 @@ function runEffect(r: Run, effect: Effect, epoch: number): void {
       r.cancelSessionTimer = () => {};
       return;
     case "record-audit":
-      recordAudit(r, effect);
+      recordAudit(r, effect, epoch);
       return;
     case "purge":
       purgeSession(r);
@@ -378,11 +383,12 @@ function startSession(r: Run): void {
   });
 }
 
-function recordAudit(r: Run, effect: Extract<Effect, { type: "record-audit" }>): void {
+function recordAudit(r: Run, effect: Extract<Effect, { type: "record-audit" }>, epoch: number): void {
   const { deps, vault } = r;
   const { clock, log } = deps;
   // The recognised kind; when recognition did not answer in time but the chip was read, the assumed one.
   const document = vault.document()?.kind ?? (effect.facts.checks.includes("chip") ? deps.ports.fallbackDocument.kind : null);
+  const tokenId = issueToken(r, effect, document, epoch);
   try {
     deps.ports.audit.record({
       startedAt: r.sessionStartedAt,
@@ -396,6 +402,7 @@ function recordAudit(r: Run, effect: Extract<Effect, { type: "record-audit" }>):
       triesBand: triesBand(effect.facts.triesLeft, minTriesLeft(vault.document(), deps.policy)),
       checks: effect.facts.checks,
       version: deps.version,
+      ...(tokenId !== null ? { tokenId } : {}),
     });
   } catch (e) {
     log.error("flow.audit-failed", { error: errorName(e) });
@@ -407,6 +414,48 @@ function recordAudit(r: Run, effect: Extract<Effect, { type: "record-audit" }>):
     reason: effect.verdict.reason,
     ms: clock.now() - r.sessionStartedAt,
   });
+}
+
+/**
+ * Issue 19: a verdict (pass, fail, refer; not an abandoned session) gets a signed token for the till.
+ * Its id is returned at once for the audit row; the token reaches the result screen when signed, only
+ * while that result is still on screen. What it says is what the audit says (src/till/claims.ts).
+ */
+function issueToken(r: Run, effect: Extract<Effect, { type: "record-audit" }>, document: string | null, epoch: number): string | null {
+  const { deps, vault } = r;
+  const port = deps.ports.verdictToken;
+  const outcome = effect.verdict.outcome;
+  if (!port || outcome === "abandoned") return null;
+  const facts: VerdictFacts = {
+    kioskId: deps.kioskId,
+    minimumAge: deps.policy.minimumAge,
+    outcome,
+    document: document ?? "none",
+    chipGenuine: vault.authenticity() === "genuine",
+    face: faceOf(effect.facts.checks.includes("face"), outcome),
+  };
+  try {
+    const { id, token } = port.issue(facts);
+    token.then(
+      (t) => {
+        if (r.state.epoch !== epoch || r.state.kind !== "result") return;
+        r.token = t;
+        publish(r);
+      },
+      (e: unknown) => deps.log.warn("flow.token-failed", { error: errorName(e) }),
+    );
+    return id;
+  } catch (e) {
+    deps.log.warn("flow.token-failed", { error: errorName(e) });
+    return null;
+  }
+}
+
+/** The face check is the last step before a verdict: a face checked and a pass means it matched;
+ *  any other verdict after a face check (no match, not sure, a device fault) means it did not. */
+function faceOf(checked: boolean, outcome: "pass" | "fail" | "refer"): TokenFace {
+  if (!checked) return "not-checked";
+  return outcome === "pass" ? "match" : "not-matched";
 }
 
 function checkDevices(r: Run, epoch: number): void {
@@ -445,6 +494,7 @@ function buildView(r: Run): ViewMessage {
         minimumAge: deps.policy.minimumAge,
         staffCall: staffCall !== null,
         document: vault.document() ?? ports.fallbackDocument,
+        token: r.token,
       }),
     countdown: staff.countdown() ?? r.countdown,
     kioskMode: deps.kioskMode,

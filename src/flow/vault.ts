@@ -22,6 +22,8 @@ export interface Vault {
   setChip(chip: DocumentData, evidence: DocumentEvidence): void;
   chip(): { chip: DocumentData; evidence: DocumentEvidence } | null;
   setAssessment(age: number, auth: Authenticity): void;
+  /** The authenticity answer of this session, or null when none was made (what the verdict token says). */
+  authenticity(): Authenticity | null;
   /** Attended mode: build the staff view from the held chip data (and the decoded photo, if any). */
   buildAttended(photoPng: Uint8Array | null): void;
   attended(): AttendedChipData | null;
@@ -96,6 +98,7 @@ export function createVault(): Vault {
     setAssessment(age, auth) {
       assessment = { age, auth };
     },
+    authenticity: () => assessment?.auth ?? null,
     buildAttended(png) {
       if (!held) return;
       photoPng?.fill(0);

@@ -3,7 +3,7 @@
  * screen and LED pattern follows from the machine state alone (plus, for idle, whether a referral is
  * still waiting for staff).
  */
-import type { AttendedChipData, KioskMode, LedPattern, Screen } from "../protocol";
+import type { AttendedChipData, KioskMode, LedPattern, ResultToken, Screen } from "../protocol";
 import type { DeviceStates, DocumentInfo } from "./ports";
 import { customerAdvice, customerReason } from "./outcome";
 import type { State } from "./machine";
@@ -17,6 +17,8 @@ export interface ViewFacts {
   readonly staffCall: boolean;
   /** The session's document kind (manual entry renders its access-key fields). */
   readonly document: DocumentInfo;
+  /** The verdict token for the till, once signed (issue 19); absent or null: none. */
+  readonly token?: ResultToken | null;
 }
 
 const entryDocument = (d: DocumentInfo) => ({ kind: d.kind, accessKey: d.accessKey });
@@ -52,6 +54,7 @@ export function screenOf(state: State, f: ViewFacts): Screen {
         minimumAge: f.minimumAge,
         advice: customerAdvice(state.verdict),
         cardOn: state.s.cardOn,
+        ...(f.token ? { token: f.token } : {}),
       };
     case "card-left":
       return { name: "card-left" };

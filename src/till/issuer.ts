@@ -109,8 +109,8 @@ export function newTokenId(): string {
   return randomBytes(16).toString("base64url");
 }
 
-export async function issueToken(key: TokenKey, facts: VerdictFacts, nowMs: number, lifetimeS: number): Promise<IssuedToken> {
-  const jti = newTokenId();
+/** `jti`: the single-use id, when the caller needed it before signing (the audit row); else a new one. */
+export async function issueToken(key: TokenKey, facts: VerdictFacts, nowMs: number, lifetimeS: number, jti: string = newTokenId()): Promise<IssuedToken> {
   const claims = tokenClaims(facts, nowMs, lifetimeS, jti);
   const jws = await new SignJWT({ ...claims })
     .setProtectedHeader({ alg: "EdDSA", typ: TOKEN_TYP, kid: key.kid })

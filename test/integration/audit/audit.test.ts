@@ -68,7 +68,7 @@ describe("the SQLite audit", () => {
     expect(db.pragma("journal_mode", { simple: true })).toBe("wal");
     const row = db.prepare("SELECT * FROM sessions ORDER BY id LIMIT 1").get() as Record<string, unknown>;
     expect(Object.keys(row).sort()).toEqual(
-      ["checks", "document", "durations", "ended_at", "id", "kiosk_id", "mode", "outcome", "reason", "started_at", "tries_band", "version"].sort(),
+      ["checks", "document", "durations", "ended_at", "id", "kiosk_id", "mode", "outcome", "reason", "started_at", "token_id", "tries_band", "version"].sort(),
     );
     expect(row["durations"]).toBe('{"reading-chip":1500,"face-check":2000}');
     db.close();
@@ -225,6 +225,27 @@ describe("a session that began but never ended (issue 15)", () => {
       db.close();
     });
   }
+
+  it("upgrades a schema-3 database: old rows have no token id, new ones keep the verdict token's id and nothing else of it", () => {
+    const file = path.join(dir, "v3.sqlite");
+    oldDatabase(file, 3);
+    audit = open(file);
+    audit.record(record({ tokenId: "AAAAAAAAAAAAAAAAAAAAAA" }));
+    audit.record(record({ outcome: "abandoned", reason: "timeout" }));
+    audit.close();
+    audit = undefined;
+    const db = new Database(file, { readonly: true });
+    expect(db.prepare("SELECT token_id FROM sessions ORDER BY id").all()).toEqual([{ token_id: null }, { token_id: "AAAAAAAAAAAAAAAAAAAAAA" }, { token_id: null }]);
+    db.close();
+  });
+
+  it("refuses a token id that is not one the issuer makes (a whole JWS, free text)", () => {
+    const file = path.join(dir, "jti.sqlite");
+    audit = open(file);
+    audit.record(record({ tokenId: "eyJhbGciOiJFZERTQSJ9.eyJhbnMiOiJ5ZXMifQ.c2ln" }));
+    expect(audit.health()).toBe("error");
+    expect(audit.counts(0).byOutcome.pass).toBe(0);
+  });
 
   it("refuses a document kind that is not a registry id (nothing free-form reaches the file)", () => {
     const file = path.join(dir, "kind.sqlite");

@@ -65,11 +65,11 @@ describe("warm start of the face step", () => {
       console.log(
         `face step CPU: first ${cpu[0]?.toFixed(0)} ms, later median ${median.toFixed(0)} ms (slowest ${slowestLater.toFixed(0)}), ratio ${ratio.toFixed(2)}`,
       );
-      // The first session is one sample; on a loaded 2-core machine one sample of the warm engine was
-      // seen at 1.55× the median (load ~15) while a cold engine costs 3.2–4.6×. So the first session
-      // must lie within the spread of the later ones: ≤ 1.5× their median, or no slower than the
-      // slowest of them. A cold start fails both by far.
-      expect((cpu[0] ?? 0) <= Math.max(1.5 * median, slowestLater)).toBe(true);
+      // The first session is one sample. Measured on this 2-core machine: a warm engine's first
+      // session costs 1.05–1.55× the later median (alone, under CI, and under two concurrent full
+      // test runs), a cold engine 3.2–4.6×. The bound sits between the two: ≤ 2× the median, or no
+      // slower than the slowest later one. A cold start fails it by far; load noise does not.
+      expect((cpu[0] ?? 0) <= Math.max(2 * median, slowestLater)).toBe(true);
     } finally {
       await engine.close();
     }

@@ -5,10 +5,19 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
 import path from "node:path";
+import { DEFAULT_BUDGETS } from "../../../src/flow/budgets";
 
 export const ROOT = path.resolve(import.meta.dirname, "../../..");
 export const DAEMON = path.join(ROOT, "dist/daemon.js");
 export const KIOSKCTL = path.join(ROOT, "dist/kioskctl.js");
+
+/**
+ * How long a start may take: the daemon awaits its warm start (OCR workers, face models) for at most
+ * the `warmStart` budget of the one budget table before it listens, plus a margin for loading the
+ * process itself on a loaded machine (two full test runs sharing two cores). Stays under the
+ * integration project's hookTimeout (vitest.config.ts).
+ */
+export const startDeadlineMs = (): number => DEFAULT_BUDGETS.warmStart + 45_000;
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -63,7 +72,7 @@ export async function startDaemon(opts: {
       }),
   };
   if (opts.waitForListening !== false) {
-    const deadline = Date.now() + (opts.timeoutMs ?? 15_000);
+    const deadline = Date.now() + (opts.timeoutMs ?? startDeadlineMs());
     for (;;) {
       if (child.exitCode !== null) throw new Error(`daemon exited with ${child.exitCode}:\n${out}`);
       try {
@@ -74,7 +83,7 @@ export async function startDaemon(opts: {
       }
       if (Date.now() > deadline) {
         await proc.stop();
-        throw new Error(`daemon did not listen within ${opts.timeoutMs ?? 15_000} ms:\n${out}`);
+        throw new Error(`daemon did not listen within ${opts.timeoutMs ?? startDeadlineMs()} ms:\n${out}`);
       }
       await new Promise((r) => setTimeout(r, 100));
     }

@@ -68,14 +68,22 @@ describe("systemd notify through systemd-notify", () => {
       log: memoryLogger(),
     });
     expect(sd.watchdogIntervalMs).toBe(200);
-    sd.startWatchdog(() => healthy);
-    await waitFor(() => lines.filter((l) => l.includes("WATCHDOG=1")).length >= 2);
+    // Count the watchdog's health checks instead of timing it: every healthy tick must send exactly
+    // one WATCHDOG=1 and no unhealthy tick may send one. Sends are serialised and STOPPING=1 is the
+    // last of them, so once it has landed every earlier message has too (deterministic under load).
+    let healthyTicks = 0;
+    let unhealthyTicks = 0;
+    sd.startWatchdog(() => {
+      if (healthy) healthyTicks++;
+      else unhealthyTicks++;
+      return healthy;
+    });
+    await waitFor(() => healthyTicks >= 2, 30_000);
     healthy = false;
-    await new Promise((r) => setTimeout(r, 300)); // let a message already on its way land
-    const count = lines.filter((l) => l.includes("WATCHDOG=1")).length;
-    await new Promise((r) => setTimeout(r, 700));
-    expect(lines.filter((l) => l.includes("WATCHDOG=1")).length).toBe(count);
+    await waitFor(() => unhealthyTicks >= 3, 30_000);
     await sd.stopping();
+    await waitFor(() => lines.some((l) => l.includes("STOPPING=1")), 30_000);
+    expect(lines.filter((l) => l.includes("WATCHDOG=1")).length).toBe(healthyTicks);
   });
 
   it("coalesces a burst of STATUS updates to the latest", async () => {

@@ -8,6 +8,15 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { repoRoot } from "./paths";
+import { DEFAULT_BUDGETS } from "../../../src/flow/budgets";
+
+/**
+ * How long a start may take: the daemon awaits its warm start (OCR workers, face models) for at most
+ * the `warmStart` budget of the one budget table before it listens, plus this margin for loading the
+ * process itself on a loaded machine (two full test runs on two cores measured 20–40 s).
+ */
+export const START_MARGIN_MS = 45_000;
+export const startDeadlineMs = (): number => DEFAULT_BUDGETS.warmStart + START_MARGIN_MS;
 
 const ROOT = repoRoot();
 /** The built daemon; MYNAGUARD_E2E_DAEMON may name another build of it (e.g. while dist/ is rebuilt). */
@@ -61,7 +70,7 @@ export async function startDaemon(config: Record<string, unknown> = {}): Promise
     }
     rmSync(dir, { recursive: true, force: true });
   };
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + startDeadlineMs();
   for (;;) {
     if (child.exitCode !== null) {
       await stop();
@@ -76,7 +85,7 @@ export async function startDaemon(config: Record<string, unknown> = {}): Promise
     }
     if (Date.now() > deadline) {
       await stop();
-      throw new Error(`daemon did not answer /healthz within 30 s:\n${out}`);
+      throw new Error(`daemon did not answer /healthz within ${startDeadlineMs()} ms:\n${out}`);
     }
     await new Promise((r) => setTimeout(r, 200));
   }

@@ -192,6 +192,7 @@ export const en: Messages = {
   "verdict.card-removed": "The card was lifted",
   "verdict.abandoned": "Stopped",
   "result.takeCard": "Please take your card.",
+  "result.tillCode": "Code for the till",
   "advice.municipal-office": "This card's code is locked. Your city or ward office can unlock it.",
   "advice.staff-can-help": "To protect your card, we stop checking here. Staff can check your age another way.",
   "advice.supported-documents": "This card cannot be used here. Please use a My Number Card.",

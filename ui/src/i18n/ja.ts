@@ -191,6 +191,7 @@ export const ja = {
   "verdict.card-removed": "カードが離れました",
   "verdict.abandoned": "中断しました",
   "result.takeCard": "カードをお取りください。",
+  "result.tillCode": "レジ用の確認コード",
   "advice.municipal-office": "このカードは照合番号がロックされています。お住まいの市区町村の窓口で解除できます。",
   "advice.staff-can-help": "カードを守るため、ここでは照合を続けません。スタッフが別の方法で確認します。",
   "advice.supported-documents": "このカードには対応していません。マイナンバーカードをお使いください。",

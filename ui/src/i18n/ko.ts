@@ -192,6 +192,7 @@ export const ko: Messages = {
   "verdict.card-removed": "카드가 떨어졌습니다",
   "verdict.abandoned": "중단했습니다",
   "result.takeCard": "카드를 가져가 주세요.",
+  "result.tillCode": "계산대용 확인 코드",
   "advice.municipal-office": "이 카드의 비밀번호가 잠겼습니다. 거주지 시구정촌 창구에서 해제할 수 있습니다.",
   "advice.staff-can-help": "카드를 보호하기 위해 여기서 확인을 멈춥니다. 직원이 다른 방법으로 확인합니다.",
   "advice.supported-documents": "이 카드는 사용할 수 없습니다. 마이넘버 카드를 사용해 주세요.",

@@ -193,6 +193,7 @@ export const pt: Messages = {
   "verdict.card-removed": "O cartão foi levantado",
   "verdict.abandoned": "Interrompido",
   "result.takeCard": "Retire o seu cartão.",
+  "result.tillCode": "Código para o caixa",
   "advice.municipal-office": "O código deste cartão está bloqueado. A prefeitura da sua cidade ou bairro pode desbloqueá-lo.",
   "advice.staff-can-help": "Para proteger o seu cartão, paramos aqui. Um funcionário pode confirmar a sua idade de outra forma.",
   "advice.supported-documents": "Este cartão não pode ser usado aqui. Use o cartão My Number.",

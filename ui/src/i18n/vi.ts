@@ -192,6 +192,7 @@ export const vi: Messages = {
   "verdict.card-removed": "Thẻ đã bị nhấc lên",
   "verdict.abandoned": "Đã dừng",
   "result.takeCard": "Xin lấy lại thẻ.",
+  "result.tillCode": "Mã cho quầy thu ngân",
   "advice.municipal-office": "Mã của thẻ này đã bị khóa. Văn phòng quận, thành phố nơi bạn sống có thể mở khóa.",
   "advice.staff-can-help": "Để bảo vệ thẻ, máy dừng kiểm tra tại đây. Nhân viên có thể xác nhận tuổi bằng cách khác.",
   "advice.supported-documents": "Không dùng được thẻ này ở đây. Xin dùng thẻ My Number.",

@@ -193,6 +193,7 @@ export const zh: Messages = {
   "verdict.card-removed": "卡被拿起了",
   "verdict.abandoned": "已中断",
   "result.takeCard": "请取回您的卡。",
+  "result.tillCode": "收银台用确认码",
   "advice.municipal-office": "此卡的密码已被锁定。可在您所在的市区町村窗口解锁。",
   "advice.staff-can-help": "为保护您的卡，这里不再继续核对。工作人员可以用其他方式确认。",
   "advice.supported-documents": "此处不支持这张卡。请使用个人编号卡（My Number Card）。",

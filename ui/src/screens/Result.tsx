@@ -1,4 +1,4 @@
-import type { AttendedChipData, Lang, Screen } from "../../../src/protocol";
+import type { AttendedChipData, Lang, ResultToken, Screen } from "../../../src/protocol";
 import { BigButton } from "../components/BigButton";
 import { PngCanvas } from "../components/PngCanvas";
 import { ResultIcon } from "../components/ResultIcon";
@@ -69,7 +69,12 @@ export function Result({ screen, t, send, lang }: ScreenProps<"result"> & { lang
     );
   }
   return (
-    <section class={`screen screen-center screen-result outcome-${outcome}`} data-screen="result" data-outcome={outcome} aria-labelledby="result-title">
+    <section
+      class={`screen screen-center screen-result outcome-${outcome}${screen.token ? " has-token" : ""}`}
+      data-screen="result"
+      data-outcome={outcome}
+      aria-labelledby="result-title"
+    >
       <div class={`verdict verdict-big verdict-${outcome}`} data-testid="verdict">
         <ResultIcon outcome={outcome} />
         <h1 id="result-title">{headline}</h1>
@@ -85,7 +90,29 @@ export function Result({ screen, t, send, lang }: ScreenProps<"result"> & { lang
         {screen.cardOn ? <strong class="take-card"> {t("result.takeCard")}</strong> : null}
       </p>
       {done}
+      {screen.token ? <TillCode token={screen.token} t={t} /> : null}
     </section>
+  );
+}
+
+/**
+ * The verdict token as a QR code for the till's scanner (issue 19): the daemon made the symbol
+ * (src/till/qr.ts); here it is drawn as inline SVG, dark modules on white with the 4-module quiet
+ * zone the QR standard asks for, edges kept crisp so a scanner (and the browser test) reads it.
+ */
+function TillCode({ token, t }: { token: ResultToken; t: T }) {
+  const side = token.size + 8;
+  // A whole number of screen pixels per module (uneven modules trouble scanners): at most half the
+  // height and 30 % of the width, so the verdict keeps its one-line headline beside it.
+  const px = Math.max(2, Math.floor(Math.min(window.innerHeight * 0.5, window.innerWidth * 0.3) / side)) * side;
+  return (
+    <figure class="till-qr" data-testid="till-qr">
+      <svg width={px} height={px} viewBox={`-4 -4 ${side} ${side}`} shape-rendering="crispEdges" role="img" aria-label={t("result.tillCode")}>
+        <rect x={-4} y={-4} width={side} height={side} fill="#fff" />
+        <path d={token.path} fill="#000" />
+      </svg>
+      <figcaption>{t("result.tillCode")}</figcaption>
+    </figure>
   );
 }
 
