@@ -65,6 +65,8 @@ export type ReasonCode =
   | "ocr-unsure"
   | "timeout"
   | "customer-cancelled"
+  /** The customer asked for staff (the manual-entry notice's "call staff") instead of giving the key. */
+  | "staff-requested"
   /** Audit only: a session that began but never ended (crash, kill, power loss), found at the next start. */
   | "interrupted"
   | "device-error";
@@ -104,6 +106,10 @@ export interface AccessKeySchema {
   readonly choices: readonly EntryChoice[];
   /** Rows of typed fields, in order. */
   readonly groups: readonly EntryGroup[];
+  /** Shown before the customer types (e.g. a PIN that costs a try): title `${catalogue}.notice.title`,
+   *  one paragraph per line `${catalogue}.notice.${line}`; buttons `${catalogue}.notice.continue`,
+   *  `.other-document` (ends the session: customer-cancelled) and `.call-staff` (refer: staff-requested). */
+  readonly notice?: { readonly lines: readonly string[] };
 }
 
 export interface EntryChoice {
@@ -202,8 +208,9 @@ export type Screen =
   | { name: "place-card"; notice: "lift-first" | "lifted" | null }
   /** `frames`: camera frames looked at so far. */
   | { name: "capture-card-face"; frames: number }
-  /** `why`: the camera could not read the card ("unread") or the customer chose to type ("chosen"). */
-  | { name: "manual-entry"; document: EntryDocument; prefill: EntryPrefill; problem: string | null; why: "unread" | "chosen" }
+  /** `why`: the camera could not read the card ("unread"), the customer chose to type ("chosen"), or
+   *  the document's key is never printed (a PIN: "typed", the camera was not used). */
+  | { name: "manual-entry"; document: EntryDocument; prefill: EntryPrefill; problem: string | null; why: "unread" | "chosen" | "typed" }
   | {
       name: "reading-chip";
       /** 0–1 */
@@ -315,6 +322,8 @@ export type ClientMessage =
   | { type: "demo-remove-card" }
   /** Capture-card-face screen: type the printed numbers instead of waiting for the camera. */
   | { type: "type-instead" }
+  /** Manual-entry notice: the customer asks for staff instead of typing (the session ends as refer). */
+  | { type: "call-staff" }
   /** Every keystroke on the manual-entry screen: the daemon answers with `problem` (live validation). */
   | { type: "entry-draft"; entry: EntryPrefill }
   /** Staff screen: open the PIN pad, try a PIN (rate-limited by the daemon), test LEDs, set the

@@ -43,6 +43,7 @@ export const REASONS = set<ReasonCode>({
   "ocr-unsure": true,
   timeout: true,
   "customer-cancelled": true,
+  "staff-requested": true,
   interrupted: true,
   "device-error": true,
 });

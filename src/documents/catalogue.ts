@@ -17,5 +17,9 @@ export function catalogueKeys(schema: AccessKeySchema): string[] {
     keys.push(`${c}.group.${g.id}`, `${c}.where.${g.id}`, `${c}.field.${g.id}`);
     for (const f of g.fields) if (f.unit) keys.push(`entry.${f.unit}`);
   }
+  if (schema.notice) {
+    keys.push(`${c}.notice.title`, `${c}.notice.continue`, `${c}.notice.other-document`, `${c}.notice.call-staff`);
+    for (const line of schema.notice.lines) keys.push(`${c}.notice.${line}`);
+  }
   return [...new Set(keys)];
 }

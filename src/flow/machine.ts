@@ -51,7 +51,7 @@ export type FaceHintState = "look" | "closer" | "one-person" | "hold-still" | nu
 export type PlaceNotice = "lift-first" | "lifted" | null;
 
 /** Why manual entry appeared: the camera could not read the card, or the customer chose to type. */
-export type EntryWhy = "unread" | "chosen";
+export type EntryWhy = "unread" | "chosen" | "typed";
 
 /** What the machine knows about the running session (nothing personal). */
 export interface SessionFacts {
@@ -133,6 +133,8 @@ export type Event =
   | { readonly type: "CARD_FRONT_PROGRESS"; readonly frames: number }
   /** The customer chose to type the numbers instead of waiting for the camera. */
   | { readonly type: "TYPE_INSTEAD" }
+  /** The customer asked for staff instead of typing the key (manual-entry notice). */
+  | { readonly type: "CALL_STAFF" }
   /** A port threw: the device failed. */
   | { readonly type: "FAILED"; readonly reason: ReasonCode };
 
@@ -246,6 +248,7 @@ function fromIdle(state: Extract<State, { kind: "idle" }>, event: Event): Step {
     case "FACE_CHECKED":
     case "CARD_FRONT_PROGRESS":
     case "TYPE_INSTEAD":
+    case "CALL_STAFF":
     case "FAILED":
       return stay(state);
   }
@@ -281,6 +284,7 @@ function fromOutOfService(state: Extract<State, { kind: "out-of-service" }>, eve
     case "FACE_CHECKED":
     case "CARD_FRONT_PROGRESS":
     case "TYPE_INSTEAD":
+    case "CALL_STAFF":
     case "FAILED":
       return stay(state);
   }
@@ -319,6 +323,7 @@ function fromResult(state: Extract<State, { kind: "result" }>, event: Event, opt
     case "FACE_CHECKED":
     case "CARD_FRONT_PROGRESS":
     case "TYPE_INSTEAD":
+    case "CALL_STAFF":
     case "FAILED":
       return stay(state);
   }
@@ -347,6 +352,7 @@ function fromCardLeft(state: Extract<State, { kind: "card-left" }>, event: Event
     case "FACE_CHECKED":
     case "CARD_FRONT_PROGRESS":
     case "TYPE_INSTEAD":
+    case "CALL_STAFF":
     case "FAILED":
       return stay(state);
   }
@@ -382,6 +388,8 @@ function fromSession(state: SessionState, event: Event, opts: MachineOptions): S
   switch (event.type) {
     case "CANCEL":
       return toResult(state, verdictFor("customer-cancelled"), opts);
+    case "CALL_STAFF":
+      return toResult(state, verdictFor("staff-requested"), opts);
     case "SESSION_EXPIRED":
       return toResult(state, verdictFor("timeout"), opts);
     case "FAILED":
@@ -447,7 +455,7 @@ function inCaptureCardFace(state: Extract<SessionState, { kind: "capture-card-fa
     const s3 = event.photographed === false ? s2 : withCheck(s2, "ocr");
     return event.sure
       ? { state: { kind: "reading-chip", epoch, s: s3, progress: 0, resumed: false }, effects: [{ type: "read-chip" }] }
-      : { state: { kind: "manual-entry", epoch, s: s3, prefill: event.prefill, problem: event.problem ?? null, why: "unread" }, effects: [] };
+      : { state: { kind: "manual-entry", epoch, s: s3, prefill: event.prefill, problem: event.problem ?? null, why: event.photographed === false ? "typed" : "unread" }, effects: [] };
   }
   if (event.type === "CARD_FRONT_PROGRESS") return stay({ ...state, s: s2, frames: event.frames });
   if (event.type === "BUDGET_EXPIRED") {

@@ -74,6 +74,7 @@ export function outcomeOf(reason: ReasonCode): Exclude<Outcome, "pass"> {
     case "liveness-failed":
     case "no-face":
     case "ocr-unsure":
+    case "staff-requested":
     case "device-error":
       return "refer";
   }

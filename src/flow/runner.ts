@@ -546,6 +546,9 @@ function dispatch(r: Run, message: ClientMessage): void {
     case "type-instead":
       send(r, { type: "TYPE_INSTEAD" });
       return;
+    case "call-staff":
+      send(r, { type: "CALL_STAFF" });
+      return;
     case "demo-remove-card":
       if (!ports.demo) return;
       ports.demo.remove();

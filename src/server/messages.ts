@@ -24,6 +24,7 @@ export const clientMessageSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("demo-place-card"), cardId: z.string().min(1).max(64) }).strict(),
   z.object({ type: z.literal("demo-remove-card") }).strict(),
   z.object({ type: z.literal("type-instead") }).strict(),
+  z.object({ type: z.literal("call-staff") }).strict(),
   z.object({ type: z.literal("entry-draft"), entry: entrySchema }).strict(),
   z.object({ type: z.literal("staff-open") }).strict(),
   z.object({ type: z.literal("staff-login"), pin: z.string().max(16) }).strict(),

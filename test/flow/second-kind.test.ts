@@ -133,6 +133,8 @@ describe("a second document kind, registered next to the My Number card", () => 
     // The screen renders the fake kind's schema, not My Number's: one masked 4-digit PIN.
     expect(entry.document).toEqual({ kind: FAKE_KIND, accessKey: FAKE_ACCESS_KEY });
     expect(entry.prefill).toEqual({});
+    // A PIN is never printed: the screen must not say the camera could not read it.
+    expect(entry.why).toBe("typed");
 
     // Live validation comes from the kind's own rules.
     kiosk.runner.dispatch({ type: "entry-draft", entry: { pin: "24" } });
@@ -147,6 +149,17 @@ describe("a second document kind, registered next to the My Number card", () => 
     expect(names).toEqual(["idle", "capture-card-face", "manual-entry", "reading-chip", "checking", "face-check", "result"]);
     expect(kiosk.audit.records).toHaveLength(1);
     expect(kiosk.audit.records[0]).toMatchObject({ outcome: "pass", document: FAKE_KIND, triesBand: "ok", checks: ["manual-entry", "chip", "authenticity", "face"] });
+    expect(card.triesLeft()).toBe(3);
+  });
+
+  it("the customer can call staff from the entry screen instead of typing: refer (staff are called), no try spent", async () => {
+    kiosk = await startKiosk();
+    const card = fakeLicenceCard({ pin: "2468", birth: "19800402", expiry: "20300402" });
+    kiosk.reader.place(card);
+    await kiosk.until(isEntry);
+    kiosk.runner.dispatch({ type: "call-staff" });
+    expect(await kiosk.until(isResult)).toMatchObject({ outcome: "refer" });
+    expect(kiosk.audit.records[0]).toMatchObject({ outcome: "refer", reason: "staff-requested", document: FAKE_KIND });
     expect(card.triesLeft()).toBe(3);
   });
 

@@ -35,7 +35,7 @@ const REASONS: Record<ReasonCode, true> = {
   "unsupported-document": true, "card-removed": true, "read-error": true, "data-altered": true,
   "clone-suspected": true, "unknown-ca": true, "could-not-check": true, "not-verifiable": true, "clone-not-ruled-out": true, "face-no-match": true,
   "face-not-sure": true, "liveness-failed": true, "no-face": true, "ocr-unsure": true, timeout: true,
-  "customer-cancelled": true, "device-error": true, interrupted: true,
+  "customer-cancelled": true, "staff-requested": true, "device-error": true, interrupted: true,
 };
 const OUTCOMES: Record<Outcome, true> = { pass: true, fail: true, refer: true, abandoned: true };
 const ADVICE: Record<CustomerAdvice, true> = { "municipal-office": true, "staff-can-help": true, "supported-documents": true };

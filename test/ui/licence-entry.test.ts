@@ -1,9 +1,9 @@
 /**
  * The IC driver's licence's PIN entry in real Chromium, through the scripted harness (no daemon): the
- * manual-entry screen rendered from the licence's own schema (src/documents/licence) in the six
- * languages at the three sizes fits (layout) and passes axe-core; the PIN shows as dots, never as
- * digits; the confirm button sends exactly the 4 digits typed as `{ pin }`. Screenshots:
- * test-output/screens/licence/<size>-<lang>-entry.png.
+ * manual-entry screen rendered from the licence's own schema (src/documents/licence), its notice
+ * first ("a wrong PIN costs a try") then the PIN pad, in the six languages at the three sizes fits
+ * (layout) and passes axe-core; the PIN shows as dots, never as digits; the confirm button sends
+ * exactly the 4 digits typed as `{ pin }`. Screenshots: test-output/screens/licence/<size>-<lang>-{notice,entry}.png.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
@@ -16,7 +16,7 @@ import { view } from "./helpers/views";
 let browser: Browser;
 let harness: Harness;
 
-const entry: Screen = { name: "manual-entry", document: { kind: LICENCE_KIND, accessKey: LICENCE_ACCESS_KEY }, prefill: {}, problem: null, why: "unread" };
+const entry: Screen = { name: "manual-entry", document: { kind: LICENCE_KIND, accessKey: LICENCE_ACCESS_KEY }, prefill: {}, problem: null, why: "typed" };
 
 beforeAll(async () => {
   ensureUiBuilt();
@@ -35,14 +35,20 @@ describe("the licence's PIN entry screen", () => {
       const problems: string[] = [];
       try {
         for (const lang of ["ja", "en", "zh", "ko", "vi", "pt"] as const satisfies readonly Lang[]) {
+          // A fresh entry screen (the notice shows once per screen).
+          harness.push(view({ name: "idle", staffCall: false }, { defaultLanguage: lang }));
+          await waitForScreen(page, "idle");
           harness.push(view(entry, { defaultLanguage: lang }));
           await waitForScreen(page, "manual-entry");
           await page.waitForFunction((l) => document.documentElement.lang.startsWith(l), lang);
-          for (const p of await layoutProblems(page)) problems.push(`${lang}: ${p}`);
-          for (const p of await axeProblems(page)) problems.push(`${lang}: ${p}`);
-          // Every catalogue lookup resolved: no raw key on the screen.
-          expect(await page.locator("body").textContent(), lang).not.toMatch(/doc\.licence\./);
-          await screenshot(page, "licence", `${size.width}x${size.height}-${lang}-entry`);
+          for (const step of ["notice", "entry"] as const) {
+            if (step === "entry") await page.getByTestId("notice-continue").tap();
+            for (const p of await layoutProblems(page)) problems.push(`${lang} ${step}: ${p}`);
+            for (const p of await axeProblems(page)) problems.push(`${lang} ${step}: ${p}`);
+            // Every catalogue lookup resolved: no raw key on the screen.
+            expect(await page.locator("body").textContent(), lang).not.toMatch(/doc\.licence\./);
+            await screenshot(page, "licence", `${size.width}x${size.height}-${lang}-${step}`);
+          }
         }
       } finally {
         await page.context().close();
@@ -56,6 +62,7 @@ describe("the licence's PIN entry screen", () => {
     try {
       harness.push(view(entry, { defaultLanguage: "ja" }));
       await waitForScreen(page, "manual-entry");
+      await page.getByTestId("notice-continue").tap();
       for (const k of "4821") await page.locator(`[data-key="${k}"]`).tap();
       await page.waitForSelector('[data-testid="entry-confirm"]:not([disabled])');
       expect(await page.locator("body").textContent()).not.toContain("4821");

@@ -12,4 +12,6 @@ export const LICENCE_ACCESS_KEY: AccessKeySchema = {
   initial: {},
   choices: [],
   groups: [{ id: "pin", fields: [{ id: "pin", charset: "digits", length: 4, masked: true }] }],
+  /** Before the PIN: a wrong one costs one of three tries, a locked licence needs the police (§1.4). */
+  notice: { lines: ["tries", "police", "once", "myna"] },
 };

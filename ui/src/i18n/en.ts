@@ -46,6 +46,8 @@ export const en: Messages = {
   "pad.delete": "Delete one digit",
   "pad.next": "Next",
   "pad.group": "Number keys",
+  "pad.letters": "Letter and number keys",
+  "pad.deleteChar": "Delete one character",
 
   "reading.title": "Reading your card",
   "reading.keep": "Keep the card on the reader until reading is finished.",
@@ -89,6 +91,7 @@ export const en: Messages = {
   "reason.ocr-unsure": "The text on the card could not be read.",
   "reason.timeout": "Please start again from the beginning.",
   "reason.customer-cancelled": "You stopped the check.",
+  "reason.staff-requested": "Staff have been called.",
   "reason.device-error": "A device problem stopped the check.",
   "reason.interrupted": "The check was interrupted (the kiosk restarted).",
 
@@ -222,6 +225,7 @@ export const en: Messages = {
   "staffReason.ocr-unsure": "Card face not readable",
   "staffReason.timeout": "Time ran out",
   "staffReason.customer-cancelled": "Customer cancelled",
+  "staffReason.staff-requested": "Customer asked for staff",
   "staffReason.device-error": "Device fault",
   "staffReason.interrupted": "Interrupted (restart)",
   "staffAction.under-age": "Do not sell.",
@@ -243,6 +247,7 @@ export const en: Messages = {
   "staffAction.ocr-unsure": "The customer may try again.",
   "staffAction.timeout": "Nothing to do.",
   "staffAction.customer-cancelled": "Nothing to do.",
+  "staffAction.staff-requested": "Go to the kiosk and help the customer with the check.",
   "staffAction.device-error": "Check the devices.",
   "staffAction.interrupted": "The kiosk restarted during a check. If it repeats, call a technician.",
   "reason.not-verifiable": "This card's data cannot be confirmed by the kiosk.",

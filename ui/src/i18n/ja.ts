@@ -45,6 +45,8 @@ export const ja = {
   "pad.delete": "1文字消す",
   "pad.next": "次へ",
   "pad.group": "数字キー",
+  "pad.letters": "文字キー",
+  "pad.deleteChar": "1文字消す",
 
   "reading.title": "カードを読み取っています",
   "reading.keep": "読み取りが終わるまで、カードをリーダーから離さないでください。",
@@ -88,6 +90,7 @@ export const ja = {
   "reason.ocr-unsure": "カードの文字を読み取れませんでした。",
   "reason.timeout": "もう一度はじめからお試しください。",
   "reason.customer-cancelled": "お客さまの操作で中断しました。",
+  "reason.staff-requested": "係員をお呼びしました。",
   "reason.device-error": "機器の不具合で確認できませんでした。",
   "reason.interrupted": "機器の再起動などで中断されました。",
 
@@ -221,6 +224,7 @@ export const ja = {
   "staffReason.ocr-unsure": "券面を読み取れない",
   "staffReason.timeout": "時間切れ",
   "staffReason.customer-cancelled": "お客さまが中止",
+  "staffReason.staff-requested": "お客さまが係員を呼んだ",
   "staffReason.device-error": "機器の不具合",
   "staffReason.interrupted": "中断（再起動）",
   "staffAction.under-age": "販売できません。",
@@ -242,6 +246,7 @@ export const ja = {
   "staffAction.ocr-unsure": "もう一度お試しいただけます。",
   "staffAction.timeout": "対応は不要です。",
   "staffAction.customer-cancelled": "対応は不要です。",
+  "staffAction.staff-requested": "端末へ行き、お客さまの確認を手伝ってください。",
   "staffAction.device-error": "機器の状態を確認してください。",
   "staffAction.interrupted": "端末が再起動した記録です。続くようなら技術担当に連絡してください。",
   "reason.not-verifiable": "このカードのデータは、この端末では確認できません。",

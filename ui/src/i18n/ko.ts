@@ -46,6 +46,8 @@ export const ko: Messages = {
   "pad.delete": "한 글자 지우기",
   "pad.next": "다음",
   "pad.group": "숫자 키",
+  "pad.letters": "문자·숫자 키",
+  "pad.deleteChar": "한 글자 지우기",
 
   "reading.title": "카드를 읽고 있습니다",
   "reading.keep": "읽기가 끝날 때까지 카드를 리더기에서 떼지 마세요.",
@@ -89,6 +91,7 @@ export const ko: Messages = {
   "reason.ocr-unsure": "카드의 글자를 읽을 수 없었습니다.",
   "reason.timeout": "처음부터 다시 시도해 주세요.",
   "reason.customer-cancelled": "고객님의 조작으로 중단되었습니다.",
+  "reason.staff-requested": "직원을 호출했습니다.",
   "reason.device-error": "기기 문제로 확인할 수 없었습니다.",
   "reason.interrupted": "기기 재시작으로 확인이 중단되었습니다.",
 
@@ -222,6 +225,7 @@ export const ko: Messages = {
   "staffReason.ocr-unsure": "카드 면을 읽을 수 없음",
   "staffReason.timeout": "시간 초과",
   "staffReason.customer-cancelled": "고객 취소",
+  "staffReason.staff-requested": "고객이 직원 호출",
   "staffReason.device-error": "기기 고장",
   "staffReason.interrupted": "중단(재시작)",
   "staffAction.under-age": "판매할 수 없습니다.",
@@ -243,6 +247,7 @@ export const ko: Messages = {
   "staffAction.ocr-unsure": "고객이 다시 시도할 수 있습니다.",
   "staffAction.timeout": "조치할 필요 없음.",
   "staffAction.customer-cancelled": "조치할 필요 없음.",
+  "staffAction.staff-requested": "단말기로 가서 고객의 확인을 도와주세요.",
   "staffAction.device-error": "기기 상태를 확인하세요.",
   "staffAction.interrupted": "확인 중 단말기가 재시작되었습니다. 반복되면 기술 담당자에게 연락하세요.",
   "reason.not-verifiable": "이 단말기로는 카드 데이터를 확인할 수 없습니다.",

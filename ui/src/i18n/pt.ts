@@ -47,6 +47,8 @@ export const pt: Messages = {
   "pad.delete": "Apagar um dígito",
   "pad.next": "Próximo",
   "pad.group": "Teclas numéricas",
+  "pad.letters": "Teclas de letras e números",
+  "pad.deleteChar": "Apagar um caractere",
 
   "reading.title": "Lendo o cartão",
   "reading.keep": "Mantenha o cartão no leitor até a leitura terminar.",
@@ -90,6 +92,7 @@ export const pt: Messages = {
   "reason.ocr-unsure": "Não foi possível ler o texto do cartão.",
   "reason.timeout": "Comece de novo desde o início.",
   "reason.customer-cancelled": "Você interrompeu a verificação.",
+  "reason.staff-requested": "Chamamos um atendente.",
   "reason.device-error": "Um problema no aparelho impediu a verificação.",
   "reason.interrupted": "A verificação foi interrompida (o quiosque reiniciou).",
 
@@ -223,6 +226,7 @@ export const pt: Messages = {
   "staffReason.ocr-unsure": "Frente do cartão ilegível",
   "staffReason.timeout": "Tempo esgotado",
   "staffReason.customer-cancelled": "Cliente cancelou",
+  "staffReason.staff-requested": "Cliente chamou atendente",
   "staffReason.device-error": "Falha de dispositivo",
   "staffReason.interrupted": "Interrompida (reinício)",
   "staffAction.under-age": "Não vender.",
@@ -244,6 +248,7 @@ export const pt: Messages = {
   "staffAction.ocr-unsure": "O cliente pode tentar de novo.",
   "staffAction.timeout": "Nada a fazer.",
   "staffAction.customer-cancelled": "Nada a fazer.",
+  "staffAction.staff-requested": "Vá ao quiosque e ajude o cliente com a verificação.",
   "staffAction.device-error": "Verifique os dispositivos.",
   "staffAction.interrupted": "O quiosque reiniciou durante uma verificação. Se repetir, chame um técnico.",
   "reason.not-verifiable": "O quiosque não consegue confirmar os dados deste cartão.",

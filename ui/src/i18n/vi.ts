@@ -46,6 +46,8 @@ export const vi: Messages = {
   "pad.delete": "Xóa một số",
   "pad.next": "Tiếp",
   "pad.group": "Phím số",
+  "pad.letters": "Phím chữ và số",
+  "pad.deleteChar": "Xóa một ký tự",
 
   "reading.title": "Đang đọc thẻ",
   "reading.keep": "Xin giữ thẻ trên đầu đọc cho đến khi đọc xong.",
@@ -89,6 +91,7 @@ export const vi: Messages = {
   "reason.ocr-unsure": "Không đọc được chữ trên thẻ.",
   "reason.timeout": "Xin thử lại từ đầu.",
   "reason.customer-cancelled": "Quý khách đã dừng kiểm tra.",
+  "reason.staff-requested": "Đã gọi nhân viên.",
   "reason.device-error": "Thiết bị gặp sự cố nên không thể kiểm tra.",
   "reason.interrupted": "Việc kiểm tra bị gián đoạn (máy khởi động lại).",
 
@@ -222,6 +225,7 @@ export const vi: Messages = {
   "staffReason.ocr-unsure": "Không đọc được mặt thẻ",
   "staffReason.timeout": "Hết giờ",
   "staffReason.customer-cancelled": "Khách đã hủy",
+  "staffReason.staff-requested": "Khách gọi nhân viên",
   "staffReason.device-error": "Lỗi thiết bị",
   "staffReason.interrupted": "Bị gián đoạn (khởi động lại)",
   "staffAction.under-age": "Không được bán.",
@@ -243,6 +247,7 @@ export const vi: Messages = {
   "staffAction.ocr-unsure": "Khách có thể thử lại.",
   "staffAction.timeout": "Không cần làm gì.",
   "staffAction.customer-cancelled": "Không cần làm gì.",
+  "staffAction.staff-requested": "Đến máy và giúp khách kiểm tra.",
   "staffAction.device-error": "Kiểm tra thiết bị.",
   "staffAction.interrupted": "Máy đã khởi động lại khi đang kiểm tra. Nếu lặp lại, hãy gọi kỹ thuật viên.",
   "reason.not-verifiable": "Máy không thể xác nhận dữ liệu của thẻ này.",

@@ -47,6 +47,8 @@ export const zh: Messages = {
   "pad.delete": "删除一位",
   "pad.next": "下一项",
   "pad.group": "数字键",
+  "pad.letters": "字母和数字键",
+  "pad.deleteChar": "删除一个字符",
 
   "reading.title": "正在读取卡片",
   "reading.keep": "读取完成前，请不要将卡片从读卡器上拿开。",
@@ -90,6 +92,7 @@ export const zh: Messages = {
   "reason.ocr-unsure": "无法读取卡片上的文字。",
   "reason.timeout": "请从头再试一次。",
   "reason.customer-cancelled": "您已中止确认。",
+  "reason.staff-requested": "已呼叫工作人员。",
   "reason.device-error": "设备故障，无法确认。",
   "reason.interrupted": "确认因设备重启而中断。",
 
@@ -223,6 +226,7 @@ export const zh: Messages = {
   "staffReason.ocr-unsure": "无法读取卡面",
   "staffReason.timeout": "超时",
   "staffReason.customer-cancelled": "顾客取消",
+  "staffReason.staff-requested": "顾客呼叫工作人员",
   "staffReason.device-error": "设备故障",
   "staffReason.interrupted": "中断（重启）",
   "staffAction.under-age": "不可销售。",
@@ -244,6 +248,7 @@ export const zh: Messages = {
   "staffAction.ocr-unsure": "顾客可以再试一次。",
   "staffAction.timeout": "无需处理。",
   "staffAction.customer-cancelled": "无需处理。",
+  "staffAction.staff-requested": "请到终端帮助顾客完成确认。",
   "staffAction.device-error": "请检查设备。",
   "staffAction.interrupted": "确认过程中终端重启。如反复出现，请联系技术人员。",
   "reason.not-verifiable": "本机无法确认此卡的数据。",

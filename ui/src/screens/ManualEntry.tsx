@@ -2,6 +2,7 @@ import { useState } from "preact/hooks";
 import type { AccessKeySchema, EntryChoice, EntryField, EntryPrefill } from "../../../src/protocol";
 import { BigButton } from "../components/BigButton";
 import { DigitPad } from "../components/DigitPad";
+import { LetterPad } from "../components/LetterPad";
 import { Picture } from "../components/Picture";
 import { isMessageKey, type MessageKey, type T } from "../i18n";
 import cardFields from "../assets/card-fields.svg";
@@ -72,6 +73,8 @@ function choose(schema: AccessKeySchema, draft: EntryPrefill, choice: EntryChoic
  * and labels come from the document kind's schema (`screen.document.accessKey`); this screen knows
  * no document. The customer's keystrokes are the only state here; each change goes to the daemon as
  * an `entry-draft`, and the kind's rules come back as `problem` (this screen validates nothing).
+ * A schema with an `alnum` field gets the letter keypad under the boxes (the boxes in one row, no
+ * picture); one with a `notice` shows it first, with "use another document" / "call staff" / go on.
  */
 export function ManualEntry({ screen, t, send }: ScreenProps<"manual-entry">) {
   const schema = screen.document.accessKey;
@@ -80,6 +83,9 @@ export function ManualEntry({ screen, t, send }: ScreenProps<"manual-entry">) {
   const first = fields[0];
   const last = fields.at(-1);
   const [draft, setDraft] = useState<EntryPrefill>(() => withDefaults(schema, screen.prefill));
+  const letters = fields.some((f) => f.charset === "alnum");
+  // The notice (e.g. "a wrong PIN costs a try") comes first, until the customer chooses to go on.
+  const [noticeOpen, setNoticeOpen] = useState(() => schema.notice !== undefined);
   const [activeId, setActiveId] = useState<string>(() => (fields.find((f) => (screen.prefill[f.id] ?? "") === "") ?? first)?.id ?? "");
   const active = fields.find((f) => f.id === activeId) ?? first;
   const groupOf = (f: EntryField | undefined) => schema.groups.find((g) => f !== undefined && g.fields.includes(f))?.id ?? "";
@@ -96,7 +102,7 @@ export function ManualEntry({ screen, t, send }: ScreenProps<"manual-entry">) {
     setActiveId(fields[(i + 1) % fields.length]?.id ?? "");
   };
   const onDigit = (d: string) => {
-    if (!active) return;
+    if (!active || (active.charset === "digits" && !/^[0-9]$/.test(d))) return;
     const value = draft[active.id] ?? "";
     const max = lengthOf(active, draft);
     if (value.length >= max) return;
@@ -142,7 +148,7 @@ export function ManualEntry({ screen, t, send }: ScreenProps<"manual-entry">) {
         type="button"
         class={["digits", field === active ? "digits-active" : "", bad.fields.includes(field) ? "digits-bad" : ""].join(" ").trim()}
         style={{ "--len": max }}
-        aria-label={label}
+        aria-label={field.masked || value === "" ? label : `${label} ${value}`}
         aria-pressed={field === active}
         aria-invalid={bad.fields.includes(field) ? true : undefined}
         data-field={field.id}
@@ -159,31 +165,77 @@ export function ManualEntry({ screen, t, send }: ScreenProps<"manual-entry">) {
     return choice && value !== undefined && shown(choice, draft) ? <span class="era-tag">{optionLabel(choice, value)}</span> : null;
   };
 
-  const picture = schema.picture ? PICTURES[schema.picture] : null;
+  if (noticeOpen && schema.notice) {
+    return (
+      <section class="screen screen-notice" data-screen="manual-entry" data-document={screen.document.kind} data-notice="open" aria-labelledby="notice-title">
+        <h1 id="notice-title" class="notice-title">
+          {text(t, `${cat}.notice.title`)}
+        </h1>
+        <ul class="notice-lines">
+          {schema.notice.lines.map((line) => (
+            <li key={line} data-line={line}>
+              {text(t, `${cat}.notice.${line}`)}
+            </li>
+          ))}
+        </ul>
+        <div class="notice-actions">
+          <BigButton onPress={() => send({ type: "cancel" })} testId="notice-other-document">
+            {text(t, `${cat}.notice.other-document`)}
+          </BigButton>
+          <BigButton onPress={() => send({ type: "call-staff" })} testId="notice-call-staff">
+            {text(t, `${cat}.notice.call-staff`)}
+          </BigButton>
+          <BigButton kind="primary" onPress={() => setNoticeOpen(false)} testId="notice-continue">
+            {text(t, `${cat}.notice.continue`)}
+          </BigButton>
+        </div>
+      </section>
+    );
+  }
+
+  // The letter layout has no room for a picture; none of the alnum kinds has one.
+  const picture = schema.picture && !letters ? PICTURES[schema.picture] : null;
+  const side = [
+    picture ? <Picture key="picture" svg={picture} label={text(t, `${cat}.picture`)} class="pic-card" active={groupOf(active)} /> : null,
+    <p key="where" class="note entry-where">{text(t, `${cat}.where.${groupOf(active)}`)}</p>,
+    ...schema.choices.filter((c) => shown(c, draft)).map((c) => (
+      <div key={c.id} class="choice" data-choice={c.id} role="group" aria-label={text(t, `${cat}.choice.${c.id}`)}>
+        {c.options.map((o) => (
+          <BigButton key={o} pressed={draft[c.id] === o} onPress={() => onChoose(c, o)} testId={`${c.id}-${o}`}>
+            {optionLabel(c, o)}
+          </BigButton>
+        ))}
+      </div>
+    )),
+  ];
+  const actions = (
+    <div class="entry-actions">
+      <BigButton onPress={() => send({ type: "cancel" })} testId="cancel">
+        {t("common.cancel")}
+      </BigButton>
+      <BigButton kind="primary" disabled={!complete || screen.problem !== null || submitted}
+        onPress={() => {
+          setSubmitted(true);
+          send({ type: "manual-entry", entry: draft });
+        }} testId="entry-confirm">
+        {t("entry.confirm")}
+      </BigButton>
+    </div>
+  );
   return (
     <section class="screen screen-entry" data-screen="manual-entry" data-document={screen.document.kind} aria-labelledby="entry-title">
       <div class="entry-head">
         <h1 id="entry-title" class="entry-title">
           {text(t, `${cat}.title`)}
         </h1>
-        <p class="entry-why" data-why={screen.why}>
-          {t(`entry.why.${screen.why}`)}
-        </p>
+        {screen.why === "typed" ? null : (
+          <p class="entry-why" data-why={screen.why}>
+            {t(`entry.why.${screen.why}`)}
+          </p>
+        )}
       </div>
-      <div class="entry">
-        <div class="entry-side">
-          {picture ? <Picture svg={picture} label={text(t, `${cat}.picture`)} class="pic-card" active={groupOf(active)} /> : null}
-          <p class="note entry-where">{text(t, `${cat}.where.${groupOf(active)}`)}</p>
-          {schema.choices.filter((c) => shown(c, draft)).map((c) => (
-            <div key={c.id} class="choice" data-choice={c.id} role="group" aria-label={text(t, `${cat}.choice.${c.id}`)}>
-              {c.options.map((o) => (
-                <BigButton key={o} pressed={draft[c.id] === o} onPress={() => onChoose(c, o)} testId={`${c.id}-${o}`}>
-                  {optionLabel(c, o)}
-                </BigButton>
-              ))}
-            </div>
-          ))}
-        </div>
+      <div class={letters ? "entry entry-letters" : "entry"}>
+        {letters ? null : <div class="entry-side">{side}</div>}
         <div class="entry-fields">
           {schema.groups.map((g) => {
             const groupLabel = text(t, `${cat}.group.${g.id}`);
@@ -206,22 +258,19 @@ export function ManualEntry({ screen, t, send }: ScreenProps<"manual-entry">) {
           <p class={screen.problem ? "problem problem-bad" : "problem"} role="status" data-problem={screen.problem ?? ""}>
             {problemText}
           </p>
+          {letters ? side : null}
         </div>
-        <div class="entry-pad">
-          <DigitPad t={t} onDigit={onDigit} onDelete={onDelete} onNext={nextField} />
-          <div class="entry-actions">
-            <BigButton onPress={() => send({ type: "cancel" })} testId="cancel">
-              {t("common.cancel")}
-            </BigButton>
-            <BigButton kind="primary" disabled={!complete || screen.problem !== null || submitted}
-              onPress={() => {
-                setSubmitted(true);
-                send({ type: "manual-entry", entry: draft });
-              }} testId="entry-confirm">
-              {t("entry.confirm")}
-            </BigButton>
+        {letters ? (
+          <>
+            {actions}
+            <LetterPad t={t} onKey={onDigit} onDelete={onDelete} {...(fields.length > 1 ? { onNext: nextField } : {})} digitsOnly={active?.charset !== "alnum"} />
+          </>
+        ) : (
+          <div class="entry-pad">
+            <DigitPad t={t} onDigit={onDigit} onDelete={onDelete} onNext={nextField} />
+            {actions}
           </div>
-        </div>
+        )}
       </div>
     </section>
   );
