@@ -9,6 +9,8 @@ export const en: Messages = {
   "common.help": "If you need help, please ask a member of staff.",
   "connecting.title": "Getting ready",
   "connecting.body": "Please wait a moment.",
+  "connecting.no-token.title": "This page needs the kiosk's key",
+  "connecting.no-token.body": "Open the address the kiosk printed when it started (…/#token=…). On a kiosk, the launcher opens it for you.",
 
   "idle.title": "Age check with your ID",
   "idle.body": "Place your ID on the reader to check your age. Accepted: {documents}.",

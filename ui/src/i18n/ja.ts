@@ -8,6 +8,8 @@ export const ja = {
   "common.help": "わからないときは、スタッフにお声がけください",
   "connecting.title": "準備しています",
   "connecting.body": "しばらくお待ちください",
+  "connecting.no-token.title": "この画面を開くには接続用の鍵が必要です",
+  "connecting.no-token.body": "起動時に表示されたアドレス（…/#token=…）を開いてください。キオスク端末ではランチャーが自動で開きます。",
 
   "idle.title": "身分証で年齢確認",
   "idle.body": "身分証をリーダーに置くと、年齢を確認します。使えるもの：{documents}",

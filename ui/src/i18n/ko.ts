@@ -9,6 +9,8 @@ export const ko: Messages = {
   "common.help": "잘 모르시면 직원에게 문의해 주세요.",
   "connecting.title": "준비 중입니다",
   "connecting.body": "잠시 기다려 주세요.",
+  "connecting.no-token.title": "이 화면을 열려면 연결 키가 필요합니다",
+  "connecting.no-token.body": "시작할 때 표시된 주소(…/#token=…)를 열어 주세요. 키오스크에서는 실행 프로그램이 자동으로 엽니다.",
 
   "idle.title": "신분증으로 연령 확인",
   "idle.body": "신분증을 리더기에 올려 놓으면 연령을 확인합니다. 사용 가능: {documents}",

@@ -10,6 +10,8 @@ export const pt: Messages = {
   "common.help": "Se precisar de ajuda, chame um funcionário.",
   "connecting.title": "Preparando",
   "connecting.body": "Aguarde um momento.",
+  "connecting.no-token.title": "Esta página precisa da chave do quiosque",
+  "connecting.no-token.body": "Abra o endereço exibido quando o quiosque foi iniciado (…/#token=…). No quiosque, o iniciador o abre automaticamente.",
 
   "idle.title": "Verificação de idade com seu documento",
   "idle.body": "Coloque seu documento no leitor para verificar sua idade. Aceitos: {documents}.",

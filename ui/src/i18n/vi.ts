@@ -9,6 +9,8 @@ export const vi: Messages = {
   "common.help": "Nếu cần giúp đỡ, xin hãy gọi nhân viên.",
   "connecting.title": "Đang chuẩn bị",
   "connecting.body": "Xin vui lòng chờ.",
+  "connecting.no-token.title": "Trang này cần khóa kết nối",
+  "connecting.no-token.body": "Hãy mở địa chỉ hiển thị khi máy khởi động (…/#token=…). Trên máy kiosk, trình khởi chạy sẽ tự mở.",
 
   "idle.title": "Xác nhận tuổi bằng giấy tờ tùy thân",
   "idle.body": "Đặt giấy tờ lên đầu đọc để xác nhận tuổi. Dùng được: {documents}.",

@@ -10,6 +10,8 @@ export const zh: Messages = {
   "common.help": "如有不明之处，请联系工作人员。",
   "connecting.title": "正在准备",
   "connecting.body": "请稍候。",
+  "connecting.no-token.title": "此页面需要连接密钥",
+  "connecting.no-token.body": "请打开终端启动时显示的地址（…/#token=…）。在自助终端上，启动程序会自动打开它。",
 
   "idle.title": "用身份证件确认年龄",
   "idle.body": "将证件放在读卡器上即可确认年龄。可用证件：{documents}",
