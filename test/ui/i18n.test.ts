@@ -130,6 +130,23 @@ describe("message catalogues", () => {
     expect(translator("ko")("staff.kiosk", { id: "k1" })).toBe("단말 k1 · 버전 {v}");
   });
 
+  it("name every document the kiosk accepts where any document is meant, and never one kind in the base strings", () => {
+    for (const lang of LANGS) {
+      const t = translator(lang);
+      const names = KIND_CATALOGUES.map((k) => (catalogues[lang] as Record<string, string>)[`doc.${k.kind}.name`] ?? "");
+      expect(names.every((n) => n !== ""), lang).toBe(true);
+      for (const key of ["idle.body", "advice.supported-documents"] as const) {
+        const text = t(key);
+        for (const name of names) expect(text, `${lang} ${key}`).toContain(name);
+        expect(text, `${lang} ${key}`).not.toContain("{documents}");
+      }
+      // The My Number card's name lives in its kind file only: no shared screen text is about it alone.
+      const myNumber = (catalogues[lang] as Record<string, string>)["doc.mynumber.name"] ?? "";
+      const mentions = Object.entries(baseCatalogues[lang]).filter(([, text]) => text.includes(myNumber));
+      expect(mentions, lang).toEqual([]);
+    }
+  });
+
   it("translate the customer-facing verdicts into something other than Japanese", () => {
     for (const lang of LANGS.filter((l) => l !== "ja")) {
       const t = translator(lang);

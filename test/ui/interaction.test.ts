@@ -95,6 +95,21 @@ describe("customer screens", () => {
     await waitForScreen(page, "idle");
   });
 
+  it("says which address to open when the page has no token and no view comes", async () => {
+    const bare = await openPage(browser, { width: 800, height: 480 }, new URL(harness.url).origin + "/");
+    try {
+      harness.dropConnections();
+      await waitForScreen(bare, "connecting");
+      expect(await bare.locator("h1").textContent()).toBe("この画面を開くには接続用の鍵が必要です");
+      expect(await bare.locator(".lead").textContent()).toContain("#token=");
+      expect(await bare.locator(".spinner").count()).toBe(0);
+    } finally {
+      harness.acceptConnections();
+      await bare.context().close();
+    }
+    await waitForScreen(page, "idle");
+  });
+
   it("offers no context menu and no text selection", async () => {
     const prevented = await page.evaluate(() => {
       const e = new MouseEvent("contextmenu", { bubbles: true, cancelable: true });

@@ -23,9 +23,11 @@ import { StaffLogin } from "./screens/StaffLogin";
 export interface AppProps {
   view: ViewMessage | null;
   send: (m: ClientMessage) => void;
+  /** The page was opened without `#token=…`: the daemon refuses its socket (src/server/token.ts). */
+  noToken?: boolean;
 }
 
-export function App({ view, send }: AppProps) {
+export function App({ view, send, noToken = false }: AppProps) {
   const [chosen, setChosen] = useState<Lang | null>(null);
   const [demoOpen, setDemoOpen] = useState(false);
   const screenName = view?.screen.name;
@@ -44,9 +46,9 @@ export function App({ view, send }: AppProps) {
     return (
       <Frame t={t} lang={lang} onLang={setChosen} countdown={null} demoToggle={null} drawer={null}>
         <section class="screen screen-center" data-screen="connecting" aria-labelledby="connecting-title">
-          <div class="spinner" aria-hidden="true" />
-          <h1 id="connecting-title">{t("connecting.title")}</h1>
-          <p class="lead">{t("connecting.body")}</p>
+          {noToken ? null : <div class="spinner" aria-hidden="true" />}
+          <h1 id="connecting-title">{t(noToken ? "connecting.no-token.title" : "connecting.title")}</h1>
+          <p class="lead">{t(noToken ? "connecting.no-token.body" : "connecting.body")}</p>
         </section>
       </Frame>
     );

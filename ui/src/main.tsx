@@ -11,7 +11,7 @@
 import { render } from "preact";
 import type { ViewMessage } from "../../src/protocol";
 import { App } from "./app";
-import { connect } from "./socket";
+import { connect, tokenFromFragment } from "./socket";
 
 const CONNECTING_GRACE_MS = 300;
 
@@ -23,10 +23,13 @@ document.addEventListener("contextmenu", (e) => e.preventDefault());
 document.addEventListener("selectstart", (e) => e.preventDefault());
 
 let current: ViewMessage | null = null;
+// Opened without this run's token (e.g. a demo user typing the bare address): the daemon will refuse
+// the socket, so say what to open instead of "getting ready" for ever.
+const noToken = tokenFromFragment() === "";
 let firstRender = true;
 
 const draw = () => {
-  render(<App view={current} send={(m) => connection.send(m)} />, root);
+  render(<App view={current} send={(m) => connection.send(m)} noToken={noToken} />, root);
   if (firstRender && current) {
     firstRender = false;
     performance.mark("mynaguard:first-screen");

@@ -109,7 +109,9 @@ export async function startHarness(initial: ViewInput, uiDir = UI_DIR): Promise<
   }
 
   return {
-    url: `http://127.0.0.1:${port}/`,
+    // Opened as the kiosk launcher opens the daemon's page: with a token in the fragment (this
+    // harness accepts any socket; the page shows a "needs the kiosk's key" screen without one).
+    url: `http://127.0.0.1:${port}/#token=${"0f".repeat(32)}`,
     received,
     requests,
     push,

@@ -61,13 +61,27 @@ export const LANG_TAGS: Readonly<Record<Lang, string>> = {
 export type Vars = Readonly<Record<string, string | number>>;
 export type T = (key: MessageKey, vars?: Vars) => string;
 
+const LIST_SEPARATORS: Readonly<Record<Lang, string>> = { ja: "、", en: ", ", zh: "、", ko: ", ", vi: ", ", pt: ", " };
+
+/**
+ * The documents the kiosk accepts, by name, as one list in `lang`: every kind the UI ships
+ * (./kinds, the same kinds src/main.ts registers), in the order of KIND_CATALOGUES. Filled into any
+ * message's `{documents}` (idle screen, "use one of these" advice) unless the caller gives it.
+ */
+export function documentList(lang: Lang): string {
+  const messages: Readonly<Record<string, string>> = catalogues[lang];
+  return KIND_CATALOGUES.map((k) => messages[`doc.${k.kind}.name`] ?? k.kind).join(LIST_SEPARATORS[lang]);
+}
+
 export function translator(lang: Lang): T {
   const messages = catalogues[lang];
+  const documents = documentList(lang);
   return (key, vars) => {
     const text = messages[key];
-    if (vars === undefined) return text;
+    if (vars === undefined && !text.includes("{documents}")) return text;
+    const all: Vars = { documents, ...vars };
     return text.replace(/\{(\w+)\}/g, (whole, name: string) => {
-      const v = vars[name];
+      const v = all[name];
       return v === undefined ? whole : String(v);
     });
   };

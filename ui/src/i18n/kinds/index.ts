@@ -1,6 +1,5 @@
 /**
- * Every document kind's catalogue file, one line each (order does not matter: a key may be defined
- * only once, test/ui/i18n.test.ts checks it). Adding a kind: create `./<kind>.ts` with
+ * Every document kind's catalogue file, one line each (a key may be defined only once, test/ui/i18n.test.ts checks it). Adding a kind: create `./<kind>.ts` with
  * `kindMessages("<kind>", { ja: {…}, en: {…}, … })` and add it here.
  */
 import type { KindCatalogue } from "./define";
@@ -11,11 +10,12 @@ import { residence } from "./residence";
 
 export type { KindCatalogue };
 
+/** Also the order the idle screen and the "use one of these" advice name the documents in. */
 export const KIND_CATALOGUES = [
   mynumber,
-  licence,
-  passport,
   residence,
+  passport,
+  licence,
 ] as const;
 
 type KeysOf<C> = C extends KindCatalogue<infer K> ? K : never;
