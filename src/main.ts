@@ -32,6 +32,8 @@ import { createRegistry } from "./documents/registry";
 import { myNumberKind } from "./documents/mynumber";
 import { licenceKind } from "./documents/licence";
 import { residenceKind } from "./documents/residence";
+import { createBirthFromImage, createExpiryFromImage } from "./cardfront/residence";
+import { tokyoDate } from "./age/date";
 import { buildResidenceTrust } from "./card/residence/trust";
 import { residenceTrustDir } from "./cli/trust-import";
 import { passportKind } from "./documents/passport";
@@ -153,12 +155,12 @@ export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
     // After My Number: a My Number card (even with マイナ免許証 on it) is read as My Number.
     licenceKind({ log }),
     // Residence card / SPR certificate (issue 17): ISA CAs imported with `kioskctl trust import`
-    // (pinned fingerprints); demo adds the simulator's test CAs. The first-generation OCR ports (birth
-    // date and expiry from the signed front image) are the OCR side's: null until wired (→ refer).
+    // (pinned fingerprints); demo adds the simulator's test CAs. First generation: birth date and card
+    // validity OCR'd from the SIGNED chip front image (src/cardfront/residence/), on the warmed engine.
     residenceKind({
       trust: openResidenceTrust(config, deps.env, deck ? await demoResidenceCas() : []),
-      birthFromImage: null,
-      expiryFromImage: null,
+      birthFromImage: createBirthFromImage({ ocr: lazyOcr, today: () => tokyoDate(Date.now()) }),
+      expiryFromImage: createExpiryFromImage({ ocr: lazyOcr, today: () => tokyoDate(Date.now()) }),
       readFront: null,
       log,
     }),
