@@ -9,7 +9,7 @@
  * Which adapter backs each port is decided in src/devices.ts (shared with `kioskctl`); this file
  * decides which set of devices the daemon opens (demo or production) and wires everything together.
  */
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { stateDirOf, tokenFileOf, type Config } from "./config";
 import type { Logger } from "./log";
@@ -47,6 +47,7 @@ import { fileLockoutStore, openStaffPinFile } from "./compose/staff-pin-file";
 import { demoPassportCscas, demoResidenceCas, loadDemoDeck, openDemoDevices, openProductionDevices, type Devices } from "./devices";
 import { closeAll, lazily, warmStart } from "./lifecycle";
 import { createTokenGlue } from "./compose/till";
+import { createMetrics, parseLastUpdate, serveMetrics, slotFromPartition, type KioskMetrics, type MetricsServer } from "./metrics/prometheus";
 import { ephemeralKey, loadOrCreateKey, TokenKeyError, type TokenKey } from "./till/issuer";
 
 export interface DaemonDeps {
@@ -83,8 +84,27 @@ export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
   const audit = openAudit(config, log);
   // Issue 19: the signed verdict token for the till (src/till/, docs/till.md), shown as a QR code.
   const tokenKey = await openTokenKey(config, deps.env);
+  // Fleet metrics (issue 19, src/metrics/, docs/fleet.md): fed by the audit's own records.
+  const metrics = metricsWanted(config)
+    ? createMetrics({
+        version: __MYNAGUARD_VERSION__,
+        slot: slotFromPartition(readOrNull("/proc/device-tree/chosen/bootloader/partition")),
+        lastUpdate: () => parseLastUpdate(readOrNull("/boot/autoboot/mynaguard-last-update.txt")?.toString("utf8") ?? ""),
+        mode: config.mode,
+        kioskMode: config.kiosk.mode,
+        devices: () => ({ ...deviceStates() }),
+        auditHealthy: () => audit.health() === "ok",
+      })
+    : null;
   const verdictToken = tokenKey
-    ? createTokenGlue({ key: tokenKey, lifetimeS: config.till.lifetimeSeconds, now: () => Date.now(), log: log.child("till") })
+    ? createTokenGlue({
+        key: tokenKey,
+        lifetimeS: config.till.lifetimeSeconds,
+        now: () => Date.now(),
+        log: log.child("till"),
+        onIssued: () => metrics?.tokenDelivery("qr", "ok"),
+        onFailed: () => metrics?.tokenDelivery("qr", "failed"),
+      })
     : null;
 
   const lazyOcr = lazily<OcrPort>(createTesseractOcr);
@@ -173,7 +193,7 @@ export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
     photoPng: (photo) => (face ? face.photoPng(photo) : Promise.resolve(null)),
     devices: deviceStates,
     leds: devices.leds,
-    audit,
+    audit: metrics ? metrics.observeAudit(audit) : audit,
     demo: devices.demo,
     endSession: () => chip.endSession(),
     verdictToken,
@@ -226,6 +246,7 @@ export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
     throw e;
   }
 
+  const metricsServer = metrics ? await openMetricsServer(metrics, config, log) : null;
   const health = (): Health => ({ ...core.health(), devices: deviceStates() });
   systemd.ready(devicesHealthy(deviceStates()) ? "ready" : "out of service: hardware missing");
   // The watchdog is fed while the event loop runs (the timer fires) and no device is failing
@@ -246,7 +267,7 @@ export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
     stop: () =>
       (stopping ??= (async () => {
         await systemd.stopping("stopping");
-        await closeAll([unwatch, () => core.stop(), () => server.close(), () => devices.close(), () => audit.close()]);
+        await closeAll([unwatch, () => core.stop(), () => server.close(), async () => metricsServer?.close(), () => devices.close(), () => audit.close()]);
         log.info("daemon-stopped", {});
       })()),
   };
@@ -339,6 +360,33 @@ async function openTokenKey(config: Config, env: Readonly<Record<string, string 
   } catch (e) {
     if (e instanceof TokenKeyError) throw new ConfigError([`till: ${e.message}`]);
     throw e;
+  }
+}
+
+/** Metrics: `metrics.enabled` true, or "auto" in production (off in demo, where test daemons would race for one port). */
+function metricsWanted(config: Config): boolean {
+  return config.metrics.enabled === true || (config.metrics.enabled === "auto" && config.mode === "production");
+}
+
+/** A small system file (slot, last update), or null when absent (a PC, a container, demo). */
+function readOrNull(file: string): Buffer | null {
+  try {
+    return readFileSync(file);
+  } catch {
+    return null;
+  }
+}
+
+/** The /metrics listener. A port in use is logged and the daemon goes on without it: the customer's
+ *  session never depends on monitoring (the fleet sees the kiosk's metrics as missing: an alert). */
+async function openMetricsServer(metrics: KioskMetrics, config: Config, log: Logger): Promise<MetricsServer | null> {
+  try {
+    const s = await serveMetrics(metrics.registry, config.metrics.host, config.metrics.port);
+    log.info("metrics-listening", { url: `http://${config.metrics.host}:${s.port}/metrics` });
+    return s;
+  } catch (e) {
+    log.error("metrics-unavailable", { error: (e as NodeJS.ErrnoException).code ?? "error", port: config.metrics.port });
+    return null;
   }
 }
 
