@@ -11,6 +11,12 @@
  * model, same ratio target; CPU ms of the whole process during the runs is printed beside it
  * (the simulated chip's own crypto runs in this process too).
  *
+ * Then the residence card (issue 17: SELECT, card-number mutual authentication, SM VERIFY, SM READ
+ * BINARY of the front image, photo and signature; src/card/residence/read.ts) of the simulated
+ * "rc-genuine" (first generation) and "rc2-genuine" (second generation) cards, extended APDUs (the
+ * reader needs them, spec §4.3 [spec via the notes]), same model and target. The OCR of the front image
+ * that follows the read is not part of this row (bench:rcocr measures it).
+ *
  * Wall time is the median of N runs (default 5), each on a fresh card; the floor is computed from the
  * exchanges each run actually made, so the ratio is the overhead of our code plus timer granularity.
  */
@@ -25,6 +31,9 @@ import { CodeB } from "../src/card/secret";
 import { loadDeck } from "../src/card/sim/deck";
 import { floorMs, LATENCY_106K, LATENCY_212K, LATENCY_424K, type LatencyModel } from "../src/card/sim/latency";
 import { openSimReader } from "../src/card/sim/reader";
+import { CardNumber } from "../src/card/residence/card-number";
+import { readResidenceCard } from "../src/card/residence/read";
+import { loadResidenceDeck } from "../src/card/sim/residence/deck";
 
 const TARGET_RATIO = 1.2;
 
@@ -160,6 +169,55 @@ for (const extended of [false, true]) {
   console.log(
     [
       (extended ? "extended" : "short").padEnd(8),
+      String(s.apdus).padStart(5),
+      String(s.bytesOut).padStart(10),
+      String(s.bytesIn).padStart(9),
+      String(s.bytesOut + s.bytesIn).padStart(12),
+      wall.toFixed(1).padStart(8),
+      floor.toFixed(1).padStart(9),
+      ratio.toFixed(3).padStart(6),
+      median(samples.map((x) => x.cpuMs)).toFixed(1).padStart(7),
+      `${ratio <= TARGET_RATIO ? "ok" : "OVER"} (≤ ${TARGET_RATIO})`.padStart(14),
+    ].join(" "),
+  );
+}
+// --- residence card (issue 17) ---
+const residence = loadResidenceDeck();
+
+async function onceResidence(id: string): Promise<Sample & { cpuMs: number }> {
+  const entry = residence.get(id);
+  const card = entry.makeCard({ latency: model });
+  const reader = await openSimReader({ card, extendedApdu: true });
+  const number = CardNumber.parse(entry.cardNumber);
+  if (!number) throw new Error(`deck card ${id} has no valid card number`);
+  const signal = AbortSignal.timeout(60_000);
+  const channel = await reader.connect(signal);
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const r = await readResidenceCard({ transmit: channel, number, signal, extendedApdu: true });
+  const wallMs = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  await reader.close();
+  if (!r.ok) throw new Error(`residence read failed: ${r.failure}`);
+  r.purge();
+  return { wallMs, floorMs: floorMs(r.stats.exchanges, model), apdus: r.stats.apdus, bytesOut: r.stats.bytesOut, bytesIn: r.stats.bytesIn, cpuMs: (cpu.user + cpu.system) / 1000 };
+}
+
+console.log(`\nbench:card  residence card (card-number mutual auth + SM VERIFY + SM READ BINARY, extended APDUs), latency model ${rate} kbit/s, median of ${runs} runs`);
+console.log("card          APDUs  bytes out  bytes in  bytes total  wall ms  floor ms  ratio  cpu ms  target");
+for (const id of ["rc-genuine", "rc2-genuine"]) {
+  await onceResidence(id);
+  const samples: (Sample & { cpuMs: number })[] = [];
+  for (let i = 0; i < runs; i++) samples.push(await onceResidence(id));
+  const s = samples[0];
+  if (!s) continue;
+  const wall = median(samples.map((x) => x.wallMs));
+  const floor = median(samples.map((x) => x.floorMs));
+  const ratio = wall / floor;
+  worst = Math.max(worst, ratio);
+  console.log(
+    [
+      id.padEnd(12),
       String(s.apdus).padStart(5),
       String(s.bytesOut).padStart(10),
       String(s.bytesIn).padStart(9),

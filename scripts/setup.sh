@@ -13,6 +13,8 @@ APT_BASE="build-essential python3 pkg-config libpcsclite-dev pcscd"
 # (cage: the kiosk unit's ExecStart must exist for verify; dbus: a private bus for the rauc service).
 APT_TEST="chromium fonts-noto-cjk fonts-dejavu-core vsmartcard-vpcd pcsc-tools opensc imagemagick libopenjp2-tools systemd rauc squashfs-tools openssl cage dbus python3-jwt prometheus"
 # Issue 19: an independent JOSE verifier for the till tokens (PyJWT), and a real Prometheus scraping the demo.
+# fonts-ocr-b: the passport data-page generator's MRZ font (npm run gen:mrzpages / bench:mrz).
+APT_TEST="$APT_TEST fonts-ocr-b"
 
 pkgs="$APT_BASE"
 if [[ "${1:-}" == "--test" ]]; then pkgs="$pkgs $APT_TEST"; fi

@@ -9,7 +9,7 @@
  * Which adapter backs each port is decided in src/devices.ts (shared with `kioskctl`); this file
  * decides which set of devices the daemon opens (demo or production) and wires everything together.
  */
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { stateDirOf, tokenFileOf, type Config } from "./config";
 import type { Logger } from "./log";
@@ -32,6 +32,8 @@ import { createRegistry } from "./documents/registry";
 import { myNumberKind } from "./documents/mynumber";
 import { licenceKind } from "./documents/licence";
 import { residenceKind } from "./documents/residence";
+import { createBirthFromImage, createExpiryFromImage } from "./cardfront/residence";
+import { tokyoDate } from "./age/date";
 import { buildResidenceTrust } from "./card/residence/trust";
 import { residenceTrustDir } from "./cli/trust-import";
 import { passportKind } from "./documents/passport";
@@ -45,7 +47,9 @@ import { fileLockoutStore, openStaffPinFile } from "./compose/staff-pin-file";
 import { demoPassportCscas, demoResidenceCas, loadDemoDeck, openDemoDevices, openProductionDevices, type Devices } from "./devices";
 import { closeAll, lazily, warmStart } from "./lifecycle";
 import { createTokenGlue } from "./compose/till";
+import { createMetrics, parseLastUpdate, serveMetrics, slotFromPartition, type KioskMetrics, type MetricsServer } from "./metrics/prometheus";
 import { ephemeralKey, loadOrCreateKey, TokenKeyError, type TokenKey } from "./till/issuer";
+import { createTillPost, type TillPost } from "./till/post";
 
 export interface DaemonDeps {
   config: Config;
@@ -81,8 +85,36 @@ export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
   const audit = openAudit(config, log);
   // Issue 19: the signed verdict token for the till (src/till/, docs/till.md), shown as a QR code.
   const tokenKey = await openTokenKey(config, deps.env);
+  // Fleet metrics (issue 19, src/metrics/, docs/fleet.md): fed by the audit's own records.
+  const metrics = metricsWanted(config)
+    ? createMetrics({
+        version: __MYNAGUARD_VERSION__,
+        slot: slotFromPartition(readOrNull("/proc/device-tree/chosen/bootloader/partition")),
+        lastUpdate: () => parseLastUpdate(readOrNull("/boot/autoboot/mynaguard-last-update.txt")?.toString("utf8") ?? ""),
+        mode: config.mode,
+        kioskMode: config.kiosk.mode,
+        devices: () => ({ ...deviceStates() }),
+        auditHealthy: () => audit.health() === "ok",
+      })
+    : null;
+  // Optional HTTPS POST of each token to the till (fire and forget, counted, failures on the staff screen).
+  const tillFailures = { n: 0 };
+  const tillPost = tokenKey ? openTillPost(config, budgets.budgets.tillPost, log, (result) => {
+    metrics?.tokenDelivery("post", result);
+    if (result === "failed") tillFailures.n++;
+  }) : null;
   const verdictToken = tokenKey
-    ? createTokenGlue({ key: tokenKey, lifetimeS: config.till.lifetimeSeconds, now: () => Date.now(), log: log.child("till") })
+    ? createTokenGlue({
+        key: tokenKey,
+        lifetimeS: config.till.lifetimeSeconds,
+        now: () => Date.now(),
+        log: log.child("till"),
+        onIssued: (t) => {
+          metrics?.tokenDelivery("qr", "ok");
+          tillPost?.send(t.jws);
+        },
+        onFailed: () => metrics?.tokenDelivery("qr", "failed"),
+      })
     : null;
 
   const lazyOcr = lazily<OcrPort>(createTesseractOcr);
@@ -133,12 +165,12 @@ export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
     // After My Number: a My Number card (even with マイナ免許証 on it) is read as My Number.
     licenceKind({ log }),
     // Residence card / SPR certificate (issue 17): ISA CAs imported with `kioskctl trust import`
-    // (pinned fingerprints); demo adds the simulator's test CAs. The first-generation OCR ports (birth
-    // date and expiry from the signed front image) are the OCR side's: null until wired (→ refer).
+    // (pinned fingerprints); demo adds the simulator's test CAs. First generation: birth date and card
+    // validity OCR'd from the SIGNED chip front image (src/cardfront/residence/), on the warmed engine.
     residenceKind({
       trust: openResidenceTrust(config, deps.env, deck ? await demoResidenceCas() : []),
-      birthFromImage: null,
-      expiryFromImage: null,
+      birthFromImage: createBirthFromImage({ ocr: lazyOcr, today: () => tokyoDate(Date.now()) }),
+      expiryFromImage: createExpiryFromImage({ ocr: lazyOcr, today: () => tokyoDate(Date.now()) }),
       readFront: null,
       log,
     }),
@@ -171,7 +203,7 @@ export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
     photoPng: (photo) => (face ? face.photoPng(photo) : Promise.resolve(null)),
     devices: deviceStates,
     leds: devices.leds,
-    audit,
+    audit: metrics ? metrics.observeAudit(audit) : audit,
     demo: devices.demo,
     endSession: () => chip.endSession(),
     verdictToken,
@@ -196,6 +228,7 @@ export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
     ...(staffPin.lockout ? { staffLockout: staffPin.lockout } : {}),
     log,
     onStateChange: (kind) => systemd.status(`state: ${kind}`),
+    ...(tillPost ? { tillPostFailures: () => tillFailures.n } : {}),
   });
   core.start();
   const unwatch = watchDevices(devices, () => core.devicesChanged());
@@ -224,6 +257,7 @@ export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
     throw e;
   }
 
+  const metricsServer = metrics ? await openMetricsServer(metrics, config, log) : null;
   const health = (): Health => ({ ...core.health(), devices: deviceStates() });
   systemd.ready(devicesHealthy(deviceStates()) ? "ready" : "out of service: hardware missing");
   // The watchdog is fed while the event loop runs (the timer fires) and no device is failing
@@ -244,7 +278,7 @@ export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
     stop: () =>
       (stopping ??= (async () => {
         await systemd.stopping("stopping");
-        await closeAll([unwatch, () => core.stop(), () => server.close(), () => devices.close(), () => audit.close()]);
+        await closeAll([unwatch, () => core.stop(), () => server.close(), async () => metricsServer?.close(), () => tillPost?.close(), () => devices.close(), () => audit.close()]);
         log.info("daemon-stopped", {});
       })()),
   };
@@ -337,6 +371,47 @@ async function openTokenKey(config: Config, env: Readonly<Record<string, string 
   } catch (e) {
     if (e instanceof TokenKeyError) throw new ConfigError([`till: ${e.message}`]);
     throw e;
+  }
+}
+
+/** The till POST when `till.post.url` is set: its PEM files are read once; a missing one is a config error. */
+function openTillPost(config: Config, budgetMs: number, log: Logger, onResult: (r: "ok" | "failed") => void): TillPost | null {
+  const p = config.till.post;
+  if (p.url === "") return null;
+  const read = (what: string, file: string): Buffer => {
+    try {
+      return readFileSync(file);
+    } catch (e) {
+      throw new ConfigError([`till.post.${what}: cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? "error"})`]);
+    }
+  };
+  return createTillPost({ url: new URL(p.url), cert: read("certFile", p.certFile), key: read("keyFile", p.keyFile), ca: read("caFile", p.caFile), budgetMs, onResult, log: log.child("till") });
+}
+
+/** Metrics: `metrics.enabled` true, or "auto" in production (off in demo, where test daemons would race for one port). */
+function metricsWanted(config: Config): boolean {
+  return config.metrics.enabled === true || (config.metrics.enabled === "auto" && config.mode === "production");
+}
+
+/** A small system file (slot, last update), or null when absent (a PC, a container, demo). */
+function readOrNull(file: string): Buffer | null {
+  try {
+    return readFileSync(file);
+  } catch {
+    return null;
+  }
+}
+
+/** The /metrics listener. A port in use is logged and the daemon goes on without it: the customer's
+ *  session never depends on monitoring (the fleet sees the kiosk's metrics as missing: an alert). */
+async function openMetricsServer(metrics: KioskMetrics, config: Config, log: Logger): Promise<MetricsServer | null> {
+  try {
+    const s = await serveMetrics(metrics.registry, config.metrics.host, config.metrics.port);
+    log.info("metrics-listening", { url: `http://${config.metrics.host}:${s.port}/metrics` });
+    return s;
+  } catch (e) {
+    log.error("metrics-unavailable", { error: (e as NodeJS.ErrnoException).code ?? "error", port: config.metrics.port });
+    return null;
   }
 }
 

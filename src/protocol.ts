@@ -279,6 +279,8 @@ export interface StaffView {
   recent: RecentSession[];
   /** A referral waiting for staff, or null. */
   staffCall: StaffCall | null;
+  /** Issue 19: verdict tokens the till POST could not deliver since the daemon started (absent: no POST configured). */
+  tillPostFailures?: number;
 }
 
 /**

@@ -65,13 +65,13 @@ async function main(argv: readonly string[]): Promise<void> {
   }
   const today: CalendarDate = { year: 2026, month: 12, day: 4 };
   mkdirSync(out, { recursive: true });
-  const manifest: { id: string; family: string; degradation: string; kind: string; birth: CalendarDate; cardNumber: string }[] = [];
+  const manifest: { id: string; family: string; degradation: string; kind: string; birth: CalendarDate; expiry: CalendarDate; cardNumber: string }[] = [];
   for (const f of families) {
     for (let i = 0; i < cards; i++) {
       for (const c of await makeCases(f, i, today, argv.includes("--degraded"))) {
         writeFileSync(path.join(out, `${c.id}.tif`), c.tiff);
         if (!argv.includes("--no-png")) writeFileSync(path.join(out, `${c.id}.png`), await toPng(c.bitmap));
-        manifest.push({ id: c.id, family: f, degradation: c.degradation, kind: c.person.kind, birth: c.person.birth, cardNumber: c.person.cardNumber });
+        manifest.push({ id: c.id, family: f, degradation: c.degradation, kind: c.person.kind, birth: c.person.birth, expiry: c.person.expiry, cardNumber: c.person.cardNumber });
       }
     }
   }

@@ -53,6 +53,10 @@ export const COMMANDS: Readonly<Record<string, Entry>> = {
     summary: "compare a chip photo (JPEG 2000) with a live image (JPEG/PNG): scores and decision",
     load: async () => (await import("./face-compare")).faceCompareCommand,
   },
+  token: {
+    summary: "the verdict token for the till: print the public key (pubkey), check a token (verify)",
+    load: async () => (await import("./token")).tokenCommand,
+  },
   "staff-pin": {
     summary: "set the staff screen PIN (stored as a salted scrypt hash), or show whether one is set",
     load: async () => (await import("./staff-pin")).staffPinCommand(),

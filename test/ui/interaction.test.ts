@@ -59,7 +59,7 @@ describe("customer screens", () => {
     await page.waitForFunction(() => document.documentElement.lang === "ja");
     harness.push(view({ name: "idle", staffCall: false }, { defaultLanguage: "pt" }));
     await page.waitForFunction(() => document.documentElement.lang === "pt-BR");
-    expect(await page.locator("h1").textContent()).toBe("Verificação de idade com o cartão My Number");
+    expect(await page.locator("h1").textContent()).toBe("Verificação de idade com seu documento");
   });
 
   it("renders the countdown from the daemon's endsAt", async () => {

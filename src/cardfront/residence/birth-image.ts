@@ -54,8 +54,15 @@ export interface BirthImageDeps {
 
 /** Lowest tesseract line confidence accepted for each of the two reads (set on the tuning families). */
 export const MIN_CONFIDENCE = 60;
+/** One read of a line: crop scale (× 10 px/mm), box blur radius, re-binarise. */
+export interface ReadSpec {
+  readonly scale: number;
+  readonly blur: number;
+  readonly binarise: boolean;
+}
+
 /** The two reads: crop scale (× 10 px/mm), box blur radius, re-binarise. */
-export const READS = [
+export const READS: readonly [ReadSpec, ReadSpec] = [
   { scale: 2, blur: 2, binarise: false },
   { scale: 1.6, blur: 1, binarise: true },
 ] as const;
@@ -99,6 +106,16 @@ type Found = { ok: true; line: TextLine } | { ok: false; reason: "no-date-line" 
 
 /** The birth line (rule 1) and its integrity (rule 2), on the image analysed at 5 px/mm. */
 export function findBirthLine(img: Gray, hm: Homography): Found {
+  const { lines, blobs: scaled } = chipImageLines(img, hm);
+  const birth = birthLines(lines);
+  if (birth.length === 0) return { ok: false, reason: "no-date-line" };
+  if (birth.length > 1) return { ok: false, reason: "found-twice" };
+  const line = birth[0] as TextLine;
+  return damaged(line, scaled) ? { ok: false, reason: "damaged" } : { ok: true, line };
+}
+
+/** Every text line and ink blob of the chip image, found at 5 px/mm, in canonical (10 px/mm) units. */
+export function chipImageLines(img: Gray, hm: Homography): { lines: TextLine[]; blobs: Blob[] } {
   const card = rectifyCard(img, hm, ANALYSIS);
   const mask = inkMask(card);
   const all = blobs(mask, card.width, card.height);
@@ -108,12 +125,7 @@ export function findBirthLine(img: Gray, hm: Homography): Found {
   const lines = groupLines(all, null)
     .filter((l) => l.h >= ANALYSIS)
     .map((l) => ({ x: l.x * k, y: l.y * k, w: l.w * k, h: l.h * k, parts: l.parts }));
-  const birth = birthLines(lines);
-  if (birth.length === 0) return { ok: false, reason: "no-date-line" };
-  if (birth.length > 1) return { ok: false, reason: "found-twice" };
-  const line = birth[0] as TextLine;
-  const scaled: Blob[] = all.map((b) => ({ x: b.x * k, y: b.y * k, w: b.w * k, h: b.h * k, area: b.area }));
-  return damaged(line, scaled) ? { ok: false, reason: "damaged" } : { ok: true, line };
+  return { lines, blobs: all.map((b) => ({ x: b.x * k, y: b.y * k, w: b.w * k, h: b.h * k, area: b.area })) };
 }
 
 function dateShaped(l: TextLine): boolean {
@@ -147,7 +159,7 @@ export function birthLines(lines: readonly TextLine[]): TextLine[] {
 }
 
 /** A blob that is not print (too tall or too wide for a glyph) touching the line's crop. */
-function damaged(line: TextLine, all: readonly Blob[]): boolean {
+export function damaged(line: TextLine, all: readonly Blob[]): boolean {
   const c = cropBox(line);
   return all.some((b) => {
     const touches = b.x < c.x + c.w && b.x + b.w > c.x && b.y < c.y + c.h && b.y + b.h > c.y;
@@ -157,7 +169,15 @@ function damaged(line: TextLine, all: readonly Blob[]): boolean {
 
 type LineRead = { ok: true; date: CalendarDate } | { ok: false; reason: "unreadable" | "low-confidence" };
 
-async function readLine(ocr: OcrPort, img: Gray, hm: Homography, line: Box, spec: (typeof READS)[number], signal: AbortSignal): Promise<LineRead> {
+async function readLine(ocr: OcrPort, img: Gray, hm: Homography, line: Box, spec: ReadSpec, signal: AbortSignal): Promise<LineRead> {
+  const r = await readLineText(ocr, img, hm, line, spec, signal);
+  const date = parseStrictDate(r.text);
+  if (!date) return { ok: false, reason: "unreadable" };
+  return r.confidence >= MIN_CONFIDENCE ? { ok: true, date } : { ok: false, reason: "low-confidence" };
+}
+
+/** One read of a line of the chip image (crop at `spec`, the engine's "date" line mode). */
+export async function readLineText(ocr: OcrPort, img: Gray, hm: Homography, line: Box, spec: ReadSpec, signal: AbortSignal): Promise<{ text: string; confidence: number }> {
   const raw = sampleBox(img, hm, cropBox(line), spec.scale);
   const smooth = spec.blur > 0 ? boxBlur(raw, spec.blur) : raw;
   if (spec.binarise) for (let i = 0; i < smooth.data.length; i++) smooth.data[i] = (smooth.data[i] ?? 0) < 128 ? 0 : 255;
@@ -170,9 +190,7 @@ async function readLine(ocr: OcrPort, img: Gray, hm: Homography, line: Box, spec
   wipeGray(stretched);
   try {
     const r = await ocr.recognizeLine(crop, "date", signal);
-    const date = parseStrictDate(r.text);
-    if (!date) return { ok: false, reason: "unreadable" };
-    return r.confidence >= MIN_CONFIDENCE ? { ok: true, date } : { ok: false, reason: "low-confidence" };
+    return { text: r.text, confidence: r.confidence };
   } finally {
     wipeGray(crop);
   }

@@ -10,6 +10,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CalendarDate } from "../../../src/age/date";
 import { readBirthFromChipImage } from "../../../src/cardfront/residence/birth-image";
+import { readExpiryFromChipImage } from "../../../src/cardfront/residence/expiry-image";
 import type { OcrPort } from "../../../src/cardfront/ocr";
 import { createTesseractOcr } from "../../../src/cardfront/tesseract";
 
@@ -19,14 +20,19 @@ interface Case {
   family: string;
   degradation: string;
   birth: CalendarDate;
+  expiry: CalendarDate;
 }
 const { today, cases } = JSON.parse(readFileSync(path.join(dir, "cases.json"), "utf8")) as { today: CalendarDate; cases: Case[] };
 
 let ocr: OcrPort;
 const results = new Map<string, Awaited<ReturnType<typeof read>>>();
+const validity = new Map<string, Awaited<ReturnType<typeof readExpiryFromChipImage>>>();
 beforeAll(async () => {
   ocr = await createTesseractOcr();
   for (const c of cases) results.set(c.id, await read(c));
+  for (const c of cases) validity.set(c.id, await readExpiryFromChipImage({ ocr, today: () => today }, new Uint8Array(readFileSync(path.join(dir, `${c.id}.tif`))), new AbortController().signal));
+  const sure = (f: (c: Case) => boolean) => `${String(cases.filter((c) => f(c) && validity.get(c.id)?.kind === "sure").length)}/${String(cases.filter(f).length)}`;
+  console.log(`validity sure: tuning genuine ${sure((c) => c.family !== "heldout" && c.degradation === "none")}, tuning degraded ${sure((c) => c.family !== "heldout" && c.degradation !== "none")}, held-out genuine ${sure((c) => c.family === "heldout" && c.degradation === "none")}, held-out degraded ${sure((c) => c.family === "heldout" && c.degradation !== "none")}`);
 }, 300_000);
 afterAll(async () => {
   await ocr.close();
@@ -65,5 +71,24 @@ describe("birth date from the chip image", () => {
       if (r?.kind === "sure") expect(r.date, c.id).toEqual(c.birth);
       else expect(r?.reason).toMatch(/^[a-z-]+$/);
     }
+  });
+});
+
+describe("card validity from the chip image", () => {
+  it("is exact on every genuine standard-layout image", () => {
+    for (const c of cases.filter((x) => x.degradation === "none" && x.family === "std")) expect(validity.get(c.id), c.id).toEqual({ kind: "sure", validUntil: c.expiry, stayEnd: null });
+  });
+
+  it("is never wrong: every image, genuine or degraded, tuning or held-out, is exact or not sure", () => {
+    let sure = 0;
+    for (const c of cases) {
+      const r = validity.get(c.id);
+      expect(r, c.id).toBeDefined();
+      if (r?.kind === "sure") {
+        sure++;
+        expect(r.validUntil, c.id).toEqual(c.expiry);
+      } else expect(r?.reason).toMatch(/^[a-z-]+$/);
+    }
+    expect(sure).toBeGreaterThan(cases.length / 4);
   });
 });
