@@ -65,9 +65,13 @@ export function syntheticPng(width: number, height: number, seed: number): strin
 
 export function attendedData(): AttendedChipData {
   return {
+    document: "mynumber",
     photoPngBase64: syntheticPng(120, 150, 1),
-    namePngBase64: syntheticPng(420, 60, 2),
-    addressPngBase64: syntheticPng(520, 110, 3),
+    images: [
+      { label: "name", pngBase64: syntheticPng(420, 60, 2) },
+      { label: "address", pngBase64: syntheticPng(520, 110, 3) },
+    ],
+    text: [],
     birthDate: "1976-09-23",
     sex: "female",
     expiry: "2034-09-23",

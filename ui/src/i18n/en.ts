@@ -107,6 +107,8 @@ export const en: Messages = {
   "attended.sex": "Sex",
   "attended.expiry": "Valid until",
   "attended.authenticity": "Authenticity",
+  "attended.document": "Document",
+  "attended.notKnown": "Not known",
   "sex.male": "Male",
   "sex.female": "Female",
   "sex.not-known": "Not known",

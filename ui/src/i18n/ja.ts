@@ -106,6 +106,8 @@ export const ja = {
   "attended.sex": "性別",
   "attended.expiry": "有効期限",
   "attended.authenticity": "真正性",
+  "attended.document": "身分証",
+  "attended.notKnown": "不明",
   "sex.male": "男",
   "sex.female": "女",
   "sex.not-known": "不明",

@@ -107,6 +107,8 @@ export const ko: Messages = {
   "attended.sex": "성별",
   "attended.expiry": "유효기간",
   "attended.authenticity": "진위",
+  "attended.document": "신분증",
+  "attended.notKnown": "알 수 없음",
   "sex.male": "남",
   "sex.female": "여",
   "sex.not-known": "알 수 없음",

@@ -108,6 +108,8 @@ export const pt: Messages = {
   "attended.sex": "Sexo",
   "attended.expiry": "Validade",
   "attended.authenticity": "Autenticidade",
+  "attended.document": "Documento",
+  "attended.notKnown": "Desconhecido",
   "sex.male": "Masculino",
   "sex.female": "Feminino",
   "sex.not-known": "Não conhecido",

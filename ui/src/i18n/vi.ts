@@ -107,6 +107,8 @@ export const vi: Messages = {
   "attended.sex": "Giới tính",
   "attended.expiry": "Hạn sử dụng",
   "attended.authenticity": "Tính xác thực",
+  "attended.document": "Giấy tờ",
+  "attended.notKnown": "Không rõ",
   "sex.male": "Nam",
   "sex.female": "Nữ",
   "sex.not-known": "Không rõ",

@@ -108,6 +108,8 @@ export const zh: Messages = {
   "attended.sex": "性别",
   "attended.expiry": "有效期",
   "attended.authenticity": "真实性",
+  "attended.document": "证件",
+  "attended.notKnown": "不明",
   "sex.male": "男",
   "sex.female": "女",
   "sex.not-known": "不明",
