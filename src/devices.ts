@@ -17,9 +17,8 @@ import type { Config } from "./config";
 import type { Logger } from "./log";
 import type { DeviceHealth } from "./protocol";
 import type { CardReaderPort } from "./card/reader";
-import type { SimReaderCard } from "./card/sim/reader";
 import type { Deck } from "./card/sim/deck";
-import type { SimulatedCard } from "./card/sim/card";
+import type { SimReaderCard } from "./card/sim/reader";
 import { parseCameraSpec, type CameraPort } from "./camera/camera";
 import type { FaceEngine } from "./face/engine";
 import type { SimScene } from "./face/sim";
@@ -127,6 +126,10 @@ export async function openDemoDevices(config: Config, deck: Deck, log: Logger): 
   const [{ openSimReader }, { openSimCamera, openSimDocumentCamera, SIM_ASSETS_DIR }, { createSimFaceEngine }, { createSimLeds }, { LATENCY_212K }] =
     await Promise.all([import("./card/sim/reader"), import("./camera/sim"), import("./face/sim"), import("./leds/sim"), import("./card/sim/latency")]);
   const reader = await openSimReader({});
+  // Issue 17: the simulated residence cards / SPR certificates (src/card/sim/residence/deck.json) are
+  // placed like deck cards; their holder is at the camera. The card number is typed (no camera route).
+  const { loadResidenceDeck } = await import("./card/sim/residence/deck");
+  const residence = loadResidenceDeck().cards;
   const documentCamera = await openSimDocumentCamera({
     assetsDir: config.camera.simImages || path.join(PACKAGE_ROOT, SIM_ASSETS_DIR),
   });
@@ -135,17 +138,20 @@ export async function openDemoDevices(config: Config, deck: Deck, log: Logger): 
   const leds = createSimLeds();
   // One simulated card per deck entry for the daemon's lifetime, so its retry counter persists
   // between placements like a real card's.
-  const cards = new Map<string, SimulatedCard>();
+  const cards = new Map<string, SimReaderCard>();
   let placed: string | null = null;
   const demo: DemoDeckPort = {
-    cards: () => deck.cards.map((c) => ({ id: c.id, label: c.label })),
+    cards: () => [...deck.cards.map((c) => ({ id: c.id, label: c.label })), ...residence.map((c) => ({ id: c.id, label: c.label }))],
     placed: () => placed,
     place(cardId) {
-      const entry = deck.cards.find((c) => c.id === cardId);
+      const rc = residence.find((c) => c.id === cardId);
+      const my = deck.cards.find((c) => c.id === cardId);
+      const entry = rc ? { holderPresent: true } : my;
       if (!entry) return;
-      let card = cards.get(cardId);
       // The demo card takes the time a real card takes at 212 kbit/s (latency model in card/sim/latency.ts).
-      if (!card) cards.set(cardId, (card = entry.makeCard({ deps: { latency: LATENCY_212K } })));
+      const card = cards.get(cardId) ?? (rc ? rc.makeCard({ latency: LATENCY_212K }) : my?.makeCard({ deps: { latency: LATENCY_212K } }));
+      if (!card) return;
+      cards.set(cardId, card);
       if (placed !== null) reader.remove();
       placed = cardId;
       documentCamera.place(cardId);

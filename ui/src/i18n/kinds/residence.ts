@@ -1,6 +1,7 @@
 /**
  * The residence card's (在留カード / 特別永住者証明書) strings in the six languages: its manual-entry
- * schema (`doc.residence.*`, the 12-character card number printed at the top right of the front).
+ * schema (`doc.residence.*`, the 12-character card number printed at the top right of the front) and its
+ * simulated demo cards (`demoCard.rc-*`, src/card/sim/residence/deck.json).
  * See src/documents/README.md "Adding a kind".
  */
 import { kindMessages } from "./define";
@@ -12,6 +13,14 @@ export const residence = kindMessages("residence", {
     "doc.residence.group.number": "在留カード番号（英字2・数字8・英字2）",
     "doc.residence.where.number": "カードの表面右上に印字された「番号」です（例: AB12345678CD）。",
     "doc.residence.field.number": "在留カード番号",
+    "demoCard.rc-genuine": "在留カード（第1世代）・1990年生・真正",
+    "demoCard.spr-genuine": "特別永住者証明書（第1世代）・1958年生・真正",
+    "demoCard.rc2-genuine": "在留カード（第2世代）・1998年生・真正",
+    "demoCard.rc-under16": "在留カード・12歳（写真・署名なし）",
+    "demoCard.rc-altered": "在留カード・券面画像の生年を署名後に改ざん",
+    "demoCard.rc-unknown-ca": "在留カード・信頼リストにない発行者",
+    "demoCard.rc-expired": "在留カード・2025年に有効期限切れ",
+    "demoCard.rc-wrong-number": "在留カード・違う番号を入力する（63 00、ロックなし）",
   },
   en: {
     "doc.residence.name": "Residence card",
@@ -19,6 +28,14 @@ export const residence = kindMessages("residence", {
     "doc.residence.group.number": "Card number (2 letters, 8 digits, 2 letters)",
     "doc.residence.where.number": "Printed at the top right of the front, after 番号 / NUMBER (for example AB12345678CD).",
     "doc.residence.field.number": "card number",
+    "demoCard.rc-genuine": "Residence card (1st gen), born 1990, genuine",
+    "demoCard.spr-genuine": "Special permanent resident certificate (1st gen), born 1958, genuine",
+    "demoCard.rc2-genuine": "Residence card (2nd gen), born 1998, genuine",
+    "demoCard.rc-under16": "Residence card of a 12-year-old (no photo, no signature)",
+    "demoCard.rc-altered": "Residence card, birth year altered in the image after signing",
+    "demoCard.rc-unknown-ca": "Residence card from an issuer no trust list holds",
+    "demoCard.rc-expired": "Residence card, expired in 2025",
+    "demoCard.rc-wrong-number": "Residence card, a wrong number is typed (63 00, no lock)",
   },
   zh: {
     "doc.residence.name": "在留卡",
@@ -26,6 +43,14 @@ export const residence = kindMessages("residence", {
     "doc.residence.group.number": "在留卡号码（2个字母、8个数字、2个字母）",
     "doc.residence.where.number": "印在卡片正面右上角“番号”之后（例如 AB12345678CD）。",
     "doc.residence.field.number": "在留卡号码",
+    "demoCard.rc-genuine": "在留卡（第1代）·1990年生·真实",
+    "demoCard.spr-genuine": "特别永住者证明书（第1代）·1958年生·真实",
+    "demoCard.rc2-genuine": "在留卡（第2代）·1998年生·真实",
+    "demoCard.rc-under16": "12岁持有人的在留卡（无照片、无签名）",
+    "demoCard.rc-altered": "在留卡·签名后图像中的出生年份被篡改",
+    "demoCard.rc-unknown-ca": "在留卡·签发者不在信任列表中",
+    "demoCard.rc-expired": "在留卡·2025年已过期",
+    "demoCard.rc-wrong-number": "在留卡·输入错误号码（63 00，不锁卡）",
   },
   ko: {
     "doc.residence.name": "재류카드",
@@ -33,6 +58,14 @@ export const residence = kindMessages("residence", {
     "doc.residence.group.number": "카드 번호(영문 2자, 숫자 8자, 영문 2자)",
     "doc.residence.where.number": "카드 앞면 오른쪽 위 '番号' 뒤에 인쇄되어 있습니다(예: AB12345678CD).",
     "doc.residence.field.number": "카드 번호",
+    "demoCard.rc-genuine": "재류카드(1세대)·1990년생·진본",
+    "demoCard.spr-genuine": "특별영주자증명서(1세대)·1958년생·진본",
+    "demoCard.rc2-genuine": "재류카드(2세대)·1998년생·진본",
+    "demoCard.rc-under16": "12세 소지자의 재류카드(사진·서명 없음)",
+    "demoCard.rc-altered": "재류카드·서명 후 이미지의 출생 연도 변조",
+    "demoCard.rc-unknown-ca": "재류카드·신뢰 목록에 없는 발급자",
+    "demoCard.rc-expired": "재류카드·2025년 만료",
+    "demoCard.rc-wrong-number": "재류카드·틀린 번호 입력(63 00, 잠금 없음)",
   },
   vi: {
     "doc.residence.name": "Thẻ cư trú",
@@ -40,6 +73,14 @@ export const residence = kindMessages("residence", {
     "doc.residence.group.number": "Số thẻ (2 chữ cái, 8 chữ số, 2 chữ cái)",
     "doc.residence.where.number": "In ở góc trên bên phải mặt trước, sau chữ 番号 (ví dụ AB12345678CD).",
     "doc.residence.field.number": "số thẻ",
+    "demoCard.rc-genuine": "Thẻ cư trú (thế hệ 1), sinh 1990, thật",
+    "demoCard.spr-genuine": "Giấy chứng nhận thường trú đặc biệt (thế hệ 1), sinh 1958, thật",
+    "demoCard.rc2-genuine": "Thẻ cư trú (thế hệ 2), sinh 1998, thật",
+    "demoCard.rc-under16": "Thẻ cư trú của người 12 tuổi (không ảnh, không chữ ký)",
+    "demoCard.rc-altered": "Thẻ cư trú, năm sinh trong ảnh bị sửa sau khi ký",
+    "demoCard.rc-unknown-ca": "Thẻ cư trú do nơi cấp không có trong danh sách tin cậy",
+    "demoCard.rc-expired": "Thẻ cư trú, hết hạn năm 2025",
+    "demoCard.rc-wrong-number": "Thẻ cư trú, nhập sai số (63 00, không khóa)",
   },
   pt: {
     "doc.residence.name": "Cartão de residente",
@@ -47,5 +88,13 @@ export const residence = kindMessages("residence", {
     "doc.residence.group.number": "Número do cartão (2 letras, 8 dígitos, 2 letras)",
     "doc.residence.where.number": "Impresso no canto superior direito da frente, após 番号 (por exemplo AB12345678CD).",
     "doc.residence.field.number": "número do cartão",
+    "demoCard.rc-genuine": "Cartão de residente (1ª geração), nascido em 1990, autêntico",
+    "demoCard.spr-genuine": "Certificado de residente permanente especial (1ª geração), nascido em 1958, autêntico",
+    "demoCard.rc2-genuine": "Cartão de residente (2ª geração), nascido em 1998, autêntico",
+    "demoCard.rc-under16": "Cartão de residente de uma criança de 12 anos (sem foto, sem assinatura)",
+    "demoCard.rc-altered": "Cartão de residente, ano de nascimento alterado na imagem após a assinatura",
+    "demoCard.rc-unknown-ca": "Cartão de residente de um emissor fora da lista de confiança",
+    "demoCard.rc-expired": "Cartão de residente, vencido em 2025",
+    "demoCard.rc-wrong-number": "Cartão de residente, número errado digitado (63 00, sem bloqueio)",
   },
 });
