@@ -49,6 +49,7 @@ import { closeAll, lazily, warmStart } from "./lifecycle";
 import { createTokenGlue } from "./compose/till";
 import { createMetrics, parseLastUpdate, serveMetrics, slotFromPartition, type KioskMetrics, type MetricsServer } from "./metrics/prometheus";
 import { ephemeralKey, loadOrCreateKey, TokenKeyError, type TokenKey } from "./till/issuer";
+import { createTillPost, type TillPost } from "./till/post";
 
 export interface DaemonDeps {
   config: Config;
@@ -96,13 +97,22 @@ export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
         auditHealthy: () => audit.health() === "ok",
       })
     : null;
+  // Optional HTTPS POST of each token to the till (fire and forget, counted, failures on the staff screen).
+  const tillFailures = { n: 0 };
+  const tillPost = tokenKey ? openTillPost(config, budgets.budgets.tillPost, log, (result) => {
+    metrics?.tokenDelivery("post", result);
+    if (result === "failed") tillFailures.n++;
+  }) : null;
   const verdictToken = tokenKey
     ? createTokenGlue({
         key: tokenKey,
         lifetimeS: config.till.lifetimeSeconds,
         now: () => Date.now(),
         log: log.child("till"),
-        onIssued: () => metrics?.tokenDelivery("qr", "ok"),
+        onIssued: (t) => {
+          metrics?.tokenDelivery("qr", "ok");
+          tillPost?.send(t.jws);
+        },
         onFailed: () => metrics?.tokenDelivery("qr", "failed"),
       })
     : null;
@@ -218,6 +228,7 @@ export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
     ...(staffPin.lockout ? { staffLockout: staffPin.lockout } : {}),
     log,
     onStateChange: (kind) => systemd.status(`state: ${kind}`),
+    ...(tillPost ? { tillPostFailures: () => tillFailures.n } : {}),
   });
   core.start();
   const unwatch = watchDevices(devices, () => core.devicesChanged());
@@ -267,7 +278,7 @@ export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
     stop: () =>
       (stopping ??= (async () => {
         await systemd.stopping("stopping");
-        await closeAll([unwatch, () => core.stop(), () => server.close(), async () => metricsServer?.close(), () => devices.close(), () => audit.close()]);
+        await closeAll([unwatch, () => core.stop(), () => server.close(), async () => metricsServer?.close(), () => tillPost?.close(), () => devices.close(), () => audit.close()]);
         log.info("daemon-stopped", {});
       })()),
   };
@@ -361,6 +372,20 @@ async function openTokenKey(config: Config, env: Readonly<Record<string, string 
     if (e instanceof TokenKeyError) throw new ConfigError([`till: ${e.message}`]);
     throw e;
   }
+}
+
+/** The till POST when `till.post.url` is set: its PEM files are read once; a missing one is a config error. */
+function openTillPost(config: Config, budgetMs: number, log: Logger, onResult: (r: "ok" | "failed") => void): TillPost | null {
+  const p = config.till.post;
+  if (p.url === "") return null;
+  const read = (what: string, file: string): Buffer => {
+    try {
+      return readFileSync(file);
+    } catch (e) {
+      throw new ConfigError([`till.post.${what}: cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? "error"})`]);
+    }
+  };
+  return createTillPost({ url: new URL(p.url), cert: read("certFile", p.certFile), key: read("keyFile", p.keyFile), ca: read("caFile", p.caFile), budgetMs, onResult, log: log.child("till") });
 }
 
 /** Metrics: `metrics.enabled` true, or "auto" in production (off in demo, where test daemons would race for one port). */

@@ -150,14 +150,26 @@ export interface EntryDocument {
   readonly accessKey: AccessKeySchema;
 }
 
+/**
+ * What staff see at the reception desk (attended mode) for any document kind: what its `DocumentData`
+ * carries. Labels are catalogue keys: `doc.<document>.attended.<label>`, else `attended.<label>`.
+ */
 export interface AttendedChipData {
+  /** The document kind read (its name heads the view; its own labels are looked up first). */
+  document: DocumentKindId;
   photoPngBase64: string | null;
-  namePngBase64: string;
-  addressPngBase64: string;
-  birthDate: string; // YYYY-MM-DD
-  sex: "male" | "female" | "not-known" | "not-applicable";
-  expiry: string; // YYYY-MM-DD
-  age: number;
+  /** The document's images other than the photo, in its order (My Number: name, address; residence card: the front). */
+  images: { label: string; pngBase64: string }[];
+  /** Short text values (licence number, name as text…). */
+  text: { label: string; value: string }[];
+  /** YYYY-MM-DD; null: the document gave none that is sure. */
+  birthDate: string | null;
+  /** null: the document does not say (only the My Number card does). */
+  sex: "male" | "female" | "not-known" | "not-applicable" | null;
+  /** YYYY-MM-DD; null: none. */
+  expiry: string | null;
+  /** null: not assessed (no sure birth date). */
+  age: number | null;
   authenticity: string;
 }
 
@@ -267,6 +279,8 @@ export interface StaffView {
   recent: RecentSession[];
   /** A referral waiting for staff, or null. */
   staffCall: StaffCall | null;
+  /** Issue 19: verdict tokens the till POST could not deliver since the daemon started (absent: no POST configured). */
+  tillPostFailures?: number;
 }
 
 /**

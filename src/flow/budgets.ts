@@ -42,6 +42,9 @@ export const BUDGET_TABLE = {
    *  Pi 4 loading the Japanese OCR model from a slow SD card. Owned by no session state. Expiry: the
    *  step goes on in the background and the daemon reports ready without it (logged "timeout"). */
   warmStart: { ms: 60_000, min: 5_000, max: 300_000 },
+  /** Optional till POST of the verdict token (issue 19, src/till/post.ts): every attempt and retry
+   *  together. Owned by no session state: the customer never waits for it. Expiry: counted failed. */
+  tillPost: { ms: 5_000, min: 1_000, max: 30_000 },
   /** Whole session, start to verdict, whatever the states did. Expiry: abandoned (timeout). */
   session: { ms: 180_000, min: 60_000, max: 600_000 },
 } as const satisfies Record<string, { ms: number; min: number; max: number }>;

@@ -45,6 +45,8 @@ export interface RunnerDeps {
   /** Where the staff PIN lock-out survives restarts; default memory. */
   staffLockout?: LockoutStore;
   log: Logger;
+  /** Till POST deliveries that failed since the start (issue 19; shown on the staff screen). */
+  tillPostFailures?: () => number;
   /** After every change of state (e.g. systemd STATUS=). Must not throw. */
   onStateChange?: (kind: StateKind) => void;
 }
@@ -166,7 +168,15 @@ function newRun(deps: RunnerDeps): Run {
         r.ledTest = pattern;
         r.led = null; // show the flow's own pattern again after a test
       },
-      view: () => ({ kioskId: deps.kioskId, version: deps.version, health: health(r), today: todayCounts(r), recent: r.recent, staffCall: r.staffCall }),
+      view: () => ({
+        kioskId: deps.kioskId,
+        version: deps.version,
+        health: health(r),
+        today: todayCounts(r),
+        recent: r.recent,
+        staffCall: r.staffCall,
+        ...(deps.tillPostFailures ? { tillPostFailures: deps.tillPostFailures() } : {}),
+      }),
     }),
     effectDeps: { ports, vault, clock, policy: deps.policy, log, staffViewChanged: () => publish(r) },
     state: INITIAL,

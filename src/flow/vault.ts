@@ -42,14 +42,16 @@ export function zeroChip(chip: DocumentData): void {
   for (const t of chip.text) t.ascii.fill(0);
 }
 
-const image = (d: DocumentData, label: string): Uint8Array => d.images.find((i) => i.label === label)?.png ?? new Uint8Array(0);
-
 const SEX: Record<number, AttendedChipData["sex"]> = { 0x31: "male", 0x32: "female", 0x30: "not-known", 0x39: "not-applicable" };
 
-function isoFromAscii(b: Uint8Array): string {
+/** "YYYYMMDD" bytes as YYYY-MM-DD; null when the kind gave no date (e.g. a birth date it was not sure of). */
+function isoFromAscii(b: Uint8Array): string | null {
+  if (b.length !== 8) return null;
   const d = String.fromCharCode(...b);
   return `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}`;
 }
+
+const utf8 = new TextDecoder("utf-8", { fatal: false });
 
 function base64(b: Uint8Array): string {
   return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("base64");
@@ -104,14 +106,17 @@ export function createVault(): Vault {
       photoPng?.fill(0);
       photoPng = png;
       const c = held.chip;
+      // Whatever the kind carries, labelled; "sex" (a code byte, My Number) becomes its own field.
+      const sex = c.text.find((t) => t.label === "sex");
       staff = {
+        document: c.kind,
         photoPngBase64: png ? base64(png) : null,
-        namePngBase64: base64(image(c, "name")),
-        addressPngBase64: base64(image(c, "address")),
+        images: c.images.filter((i) => i.png.length > 0).map((i) => ({ label: i.label, pngBase64: base64(i.png) })),
+        text: c.text.filter((t) => t !== sex && t.ascii.length > 0).map((t) => ({ label: t.label, value: utf8.decode(t.ascii) })),
         birthDate: isoFromAscii(c.birthDate),
-        sex: SEX[c.text.find((t) => t.label === "sex")?.ascii[0] ?? 0] ?? "not-known",
+        sex: sex ? (SEX[sex.ascii[0] ?? 0] ?? "not-known") : null,
         expiry: isoFromAscii(c.expiry),
-        age: assessment?.age ?? -1,
+        age: assessment?.age ?? null,
         authenticity: assessment?.auth ?? "not-checked",
       };
     },

@@ -235,6 +235,8 @@ describe("a second document kind, registered next to the My Number card", () => 
     kiosk.runner.dispatch({ type: "manual-entry", entry: { pin: "2468" } });
     const result = await kiosk.until((s) => isResult(s) && s.attended !== null);
     expect(result).toMatchObject({ outcome: "refer", reason: "not-verifiable", attended: { authenticity: "not-verifiable" } });
+    // The generic staff view: the kind, its dates, no sex (the document does not say), no My Number slots.
+    expect(result).toMatchObject({ attended: { document: FAKE_KIND, birthDate: "1980-04-02", expiry: "2030-04-02", sex: null, images: [], text: [] } });
   });
 
   it("a shop that lists the kind accepts its unverifiable chip on a face match (and only after the face check)", async () => {

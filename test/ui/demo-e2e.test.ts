@@ -151,7 +151,8 @@ describe.skipIf(!daemonBuilt())("an attended session through the real daemon", (
       expect(await layoutProblems(page)).toEqual([]);
       const data = got.attended;
       if (!data) throw new Error("no attended chip data arrived over the socket");
-      const needles = [data.namePngBase64.slice(0, 300), data.addressPngBase64.slice(0, 300), data.birthDate, data.expiry];
+      const needles = [...data.images.map((i) => i.pngBase64.slice(0, 300)), String(data.birthDate), String(data.expiry)];
+      expect(data.images.map((i) => i.label)).toEqual(["name", "address"]);
       if (data.photoPngBase64) needles.push(data.photoPngBase64.slice(0, 300));
       expect((await findLeftovers(page, needles)).heap).toEqual(needles);
       await page.getByTestId("done").tap();

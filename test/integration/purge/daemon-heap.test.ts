@@ -120,8 +120,8 @@ describe("the daemon's heap after a session at a reception desk", () => {
     const photo = a.photoPngBase64 ?? "";
     const candidates: Record<string, string> = {
       "chip photo as PNG (base64)": early(photo),
-      "name image (base64)": early(a.namePngBase64),
-      "address image (base64)": early(a.addressPngBase64),
+      "name image (base64)": early(a.images.find((i) => i.label === "name")?.pngBase64 ?? ""),
+      "address image (base64)": early(a.images.find((i) => i.label === "address")?.pngBase64 ?? ""),
       "staff view as sent (JSON text)": `"photoPngBase64":"${photo.slice(0, 120)}`,
     };
     const during = await snapshot();

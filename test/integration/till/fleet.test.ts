@@ -5,11 +5,14 @@
  *    /metrics every second; sessions are run over the WebSocket as the kiosk page runs them, and the
  *    session counter is read back through Prometheus's HTTP API (/api/v1/query). Skipped only when
  *    the binary is absent (scripts/setup.sh installs it for CI), and the skip says so.
- * 2. The PII scan: the tokens the result screens carried, the text their QR codes hold (drawn and read
+ * 2. The till POST as wired in the daemon: a local HTTPS till that requires the kiosk's client
+ *    certificate (made here with openssl) receives every token the screens showed.
+ * 3. The PII scan: the tokens the result screens carried, the text their QR codes hold (drawn and read
  *    back with jsQR) and the /metrics text contain none of the sessions' personal values (names,
  *    addresses, birth dates and years, card numbers, 照合番号B, security codes) from the deck.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { createServer as createHttpsServer, type Server } from "node:https";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -87,6 +90,20 @@ let metricsPort: number;
 let prometheus: ChildProcess | null = null;
 let promPort = 0;
 let promOut = "";
+let tillServer: Server | null = null;
+const tillGot: string[] = [];
+
+/** A shop CA, the till's server certificate for 127.0.0.1 and the kiosk's client certificate. */
+function makeCerts(d: string): void {
+  const ssl = (...args: string[]) => execFileSync("openssl", args, { cwd: d, stdio: ["ignore", "ignore", "pipe"] });
+  const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"];
+  ssl("req", "-x509", ...ec, "-keyout", "ca.key", "-out", "ca.crt", "-days", "2", "-subj", "/CN=shop-ca");
+  for (const [name, ext] of [["till", "subjectAltName=IP:127.0.0.1\n"], ["kiosk", "extendedKeyUsage=clientAuth\n"]] as const) {
+    writeFileSync(path.join(d, `${name}.ext`), ext);
+    ssl("req", ...ec, "-keyout", `${name}.key`, "-out", `${name}.csr`, "-subj", `/CN=${name}`);
+    ssl("x509", "-req", "-in", `${name}.csr`, "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-out", `${name}.crt`, "-days", "2", "-extfile", `${name}.ext`);
+  }
+}
 const tokens: { card: string; token: ResultToken }[] = [];
 
 async function runSession(ws: WebSocket, views: ViewMessage[], cardId: string): Promise<ViewMessage> {
@@ -121,8 +138,31 @@ async function promQuery(q: string): Promise<{ metric: Record<string, string>; v
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), "mynaguard-fleet-"));
   metricsPort = await freePort();
+  makeCerts(dir);
+  const pem = (n: string) => readFileSync(path.join(dir, n));
+  tillServer = createHttpsServer({ key: pem("till.key"), cert: pem("till.crt"), ca: pem("ca.crt"), requestCert: true, rejectUnauthorized: true }, (req, res) => {
+    let body = "";
+    req.on("data", (d: Buffer) => (body += d.toString()));
+    req.on("end", () => {
+      tillGot.push(body);
+      res.writeHead(204).end();
+    });
+  });
+  const till = tillServer;
+  await new Promise<void>((r) => till.listen(0, "127.0.0.1", () => r()));
+  const tillAddr = till.address();
+  const tillUrl = `https://127.0.0.1:${typeof tillAddr === "object" && tillAddr ? tillAddr.port : 0}/verdicts`;
   const config = path.join(dir, "config.json");
-  writeFileSync(config, JSON.stringify({ kiosk: { id: "bar-7" }, state: { dir }, metrics: { enabled: true, port: metricsPort }, audit: { path: path.join(dir, "audit.sqlite") } }));
+  writeFileSync(
+    config,
+    JSON.stringify({
+      kiosk: { id: "bar-7" },
+      state: { dir },
+      metrics: { enabled: true, port: metricsPort },
+      audit: { path: path.join(dir, "audit.sqlite") },
+      till: { post: { url: tillUrl, certFile: path.join(dir, "kiosk.crt"), keyFile: path.join(dir, "kiosk.key"), caFile: path.join(dir, "ca.crt") } },
+    }),
+  );
   daemon = await startDaemon({ args: ["--mode", "demo", "--config", config] });
   if (hasPrometheus) {
     promPort = await freePort();
@@ -176,6 +216,8 @@ afterAll(async () => {
     clearTimeout(t);
   }
   await daemon?.stop();
+  tillServer?.closeAllConnections();
+  await new Promise((r) => (tillServer ? tillServer.close(r) : r(null)));
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -207,6 +249,15 @@ describe("the verdict token and the fleet metrics through the demo daemon", () =
     expect(text).toMatch(/^mynaguard_build_info\{version="[^"]+",slot="[^"]+",mode="demo",kiosk_mode="unattended"\} 1$/m);
     expect(text).toMatch(/^mynaguard_token_deliveries_total\{channel="qr",result="ok"\} 3$/m);
     expect((await fetch(`http://127.0.0.1:${metricsPort}/other`)).status).toBe(404);
+  });
+
+  it("POSTs every token to the till with the client certificate, and counts the deliveries", async () => {
+    const until = Date.now() + 15_000;
+    while (tillGot.length < tokens.length && Date.now() < until) await sleep(100);
+    expect([...tillGot].sort()).toEqual(tokens.map((t) => t.token.jws).sort());
+    const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+    expect(text).toMatch(/^mynaguard_token_deliveries_total\{channel="post",result="ok"\} 3$/m);
+    expect(text).toMatch(/^mynaguard_token_deliveries_total\{channel="post",result="failed"\} 0$/m);
   });
 
   it.skipIf(!hasPrometheus)("a real Prometheus scrapes it, and its HTTP API reads the session counter back", async () => {

@@ -2,6 +2,7 @@
  * Scripted views for every screen state, as the daemon would send them. Attended-mode personal data
  * here is synthetic (generated PNGs, an invented birth date), so tests can look for it afterwards.
  */
+import { qrMatrix } from "../../../src/till/qr";
 import { PNG } from "pngjs";
 import type { AttendedChipData, DemoPanelState, Lang, Screen, StaffView } from "../../../src/protocol";
 import type { ViewInput } from "./harness";
@@ -64,9 +65,13 @@ export function syntheticPng(width: number, height: number, seed: number): strin
 
 export function attendedData(): AttendedChipData {
   return {
+    document: "mynumber",
     photoPngBase64: syntheticPng(120, 150, 1),
-    namePngBase64: syntheticPng(420, 60, 2),
-    addressPngBase64: syntheticPng(520, 110, 3),
+    images: [
+      { label: "name", pngBase64: syntheticPng(420, 60, 2) },
+      { label: "address", pngBase64: syntheticPng(520, 110, 3) },
+    ],
+    text: [],
     birthDate: "1976-09-23",
     sex: "female",
     expiry: "2034-09-23",
@@ -151,6 +156,10 @@ export function allStates(lang: Lang): NamedView[] {
     { id: "checking", screen: "checking", view: v({ name: "checking" }) },
     { id: "face-check", screen: "face-check", view: v({ name: "face-check", hint: "closer" }, { countdown: countdown(9, 10) }) },
     { id: "result-pass", screen: "result", view: v({ name: "result", outcome: "pass", reason: null, attended: null, minimumAge: 20, advice: null, cardOn: true }, { countdown: countdown(5, 5) }) },
+    // Issue 19: the verdict token's QR code beside the verdict (a token-sized payload: 442 characters).
+    { id: "result-pass-token", screen: "result", view: v({ name: "result", outcome: "pass", reason: null, attended: null, minimumAge: 20, advice: null, cardOn: true, token: SAMPLE_TOKEN }, { countdown: countdown(5, 5) }) },
+    { id: "result-fail-token", screen: "result", view: v({ name: "result", outcome: "fail", reason: "under-age", attended: null, minimumAge: 20, advice: null, cardOn: true, token: SAMPLE_TOKEN }) },
+    { id: "result-refer-token", screen: "result", view: v({ name: "result", outcome: "refer", reason: null, attended: null, minimumAge: 20, advice: "staff-can-help", cardOn: true, token: SAMPLE_TOKEN }) },
     { id: "result-fail", screen: "result", view: v({ name: "result", outcome: "fail", reason: "under-age", attended: null, minimumAge: 20, advice: null, cardOn: true }) },
     { id: "result-expired", screen: "result", view: v({ name: "result", outcome: "fail", reason: "card-expired", attended: null, minimumAge: 20, advice: null, cardOn: false }) },
     {
@@ -196,3 +205,7 @@ export function allStates(lang: Lang): NamedView[] {
     { id: "staff-quiet", screen: "staff", view: v({ name: "staff", staff: { ...STAFF, staffCall: null, recent: [], ledTest: null } }) },
   ];
 }
+
+/** A verdict token's size and shape (not a valid signature: the screens only draw it). */
+const SAMPLE_JWS = `${"eyJhbGciOiJFZERTQSIsInR5cCI6Im15bmFndWFyZC12ZXJkaWN0K2p3dCIsImtpZCI6".padEnd(134, "A")}.${"eyJpc3MiOiJteW5hZ3VhcmQ6YmFyLTciLCJpYXQiOjE3OTY0NTc2MDAs".padEnd(220, "B")}.${"H".repeat(86)}`;
+const SAMPLE_TOKEN = { jws: SAMPLE_JWS, ...qrMatrix(SAMPLE_JWS), expiresAt: 0 };

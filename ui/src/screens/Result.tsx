@@ -116,11 +116,26 @@ function TillCode({ token, t }: { token: ResultToken; t: T }) {
   );
 }
 
+/** A label from the document's own catalogue (`doc.<kind>.attended.<label>`), else the shared one. */
+function labelOf(t: T, document: string, label: string): string {
+  const own = `doc.${document}.attended.${label}`;
+  const shared = `attended.${label}`;
+  return isMessageKey(own) ? t(own) : isMessageKey(shared) ? t(shared) : label;
+}
+
+/**
+ * What the chip gave, for any document kind: photo; its labelled images and text values; birth date
+ * with age, sex when the document says, expiry; the authenticity answer (incl. `not-verifiable`,
+ * `clone-not-ruled-out`) and which document it was.
+ */
 function ChipData({ data, t, lang }: { data: AttendedChipData; t: T; lang: Lang }) {
   const authKey = `auth.${data.authenticity}`;
   const authText = isMessageKey(authKey) ? t(authKey) : data.authenticity;
+  const nameKey = `doc.${data.document}.name`;
+  const documentName = isMessageKey(nameKey) ? t(nameKey) : data.document;
+  const date = (iso: string | null) => (iso === null ? t("attended.notKnown") : formatDate(iso, lang));
   return (
-    <div class="chip" aria-label={t("attended.title")} role="region">
+    <div class="chip" aria-label={t("attended.title")} role="region" data-document={data.document}>
       <figure class="chip-photo">
         {data.photoPngBase64 ? (
           <PngCanvas base64={data.photoPngBase64} label={t("attended.photo")} class="chip-photo-img" />
@@ -130,26 +145,38 @@ function ChipData({ data, t, lang }: { data: AttendedChipData; t: T; lang: Lang 
         <figcaption>{t("attended.photo")}</figcaption>
       </figure>
       <div class="chip-images">
-        <div class="chip-field">
-          <span class="chip-label">{t("attended.name")}</span>
-          <PngCanvas base64={data.namePngBase64} label={t("attended.name")} class="chip-img chip-name" />
-        </div>
-        <div class="chip-field">
-          <span class="chip-label">{t("attended.address")}</span>
-          <PngCanvas base64={data.addressPngBase64} label={t("attended.address")} class="chip-img chip-address" />
-        </div>
+        {data.images.map((i) => (
+          <div class="chip-field" key={`image-${i.label}`} data-image={i.label}>
+            <span class="chip-label">{labelOf(t, data.document, i.label)}</span>
+            <PngCanvas base64={i.pngBase64} label={labelOf(t, data.document, i.label)} class={`chip-img chip-${i.label}`} />
+          </div>
+        ))}
+        {data.text.length > 0 ? (
+          <dl class="chip-list chip-text">
+            {data.text.map((x) => [
+              <dt key={`dt-${x.label}`}>{labelOf(t, data.document, x.label)}</dt>,
+              <dd key={`dd-${x.label}`} data-text={x.label}>
+                {x.value}
+              </dd>,
+            ])}
+          </dl>
+        ) : null}
       </div>
       <dl class="chip-list">
+        <dt>{t("attended.document")}</dt>
+        <dd data-testid="attended-document">{documentName}</dd>
         <dt>{t("attended.birthDate")}</dt>
         <dd>
-          {formatDate(data.birthDate, lang)} <span class="chip-age">({t("attended.age", { n: data.age })})</span>
+          {date(data.birthDate)}
+          {data.age === null ? null : <span class="chip-age"> ({t("attended.age", { n: data.age })})</span>}
         </dd>
-        <dt>{t("attended.sex")}</dt>
-        <dd>{t(`sex.${data.sex}`)}</dd>
+        {data.sex === null ? null : [<dt key="sex-dt">{t("attended.sex")}</dt>, <dd key="sex-dd">{t(`sex.${data.sex}`)}</dd>]}
         <dt>{t("attended.expiry")}</dt>
-        <dd>{formatDate(data.expiry, lang)}</dd>
+        <dd>{date(data.expiry)}</dd>
         <dt>{t("attended.authenticity")}</dt>
-        <dd class={data.authenticity === "genuine" ? "auth-ok" : "auth-bad"}>{authText}</dd>
+        <dd class={data.authenticity === "genuine" ? "auth-ok" : "auth-bad"} data-authenticity={data.authenticity}>
+          {authText}
+        </dd>
       </dl>
     </div>
   );

@@ -59,6 +59,11 @@ export function Staff({ screen, view, t, send, lang }: ScreenProps<"staff"> & { 
           <li class={s.health.ready ? "health-ok" : "health-error"}>
             <strong>{s.health.ready ? t("staff.ready") : t("staff.notReady")}</strong>
           </li>
+          {s.tillPostFailures ? (
+            <li class="health-error" data-testid="till-failures">
+              <span>{t("staff.tillFailures", { n: s.tillPostFailures })}</span>
+            </li>
+          ) : null}
         </ul>
         <h2>{t("staff.defaultLanguage")}</h2>
         <div class="grid-buttons grid-3">

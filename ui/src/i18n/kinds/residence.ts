@@ -21,6 +21,8 @@ export const residence = kindMessages("residence", {
     "demoCard.rc-unknown-ca": "在留カード・信頼リストにない発行者",
     "demoCard.rc-expired": "在留カード・2025年に有効期限切れ",
     "demoCard.rc-wrong-number": "在留カード・違う番号を入力する（63 00、ロックなし）",
+    "doc.residence.attended.card-front": "カード表面（ICに記録された画像）",
+    "doc.residence.attended.card-type": "カード種別コード",
   },
   en: {
     "doc.residence.name": "Residence card",
@@ -36,6 +38,8 @@ export const residence = kindMessages("residence", {
     "demoCard.rc-unknown-ca": "Residence card from an issuer no trust list holds",
     "demoCard.rc-expired": "Residence card, expired in 2025",
     "demoCard.rc-wrong-number": "Residence card, a wrong number is typed (63 00, no lock)",
+    "doc.residence.attended.card-front": "Card front (image stored in the chip)",
+    "doc.residence.attended.card-type": "Card type code",
   },
   zh: {
     "doc.residence.name": "在留卡",
@@ -51,6 +55,8 @@ export const residence = kindMessages("residence", {
     "demoCard.rc-unknown-ca": "在留卡·签发者不在信任列表中",
     "demoCard.rc-expired": "在留卡·2025年已过期",
     "demoCard.rc-wrong-number": "在留卡·输入错误号码（63 00，不锁卡）",
+    "doc.residence.attended.card-front": "卡片正面（芯片中的图像）",
+    "doc.residence.attended.card-type": "卡片类别代码",
   },
   ko: {
     "doc.residence.name": "재류카드",
@@ -66,6 +72,8 @@ export const residence = kindMessages("residence", {
     "demoCard.rc-unknown-ca": "재류카드·신뢰 목록에 없는 발급자",
     "demoCard.rc-expired": "재류카드·2025년 만료",
     "demoCard.rc-wrong-number": "재류카드·틀린 번호 입력(63 00, 잠금 없음)",
+    "doc.residence.attended.card-front": "카드 앞면(IC에 기록된 이미지)",
+    "doc.residence.attended.card-type": "카드 종류 코드",
   },
   vi: {
     "doc.residence.name": "Thẻ cư trú",
@@ -81,6 +89,8 @@ export const residence = kindMessages("residence", {
     "demoCard.rc-unknown-ca": "Thẻ cư trú do nơi cấp không có trong danh sách tin cậy",
     "demoCard.rc-expired": "Thẻ cư trú, hết hạn năm 2025",
     "demoCard.rc-wrong-number": "Thẻ cư trú, nhập sai số (63 00, không khóa)",
+    "doc.residence.attended.card-front": "Mặt trước thẻ (ảnh lưu trong chip)",
+    "doc.residence.attended.card-type": "Mã loại thẻ",
   },
   pt: {
     "doc.residence.name": "Cartão de residente",
@@ -96,5 +106,7 @@ export const residence = kindMessages("residence", {
     "demoCard.rc-unknown-ca": "Cartão de residente de um emissor fora da lista de confiança",
     "demoCard.rc-expired": "Cartão de residente, vencido em 2025",
     "demoCard.rc-wrong-number": "Cartão de residente, número errado digitado (63 00, sem bloqueio)",
+    "doc.residence.attended.card-front": "Frente do cartão (imagem gravada no chip)",
+    "doc.residence.attended.card-type": "Código do tipo de cartão",
   },
 });
