@@ -123,13 +123,9 @@ export async function loadDemoDeck(config: Config): Promise<Deck> {
 }
 
 export async function openDemoDevices(config: Config, deck: Deck, log: Logger): Promise<Devices> {
-  const [{ openSimReader }, { openSimCamera, openSimDocumentCamera, SIM_ASSETS_DIR }, { createSimFaceEngine }, { createSimLeds }, { LATENCY_212K }] =
-    await Promise.all([import("./card/sim/reader"), import("./camera/sim"), import("./face/sim"), import("./leds/sim"), import("./card/sim/latency")]);
+  const [{ openSimReader }, { openSimCamera, openSimDocumentCamera, SIM_ASSETS_DIR }, { createSimFaceEngine }, { createSimLeds }, { LATENCY_212K }, { demoEntries }] =
+    await Promise.all([import("./card/sim/reader"), import("./camera/sim"), import("./face/sim"), import("./leds/sim"), import("./card/sim/latency"), import("./card/sim/demo-entries")]);
   const reader = await openSimReader({});
-  // Issue 17: the simulated residence cards / SPR certificates (src/card/sim/residence/deck.json) are
-  // placed like deck cards; their holder is at the camera. The card number is typed (no camera route).
-  const { loadResidenceDeck } = await import("./card/sim/residence/deck");
-  const residence = loadResidenceDeck().cards;
   const documentCamera = await openSimDocumentCamera({
     assetsDir: config.camera.simImages || path.join(PACKAGE_ROOT, SIM_ASSETS_DIR),
   });
@@ -139,19 +135,17 @@ export async function openDemoDevices(config: Config, deck: Deck, log: Logger): 
   // One simulated card per deck entry for the daemon's lifetime, so its retry counter persists
   // between placements like a real card's.
   const cards = new Map<string, SimReaderCard>();
+  const entries = await demoEntries(deck, LATENCY_212K);
   let placed: string | null = null;
   const demo: DemoDeckPort = {
-    cards: () => [...deck.cards.map((c) => ({ id: c.id, label: c.label })), ...residence.map((c) => ({ id: c.id, label: c.label }))],
+    cards: () => entries.map((c) => ({ id: c.id, label: c.label, document: c.document, key: c.key })),
     placed: () => placed,
     place(cardId) {
-      const rc = residence.find((c) => c.id === cardId);
-      const my = deck.cards.find((c) => c.id === cardId);
-      const entry = rc ? { holderPresent: true } : my;
+      const entry = entries.find((c) => c.id === cardId);
       if (!entry) return;
+      let card = cards.get(cardId);
       // The demo card takes the time a real card takes at 212 kbit/s (latency model in card/sim/latency.ts).
-      const card = cards.get(cardId) ?? (rc ? rc.makeCard({ latency: LATENCY_212K }) : my?.makeCard({ deps: { latency: LATENCY_212K } }));
-      if (!card) return;
-      cards.set(cardId, card);
+      if (!card) cards.set(cardId, (card = entry.make()));
       if (placed !== null) reader.remove();
       placed = cardId;
       documentCamera.place(cardId);
@@ -166,7 +160,7 @@ export async function openDemoDevices(config: Config, deck: Deck, log: Logger): 
       faceEngine.followCard(null);
     },
   };
-  log.info("demo-devices", { cards: deck.cards.length });
+  log.info("demo-devices", { cards: entries.length });
   return {
     reader,
     documentCamera,
