@@ -56,6 +56,9 @@ describe.skipIf(!daemonBuilt())("a residence card session through the real daemo
     ["ja", "rc-genuine", "pass"],
     ["en", "spr-genuine", "pass"],
     ["en", "rc-expired", "fail"],
+    ["ja", "rc2-genuine", "pass"],
+    ["ja", "rc-altered", "refer"],
+    ["en", "rc-under16", "refer"],
   ] as const) {
     it(`${lang}: ${id} → ${outcome}`, async () => {
       const card = deck.get(id);
