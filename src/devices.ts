@@ -17,9 +17,8 @@ import type { Config } from "./config";
 import type { Logger } from "./log";
 import type { DeviceHealth } from "./protocol";
 import type { CardReaderPort } from "./card/reader";
-import type { SimReaderCard } from "./card/sim/reader";
 import type { Deck } from "./card/sim/deck";
-import type { SimulatedCard } from "./card/sim/card";
+import type { SimReaderCard } from "./card/sim/reader";
 import { parseCameraSpec, type CameraPort } from "./camera/camera";
 import type { FaceEngine } from "./face/engine";
 import type { SimScene } from "./face/sim";
@@ -124,8 +123,8 @@ export async function loadDemoDeck(config: Config): Promise<Deck> {
 }
 
 export async function openDemoDevices(config: Config, deck: Deck, log: Logger): Promise<Devices> {
-  const [{ openSimReader }, { openSimCamera, openSimDocumentCamera, SIM_ASSETS_DIR }, { createSimFaceEngine }, { createSimLeds }, { LATENCY_212K }] =
-    await Promise.all([import("./card/sim/reader"), import("./camera/sim"), import("./face/sim"), import("./leds/sim"), import("./card/sim/latency")]);
+  const [{ openSimReader }, { openSimCamera, openSimDocumentCamera, SIM_ASSETS_DIR }, { createSimFaceEngine }, { createSimLeds }, { LATENCY_212K }, { demoEntries }] =
+    await Promise.all([import("./card/sim/reader"), import("./camera/sim"), import("./face/sim"), import("./leds/sim"), import("./card/sim/latency"), import("./card/sim/demo-entries")]);
   const reader = await openSimReader({});
   const documentCamera = await openSimDocumentCamera({
     assetsDir: config.camera.simImages || path.join(PACKAGE_ROOT, SIM_ASSETS_DIR),
@@ -135,17 +134,18 @@ export async function openDemoDevices(config: Config, deck: Deck, log: Logger): 
   const leds = createSimLeds();
   // One simulated card per deck entry for the daemon's lifetime, so its retry counter persists
   // between placements like a real card's.
-  const cards = new Map<string, SimulatedCard>();
+  const cards = new Map<string, SimReaderCard>();
+  const entries = await demoEntries(deck, LATENCY_212K);
   let placed: string | null = null;
   const demo: DemoDeckPort = {
-    cards: () => deck.cards.map((c) => ({ id: c.id, label: c.label })),
+    cards: () => entries.map((c) => ({ id: c.id, label: c.label, document: c.document, key: c.key })),
     placed: () => placed,
     place(cardId) {
-      const entry = deck.cards.find((c) => c.id === cardId);
+      const entry = entries.find((c) => c.id === cardId);
       if (!entry) return;
       let card = cards.get(cardId);
       // The demo card takes the time a real card takes at 212 kbit/s (latency model in card/sim/latency.ts).
-      if (!card) cards.set(cardId, (card = entry.makeCard({ deps: { latency: LATENCY_212K } })));
+      if (!card) cards.set(cardId, (card = entry.make()));
       if (placed !== null) reader.remove();
       placed = cardId;
       documentCamera.place(cardId);
@@ -160,7 +160,7 @@ export async function openDemoDevices(config: Config, deck: Deck, log: Logger): 
       faceEngine.followCard(null);
     },
   };
-  log.info("demo-devices", { cards: deck.cards.length });
+  log.info("demo-devices", { cards: entries.length });
   return {
     reader,
     documentCamera,

@@ -307,6 +307,10 @@ export type EntryProblem =
 export interface DemoCard {
   id: string;
   label: string;
+  /** The kind the simulated card is (the drawer groups by it); null: no supported document. */
+  document?: DocumentKindId | null;
+  /** Simulated test data only: what to type for it on the entry screen (card number, MRZ, PIN). */
+  key?: string;
 }
 
 export interface DemoPanelState {

@@ -117,7 +117,7 @@ export interface VerdictTokenPort {
 }
 
 export interface DemoDeckPort {
-  cards(): readonly { id: string; label: string }[];
+  cards(): readonly { id: string; label: string; document: string | null; key: string | null }[];
   placed(): string | null;
   place(cardId: string): void;
   remove(): void;

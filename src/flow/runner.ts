@@ -510,7 +510,7 @@ function buildView(r: Run): ViewMessage {
     kioskMode: deps.kioskMode,
     defaultLanguage: r.language,
     demo: ports.demo
-      ? { cards: ports.demo.cards().map((c) => ({ id: c.id, label: c.label })), placed: ports.demo.placed(), leds: r.ledTest ?? ledOf(state, staffCall !== null) }
+      ? { cards: ports.demo.cards().map((c) => ({ id: c.id, label: c.label, document: c.document, ...(c.key === null ? {} : { key: c.key }) })), placed: ports.demo.placed(), leds: r.ledTest ?? ledOf(state, staffCall !== null) }
       : null,
   };
 }

@@ -53,7 +53,7 @@ describe("the demo panel", () => {
     let placed: string | null = null;
     const world = k.world;
     world.ports.demo = {
-      cards: () => [{ id: "adult", label: "Adult" }],
+      cards: () => [{ id: "adult", label: "Adult", document: "mynumber", key: null }],
       placed: () => placed,
       place(id) {
         placed = id;
@@ -66,7 +66,7 @@ describe("the demo panel", () => {
     };
     k.runner.dispatch({ type: "demo-place-card", cardId: "adult" });
     expect(k.last().screen.name).toBe("capture-card-face");
-    expect(k.last().demo).toEqual({ cards: [{ id: "adult", label: "Adult" }], placed: "adult", leds: "busy" });
+    expect(k.last().demo).toEqual({ cards: [{ id: "adult", label: "Adult", document: "mynumber" }], placed: "adult", leds: "busy" });
     k.runner.dispatch({ type: "demo-remove-card" });
     expect(k.last().demo?.placed).toBeNull();
     expect(k.last().screen.name).toBe("place-card");

@@ -176,6 +176,8 @@ export const en: Messages = {
   "demo.placed": "On the reader: {label}",
   "demo.none": "No card on the reader",
   "demo.remove": "Remove card",
+  "demo.key": "Type: {key}",
+  "demo.noDocument": "Not a supported document",
   "demo.leds": "Lights",
   "demo.close": "Close",
   "idle.staffCalled": "Staff called",

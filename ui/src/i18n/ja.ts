@@ -175,6 +175,8 @@ export const ja = {
   "demo.placed": "置いてあります: {label}",
   "demo.none": "カードは置かれていません",
   "demo.remove": "カードを取る",
+  "demo.key": "入力：{key}",
+  "demo.noDocument": "対応していないカード",
   "demo.leds": "ランプ",
   "demo.close": "閉じる",
   "idle.staffCalled": "スタッフ呼び出し中",

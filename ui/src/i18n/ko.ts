@@ -176,6 +176,8 @@ export const ko: Messages = {
   "demo.placed": "올려진 카드: {label}",
   "demo.none": "올려진 카드 없음",
   "demo.remove": "카드 치우기",
+  "demo.key": "입력: {key}",
+  "demo.noDocument": "지원하지 않는 카드",
   "demo.leds": "램프",
   "demo.close": "닫기",
   "idle.staffCalled": "직원 호출 중",

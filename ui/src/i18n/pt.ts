@@ -177,6 +177,8 @@ export const pt: Messages = {
   "demo.placed": "No leitor: {label}",
   "demo.none": "Nenhum cartão no leitor",
   "demo.remove": "Retirar o cartão",
+  "demo.key": "Digite: {key}",
+  "demo.noDocument": "Documento não aceito",
   "demo.leds": "Luzes",
   "demo.close": "Fechar",
   "idle.staffCalled": "Funcionário chamado",

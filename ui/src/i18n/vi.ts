@@ -176,6 +176,8 @@ export const vi: Messages = {
   "demo.placed": "Trên đầu đọc: {label}",
   "demo.none": "Không có thẻ trên đầu đọc",
   "demo.remove": "Lấy thẻ ra",
+  "demo.key": "Nhập: {key}",
+  "demo.noDocument": "Thẻ không được hỗ trợ",
   "demo.leds": "Đèn",
   "demo.close": "Đóng",
   "idle.staffCalled": "Đã gọi nhân viên",

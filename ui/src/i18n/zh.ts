@@ -177,6 +177,8 @@ export const zh: Messages = {
   "demo.placed": "已放置：{label}",
   "demo.none": "没有放置卡片",
   "demo.remove": "拿走卡片",
+  "demo.key": "输入：{key}",
+  "demo.noDocument": "不支持的卡片",
   "demo.leds": "指示灯",
   "demo.close": "关闭",
   "idle.staffCalled": "已呼叫工作人员",
