@@ -85,4 +85,24 @@ describe("the verdict token in the session flow", () => {
     await k.advance(0);
     expect(k.views.some((v) => v.screen.name === "result" && v.screen.token)).toBe(false);
   });
+
+  it("shows the till POST failures on the staff screen (and nothing when no POST is configured)", async () => {
+    let failures = 2;
+    k = startKiosk({ tillPostFailures: () => failures });
+    k.runner.dispatch({ type: "staff-open" });
+    k.runner.dispatch({ type: "staff-login", pin: "2580" });
+    await k.advance(0); // the PIN check answers asynchronously
+    expect(k.last().screen).toMatchObject({ name: "staff", staff: { tillPostFailures: 2 } });
+    failures = 3;
+    k.runner.dispatch({ type: "staff-set-language", lang: "en" });
+    expect(k.last().screen).toMatchObject({ name: "staff", staff: { tillPostFailures: 3 } });
+    stopKiosk(k);
+    k = startKiosk();
+    k.runner.dispatch({ type: "staff-open" });
+    k.runner.dispatch({ type: "staff-login", pin: "2580" });
+    await k.advance(0);
+    const screen = k.last().screen;
+    expect(screen.name).toBe("staff");
+    if (screen.name === "staff") expect(screen.staff).not.toHaveProperty("tillPostFailures");
+  });
 });
