@@ -29,14 +29,11 @@ import { createRunner, devicesHealthy, type FlowRunner } from "./flow/runner";
 import { createChipGlue } from "./compose/chip";
 import { createFrontGlue, warmCardFace } from "./compose/front";
 import { createRegistry } from "./documents/registry";
-import { myNumberKind } from "./documents/mynumber";
-import { licenceKind } from "./documents/licence";
-import { residenceKind } from "./documents/residence";
+import { documentKinds } from "./compose/documents";
 import { createBirthFromImage, createExpiryFromImage } from "./cardfront/residence";
 import { tokyoDate } from "./age/date";
 import { buildResidenceTrust } from "./card/residence/trust";
 import { residenceTrustDir } from "./cli/trust-import";
-import { passportKind } from "./documents/passport";
 import { mrzReadFront } from "./mrz/front";
 import { cscaStore, importedCscas, japanCscas } from "./card/icao/csca/store";
 import { createFaceGlue } from "./compose/face";
@@ -146,35 +143,34 @@ export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
     ? createFrontGlue({ camera: devices.documentCamera, ocr: lazyOcr, budgetMs: withinBudget(budgets.budgets.captureCardFace), now: () => Date.now(), log })
     : null;
   // The document kinds this kiosk reads, in recognition order (src/documents/README.md).
-  const documents = createRegistry([
-    myNumberKind({
+  const documents = createRegistry(documentKinds({
+    mynumber: {
       trust,
       minTriesLeft: config.card.minTriesLeft,
       readMode: config.card.readMode,
       now: () => Date.now(),
       log,
       readFront: (signal, onFrame) => (front ? front.readCardFront(signal, onFrame) : Promise.reject(new Error("no document camera"))),
-    }),
+    },
     // e-passport (issue 18): Japan's CSCAs; in demo mode also the simulated passports' test CSCA.
-    passportKind({
+    passport: {
       cscas: cscaStore(japanCscas(), importedCscas(config.trust.cscaDirs), deck ? await demoPassportCscas() : []),
       log,
       // MRZ by the document camera (src/mrz/), within the same capture budget as the card face.
       readFront: devices.documentCamera ? mrzReadFront({ camera: devices.documentCamera, ocr: lazyOcr }, withinBudget(budgets.budgets.captureCardFace)) : null,
-    }),
-    // After My Number: a My Number card (even with マイナ免許証 on it) is read as My Number.
-    licenceKind({ log }),
+    },
+    licence: { log },
     // Residence card / SPR certificate (issue 17): ISA CAs imported with `kioskctl trust import`
     // (pinned fingerprints); demo adds the simulator's test CAs. First generation: birth date and card
     // validity OCR'd from the SIGNED chip front image (src/cardfront/residence/), on the warmed engine.
-    residenceKind({
+    residence: {
       trust: openResidenceTrust(config, deps.env, deck ? await demoResidenceCas() : []),
       birthFromImage: createBirthFromImage({ ocr: lazyOcr, today: () => tokyoDate(Date.now()) }),
       expiryFromImage: createExpiryFromImage({ ocr: lazyOcr, today: () => tokyoDate(Date.now()) }),
       readFront: null,
       log,
-    }),
-  ]);
+    },
+  }));
   const chip = createChipGlue({ reader: devices.reader, documents, now: () => Date.now(), log });
   const face = devices.faceCamera
     ? createFaceGlue({

@@ -27,6 +27,7 @@ import { openCardReader } from "../devices";
 import type { Command, CommandIo } from "./command";
 import { waitUntil, type OpenReader } from "./readers";
 import { readStdinLine } from "./stdin";
+import type { EntryPrefill } from "../protocol";
 
 /** Exit codes: each outcome a script may branch on gets its own. */
 export const READ_CARD_EXIT = {
@@ -76,7 +77,10 @@ export interface ReadCardJson {
 }
 
 const USAGE = [
-  "usage: kioskctl read-card --code-b DIGITS|- [--reader NAME] [--json] [--reveal]",
+  "usage: kioskctl read-card [--document auto|mynumber|residence|passport|licence] KEY [--reader NAME] [--json] [--reveal]",
+  "       KEY: --code-b DIGITS|- (mynumber), --card-number AA12345678BC (residence),",
+  "            --doc-number X --birth YYMMDD --expiry YYMMDD (passport MRZ), --pin - (licence PIN 1, from stdin)",
+  "       --document: default mynumber with --code-b, else auto (recognised by the daemon's probes, in its order)",
   "                          [--min-tries N] [--read-mode short|extended|auto] [--wait MS] [--timeout MS]",
   "                          [--trust-file PATH]...",
   "",
@@ -92,11 +96,18 @@ const USAGE = [
   "--trust-file P extra card-face CA keys (JSON, as `kioskctl trust`); refused in production mode",
   "--json         one JSON object (see README, section card)",
   "Exit codes: 0 read, 3 wrong code, 4 blocked, 5 refused (too few tries left), 6 no card, 7 no reader,",
-  "            8 not a My Number card, 1 other error (timeout, transport, malformed), 2 usage.",
+  "            8 not a My Number card / not the --document kind / no kind recognised, 1 other error",
+  "            (timeout, transport, malformed), 2 usage (or key options the kind's rules refuse).",
 ].join("\n");
 
+type DocumentOption = "auto" | "mynumber" | "residence" | "passport" | "licence";
+
 interface Args {
-  code: CodeB;
+  document: DocumentOption;
+  /** --code-b (My Number); null for the other kinds. */
+  code: CodeB | null;
+  /** The other kinds' key, by their schema's field ids (never printed). */
+  entry: EntryPrefill;
   readerName: string;
   json: boolean;
   reveal: boolean;
@@ -107,10 +118,20 @@ interface Args {
   trustFiles: string[];
 }
 
+const KEY_OPTIONS = { "--card-number": "cardNumber", "--doc-number": "documentNumber", "--birth": "birthDate", "--expiry": "expiry", "--pin": "pin" } as const;
+
+const INT_OPTIONS = {
+  "--min-tries": ["minTries", 2, 10, "--min-tries is 2 to 10"],
+  "--wait": ["waitMs", 0, 600_000, "--wait is 0 to 600000 ms"],
+  "--timeout": ["timeoutMs", 100, 600_000, "--timeout is 100 to 600000 ms"],
+} as const;
+
 /** `stdinLine`: the first line of standard input, for `--code-b -` (keeps the digits out of argv). */
 function parseArgs(args: readonly string[], stdinLine: string | null): Args | string {
   let digits: string | null = null;
-  const a: Omit<Args, "code"> = {
+  let document: DocumentOption | null = null;
+  const entry: EntryPrefill = {};
+  const a: Omit<Args, "code" | "document" | "entry"> = {
     readerName: "",
     json: false,
     reveal: false,
@@ -125,6 +146,12 @@ function parseArgs(args: readonly string[], stdinLine: string | null): Args | st
     const v = args[i + 1];
     const int = (lo: number, hi: number): number | null =>
       v !== undefined && /^\d{1,7}$/.test(v) && Number(v) >= lo && Number(v) <= hi ? Number(v) : null;
+    if (k !== undefined && Object.hasOwn(KEY_OPTIONS, k)) {
+      const problem = keyOption(k as keyof typeof KEY_OPTIONS, v, stdinLine, entry);
+      if (problem !== null) return problem;
+      i++;
+      continue;
+    }
     switch (k) {
       case "--json":
         a.json = true;
@@ -137,6 +164,12 @@ function parseArgs(args: readonly string[], stdinLine: string | null): Args | st
         digits = v;
         i++;
         continue;
+      case "--document":
+        if (v !== "auto" && v !== "mynumber" && v !== "residence" && v !== "passport" && v !== "licence") return "--document is auto, mynumber, residence, passport or licence";
+        document = v;
+        i++;
+        continue;
+
       case "--reader":
         if (v === undefined) return "--reader needs a name";
         a.readerName = v;
@@ -152,25 +185,14 @@ function parseArgs(args: readonly string[], stdinLine: string | null): Args | st
         a.readMode = v;
         i++;
         continue;
-      case "--min-tries": {
-        // Never below 2: with one try left a wrong code would block the card.
-        const n = int(2, 10);
-        if (n === null) return "--min-tries is 2 to 10";
-        a.minTries = n;
-        i++;
-        continue;
-      }
-      case "--wait": {
-        const n = int(0, 600_000);
-        if (n === null) return "--wait is 0 to 600000 ms";
-        a.waitMs = n;
-        i++;
-        continue;
-      }
+      case "--min-tries":
+      case "--wait":
       case "--timeout": {
-        const n = int(100, 600_000);
-        if (n === null) return "--timeout is 100 to 600000 ms";
-        a.timeoutMs = n;
+        // --min-tries never below 2: with one try left a wrong code would block the card.
+        const [field, lo, hi, problem] = INT_OPTIONS[k];
+        const n = int(lo, hi);
+        if (n === null) return problem;
+        a[field] = n;
         i++;
         continue;
       }
@@ -179,6 +201,23 @@ function parseArgs(args: readonly string[], stdinLine: string | null): Args | st
         return `unknown argument ${String(k)}`;
     }
   }
+  return finishArgs(a, document ?? (digits !== null ? "mynumber" : "auto"), digits, entry, stdinLine);
+}
+
+/** The other kinds' key options, by their schema's field ids; `--pin -` reads standard input. */
+function keyOption(k: keyof typeof KEY_OPTIONS, v: string | undefined, stdinLine: string | null, entry: EntryPrefill): string | null {
+  if (v === undefined) return `${k} needs a value`;
+  if (v === "-" && k !== "--pin") return `${k} -: only --code-b and --pin read standard input`;
+  if (v === "-" && stdinLine === null) return `${k} -: no line on standard input`;
+  entry[KEY_OPTIONS[k]] = v === "-" ? (stdinLine ?? "").trim() : v;
+  return null;
+}
+
+function finishArgs(a: Omit<Args, "code" | "document" | "entry">, doc: DocumentOption, digits: string | null, entry: EntryPrefill, stdinLine: string | null): Args | string {
+  if (doc !== "mynumber" && digits === null) {
+    if (doc !== "auto" && Object.keys(entry).length === 0) return `--document ${doc} needs its key options (see usage)`;
+    return { ...a, document: doc, code: null, entry };
+  }
   if (digits === null) return "--code-b is required";
   if (digits === "-") {
     if (stdinLine === null) return "--code-b -: no line on standard input";
@@ -186,7 +225,7 @@ function parseArgs(args: readonly string[], stdinLine: string | null): Args | st
   }
   const code = CodeB.fromDigits(digits);
   if (!code) return "--code-b must be exactly 14 digits";
-  return { ...a, code };
+  return { ...a, document: doc, code, entry };
 }
 
 /** Context of the authenticity check: the trust store, today in Tokyo, what the face shows. */
@@ -380,7 +419,7 @@ function humanText(j: ReadCardJson): string {
   return lines.join("\n") + "\n";
 }
 
-async function readOnce(port: CardReaderPort, a: Args, trust: TrustStore): Promise<{ json: ReadCardJson; code: number }> {
+async function readOnce(port: CardReaderPort, a: Args & { code: CodeB }, trust: TrustStore): Promise<{ json: ReadCardJson; code: number }> {
   const early = (o: "no-card" | "no-reader" | "transport" | "timeout", msg: string, reader: string | null) => {
     const json = earlyJson(o, msg, reader);
     return { json, code: exitCodeFor(json.outcome) };
@@ -430,6 +469,10 @@ export function makeReadCardCommand(deps: { openReader: OpenReader; readStdinLin
     usage: USAGE,
     async run(args, io: CommandIo) {
       const stdinLine = args.includes("-") ? await (deps.readStdinLine ?? readStdinLine)(10_000) : null;
+      if (args.filter((x) => x === "-").length > 1) {
+        io.err(`kioskctl read-card: only one option may read standard input\n\n${USAGE}\n`);
+        return READ_CARD_EXIT.usage;
+      }
       const a = parseArgs(args, stdinLine);
       if (typeof a === "string") {
         io.err(`kioskctl read-card: ${a}\n\n${USAGE}\n`);
@@ -441,17 +484,42 @@ export function makeReadCardCommand(deps: { openReader: OpenReader; readStdinLin
       const cfg = loadConfig({ env: io.env });
       const trust = buildTrustStore({ mode: cfg.ok ? cfg.config.mode : "production", extraKeyFiles: a.trustFiles });
       if (!trust.ok) {
-        a.code.wipe();
+        a.code?.wipe();
         io.err(`kioskctl read-card: ${trust.errors.join("\n  ")}\n`);
         return READ_CARD_EXIT.usage;
       }
       const port = await deps.openReader({ readerName: a.readerName });
       try {
-        const { json, code } = await readOnce(port, a, trust.store);
-        io.out(a.json ? JSON.stringify(json) + "\n" : humanText(json));
+        if (a.document !== "mynumber") {
+          // Any other kind (or auto): through the daemon's registry, in its recognition order.
+          const { cliDocumentKinds, readDocument, documentHumanText, DOCUMENT_EXIT } = await import("./read-document");
+          if (!cfg.ok) {
+            io.err("kioskctl read-card: the configuration does not load (see `kioskctl health`)\n");
+            return READ_CARD_EXIT.usage;
+          }
+          const kinds = cliDocumentKinds(cfg.config, io.env, trust.store, a.minTries);
+          if (typeof kinds === "string") {
+            io.err(`kioskctl read-card: ${kinds}\n`);
+            return READ_CARD_EXIT.usage;
+          }
+          const r = await readDocument(port, kinds, { document: a.document, entry: a.entry, readerName: a.readerName, reveal: a.reveal, minTries: a.minTries, waitMs: a.waitMs, timeoutMs: a.timeoutMs });
+          if (r !== "mynumber") {
+            io.out(a.json ? JSON.stringify(r) + "\n" : documentHumanText(r));
+            return DOCUMENT_EXIT[r.outcome];
+          }
+          // auto found a My Number card: its own detailed read, which needs 照合番号B.
+          if (a.code === null) {
+            io.err("kioskctl read-card: the card is a My Number card: give --code-b\n");
+            return READ_CARD_EXIT.usage;
+          }
+        }
+        if (a.code === null) return READ_CARD_EXIT.usage;
+        const { json, code } = await readOnce(port, { ...a, code: a.code }, trust.store);
+        const out = { document: "mynumber", ...json };
+        io.out(a.json ? JSON.stringify(out) + "\n" : `document        mynumber\n${humanText(json)}`);
         return code;
       } finally {
-        a.code.wipe();
+        a.code?.wipe();
         await port.close();
       }
     },

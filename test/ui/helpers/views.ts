@@ -206,6 +206,8 @@ export function allStates(lang: Lang): NamedView[] {
     { id: "out-of-service", screen: "out-of-service", view: v({ name: "out-of-service", devices: { reader: "missing", camera: "ok", leds: "error" } }) },
     { id: "staff-login", screen: "staff-login", view: v({ name: "staff-login", problem: "wrong-pin", lockedUntil: null }) },
     { id: "staff", screen: "staff", view: v({ name: "staff", staff: STAFF }) },
+    // Issue 19: the till POST failing (the staff must see it; the QR code still works).
+    { id: "staff-till-failures", screen: "staff", view: v({ name: "staff", staff: { ...STAFF, tillPostFailures: 12 } }) },
     { id: "staff-quiet", screen: "staff", view: v({ name: "staff", staff: { ...STAFF, staffCall: null, recent: [], ledTest: null } }) },
   ];
 }

@@ -142,7 +142,7 @@ export const en: Messages = {
   "staff.title": "Staff screen",
   "staff.kiosk": "Kiosk {id} · version {v}",
   "staff.health": "Devices",
-  "staff.tillFailures": "Till deliveries failed: {n} (the QR code still works)",
+  "staff.tillFailures": "Till: unsent",
   "staff.ready": "Accepting customers",
   "staff.notReady": "Not accepting customers",
   "staff.today": "Today",

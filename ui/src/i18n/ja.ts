@@ -141,7 +141,7 @@ export const ja = {
   "staff.title": "スタッフ用画面",
   "staff.kiosk": "端末 {id}・バージョン {v}",
   "staff.health": "機器の状態",
-  "staff.tillFailures": "レジへの送信失敗: {n} 件（QRコードは使えます）",
+  "staff.tillFailures": "レジ未送信",
   "staff.ready": "受付可能",
   "staff.notReady": "受付停止中",
   "staff.today": "今日の件数",

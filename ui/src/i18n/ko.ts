@@ -142,7 +142,7 @@ export const ko: Messages = {
   "staff.title": "직원용 화면",
   "staff.kiosk": "단말 {id} · 버전 {v}",
   "staff.health": "기기 상태",
-  "staff.tillFailures": "계산대 전송 실패: {n}건 (QR 코드는 사용 가능)",
+  "staff.tillFailures": "계산대 미전송",
   "staff.ready": "접수 가능",
   "staff.notReady": "접수 중지",
   "staff.today": "오늘 건수",

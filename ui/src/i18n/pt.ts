@@ -143,7 +143,7 @@ export const pt: Messages = {
   "staff.title": "Tela de funcionários",
   "staff.kiosk": "Quiosque {id} · versão {v}",
   "staff.health": "Aparelhos",
-  "staff.tillFailures": "Envios ao caixa com falha: {n} (o código QR continua a funcionar)",
+  "staff.tillFailures": "Caixa: falhas",
   "staff.ready": "Atendendo clientes",
   "staff.notReady": "Atendimento parado",
   "staff.today": "Hoje",

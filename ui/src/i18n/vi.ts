@@ -142,7 +142,7 @@ export const vi: Messages = {
   "staff.title": "Màn hình nhân viên",
   "staff.kiosk": "Máy {id} · phiên bản {v}",
   "staff.health": "Thiết bị",
-  "staff.tillFailures": "Gửi tới quầy thu ngân thất bại: {n} (mã QR vẫn dùng được)",
+  "staff.tillFailures": "Quầy: lỗi gửi",
   "staff.ready": "Đang nhận khách",
   "staff.notReady": "Ngừng nhận khách",
   "staff.today": "Hôm nay",

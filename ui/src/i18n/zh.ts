@@ -143,7 +143,7 @@ export const zh: Messages = {
   "staff.title": "工作人员画面",
   "staff.kiosk": "终端 {id}・版本 {v}",
   "staff.health": "设备状态",
-  "staff.tillFailures": "发送到收银台失败：{n} 次（二维码仍可用）",
+  "staff.tillFailures": "收银台未送达",
   "staff.ready": "可以受理",
   "staff.notReady": "暂停受理",
   "staff.today": "今日件数",

@@ -59,11 +59,6 @@ export function Staff({ screen, view, t, send, lang }: ScreenProps<"staff"> & { 
           <li class={s.health.ready ? "health-ok" : "health-error"}>
             <strong>{s.health.ready ? t("staff.ready") : t("staff.notReady")}</strong>
           </li>
-          {s.tillPostFailures ? (
-            <li class="health-error" data-testid="till-failures">
-              <span>{t("staff.tillFailures", { n: s.tillPostFailures })}</span>
-            </li>
-          ) : null}
         </ul>
         <h2>{t("staff.defaultLanguage")}</h2>
         <div class="grid-buttons grid-3">
@@ -114,7 +109,14 @@ export function Staff({ screen, view, t, send, lang }: ScreenProps<"staff"> & { 
         </div>
       </div>
       <div class="staff-col">
-        <h2>{t("staff.reasons")}</h2>
+        <div class="reasons-head">
+          <h2>{t("staff.reasons")}</h2>
+          {s.tillPostFailures ? (
+            <span class="till-failures" role="status" data-testid="till-failures">
+              {t("staff.tillFailures")} <strong>{s.tillPostFailures}</strong>
+            </span>
+          ) : null}
+        </div>
         {reasons.length === 0 ? (
           <p class="note">{t("staff.noReasons")}</p>
         ) : (
