@@ -1,7 +1,8 @@
 /**
- * Residence card (issue 17): birth date read from generated chip front images (G4 TIFF).
+ * Residence card (issue 17): birth date (or, with --field validity, the card's validity) read from
+ * generated chip front images (G4 TIFF).
  *
- *   npm run bench:rcocr -- [--cards 25] [--family tuning|heldout|all|NAME,…] [--degraded] [--json FILE]
+ *   npm run bench:rcocr -- [--cards 25] [--family tuning|heldout|all|NAME,…] [--degraded] [--field birth|validity] [--json FILE]
  *
  * Printed per split — TUNING families and the HELD-OUT family, never pooled — and per damage
  * (none = genuine images; noise, blur, cut, stain):
@@ -14,7 +15,8 @@
  */
 import { writeFileSync } from "node:fs";
 import type { CalendarDate } from "../src/age/date";
-import { readBirthFromChipImage, type BirthImageResult } from "../src/cardfront/residence/birth-image";
+import { readBirthFromChipImage } from "../src/cardfront/residence/birth-image";
+import { readExpiryFromChipImage } from "../src/cardfront/residence/expiry-image";
 import { createTesseractOcr } from "../src/cardfront/tesseract";
 import { RC_TUNING } from "./rcface/cards";
 import { makeCases, parseRcFamilies } from "./rcface/rcface-gen";
@@ -61,8 +63,9 @@ const p90 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.lengt
 async function main(argv: readonly string[]): Promise<void> {
   const cards = Number(arg(argv, "cards", "25"));
   const families = parseRcFamilies(arg(argv, "family", "tuning"));
-  if (!families || !Number.isInteger(cards) || cards < 1) {
-    console.error("usage: bench:rcocr -- [--cards N] [--family tuning|heldout|all|NAME,…] [--degraded] [--json FILE]");
+  const field = arg(argv, "field", "birth");
+  if (!families || !Number.isInteger(cards) || cards < 1 || (field !== "birth" && field !== "validity")) {
+    console.error("usage: bench:rcocr -- [--cards N] [--family tuning|heldout|all|NAME,…] [--degraded] [--field birth|validity] [--json FILE]");
     process.exit(2);
   }
   const today: CalendarDate = { year: 2026, month: 12, day: 4 };
@@ -75,7 +78,12 @@ async function main(argv: readonly string[]): Promise<void> {
       for (let i = 0; i < cards; i++) {
         for (const c of await makeCases(f, i, today, argv.includes("--degraded"))) {
           const c0 = process.cpuUsage();
-          const r: BirthImageResult = await readBirthFromChipImage({ ocr, today: () => today }, c.tiff, new AbortController().signal);
+          const deps = { ocr, today: () => today };
+          const signal = new AbortController().signal;
+          const r =
+            field === "birth"
+              ? await readBirthFromChipImage(deps, c.tiff, signal)
+              : await readExpiryFromChipImage(deps, c.tiff, signal).then((x) => (x.kind === "sure" ? { kind: "sure" as const, date: x.validUntil } : x));
           const used = process.cpuUsage(c0);
           const key = `${split}/${c.degradation}`;
           const row = rows.get(key) ?? { split, damage: c.degradation, n: 0, sure: 0, wrong: 0, reasons: {}, cpu: [] };
@@ -84,7 +92,7 @@ async function main(argv: readonly string[]): Promise<void> {
           row.cpu.push((used.user + used.system) / 1000);
           if (r.kind === "sure") {
             row.sure++;
-            const t = c.person.birth;
+            const t = field === "birth" ? c.person.birth : c.person.expiry;
             if (r.date.year !== t.year || r.date.month !== t.month || r.date.day !== t.day) {
               row.wrong++;
               wrongIds.push(c.id);
@@ -96,7 +104,7 @@ async function main(argv: readonly string[]): Promise<void> {
   } finally {
     await ocr.close();
   }
-  console.log(`families: ${families.join(", ")}; ${String(cards)} cards each; today ${String(today.year)}-${String(today.month)}-${String(today.day)}`);
+  console.log(`field: ${field}; families: ${families.join(", ")}; ${String(cards)} cards each; today ${String(today.year)}-${String(today.month)}-${String(today.day)}`);
   console.log("split    damage  images  answered         wrong (95% upper)   CPU ms median / p90   unsure reasons");
   for (const r of [...rows.values()].sort((a, b) => a.split.localeCompare(b.split) || a.damage.localeCompare(b.damage))) {
     const reasons = Object.entries(r.reasons).map(([k, v]) => `${k} ${String(v)}`).join(", ");
