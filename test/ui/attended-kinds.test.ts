@@ -6,11 +6,12 @@
  * three sizes. My Number's view shows the same things as before. Screenshots:
  * test-output/screens/attended/<size>-<lang>-<case>.png.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
 import type { AttendedChipData, Outcome, ReasonCode } from "../../src/protocol";
-import { axeProblems, launchChromium, layoutProblems, openPage, screenshot, SIZES, waitForScreen } from "./helpers/browser";
-import { ensureUiBuilt, startHarness, type Harness } from "./helpers/harness";
+import { axeProblems, layoutProblems, openPage, screenshot, SIZES, waitForScreen } from "./helpers/browser";
+import type { Harness } from "./helpers/harness";
+import { withHarnessAndBrowser } from "./helpers/suite";
 import { attendedData, syntheticPng, view } from "./helpers/views";
 
 let browser: Browser;
@@ -89,14 +90,9 @@ const CASES: Case[] = [
 const pushCase = (c: Case, lang: "ja" | "en") =>
   harness.push(view({ name: "result", outcome: c.outcome, reason: c.reason, attended: c.data, minimumAge: 20, advice: null, cardOn: true }, { kioskMode: "attended", defaultLanguage: lang }));
 
-beforeAll(async () => {
-  ensureUiBuilt();
-  harness = await startHarness(view({ name: "idle", staffCall: false }));
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await harness?.close();
+withHarnessAndBrowser((h, b) => {
+  harness = h;
+  browser = b;
 });
 
 describe("the attended staff view for every document kind", () => {

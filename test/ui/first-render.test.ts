@@ -3,23 +3,18 @@
  * app bundle has loaded and hands it over, so the daemon's first view is drawn without a second
  * connection; without boot.js the app still opens its own socket. (Timing is measured by `npm run bench:ui`, not asserted here.)
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
-import { launchChromium, waitForScreen } from "./helpers/browser";
-import { ensureUiBuilt, startHarness, type Harness } from "./helpers/harness";
-import { view } from "./helpers/views";
+import { waitForScreen } from "./helpers/browser";
+import type { Harness } from "./helpers/harness";
+import { withHarnessAndBrowser } from "./helpers/suite";
 
 let browser: Browser;
 let harness: Harness;
 
-beforeAll(async () => {
-  ensureUiBuilt();
-  harness = await startHarness(view({ name: "idle", staffCall: false }));
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await harness?.close();
+withHarnessAndBrowser((h, b) => {
+  harness = h;
+  browser = b;
 });
 
 async function load(blockBoot: boolean): Promise<{ sockets: number; screens: string[]; handedOver: unknown }> {

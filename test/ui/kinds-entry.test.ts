@@ -10,14 +10,15 @@
  *   line for a key that is never printed (why "typed").
  * Screenshots: test-output/screens/kinds/<size>-<lang>-<kind>.png (ja and en at the three sizes).
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { LICENCE_ACCESS_KEY, LICENCE_KIND } from "../../src/documents/licence";
 import { PASSPORT_ACCESS_KEY, PASSPORT_KIND } from "../../src/documents/passport";
 import { RESIDENCE_ACCESS_KEY, RESIDENCE_KIND } from "../../src/documents/residence";
 import type { Screen } from "../../src/protocol";
-import { axeProblems, launchChromium, layoutProblems, openPage, screenshot, SIZES, waitForScreen } from "./helpers/browser";
-import { ensureUiBuilt, startHarness, type Harness } from "./helpers/harness";
+import { axeProblems, layoutProblems, openPage, screenshot, SIZES, waitForScreen } from "./helpers/browser";
+import type { Harness } from "./helpers/harness";
+import { withHarnessAndBrowser } from "./helpers/suite";
 import { view } from "./helpers/views";
 
 let browser: Browser;
@@ -27,14 +28,9 @@ const residence: Screen = { name: "manual-entry", document: { kind: RESIDENCE_KI
 const passport: Screen = { name: "manual-entry", document: { kind: PASSPORT_KIND, accessKey: PASSPORT_ACCESS_KEY }, prefill: {}, problem: null, why: "chosen" };
 const licence: Screen = { name: "manual-entry", document: { kind: LICENCE_KIND, accessKey: LICENCE_ACCESS_KEY }, prefill: {}, problem: null, why: "typed" };
 
-beforeAll(async () => {
-  ensureUiBuilt();
-  harness = await startHarness(view({ name: "idle", staffCall: false }));
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await harness?.close();
+withHarnessAndBrowser((h, b) => {
+  harness = h;
+  browser = b;
 });
 
 async function tapKeys(page: Page, keys: string): Promise<void> {

@@ -5,12 +5,13 @@
  * (layout) and passes axe-core; the PIN shows as dots, never as digits; the confirm button sends
  * exactly the 4 digits typed as `{ pin }`. Screenshots: test-output/screens/licence/<size>-<lang>-{notice,entry}.png.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
 import { LICENCE_ACCESS_KEY, LICENCE_KIND } from "../../src/documents/licence";
 import type { Lang, Screen } from "../../src/protocol";
-import { axeProblems, launchChromium, layoutProblems, openPage, screenshot, SIZES, waitForScreen } from "./helpers/browser";
-import { ensureUiBuilt, startHarness, type Harness } from "./helpers/harness";
+import { axeProblems, layoutProblems, openPage, screenshot, SIZES, waitForScreen } from "./helpers/browser";
+import type { Harness } from "./helpers/harness";
+import { withHarnessAndBrowser } from "./helpers/suite";
 import { view } from "./helpers/views";
 
 let browser: Browser;
@@ -18,14 +19,9 @@ let harness: Harness;
 
 const entry: Screen = { name: "manual-entry", document: { kind: LICENCE_KIND, accessKey: LICENCE_ACCESS_KEY }, prefill: {}, problem: null, why: "typed" };
 
-beforeAll(async () => {
-  ensureUiBuilt();
-  harness = await startHarness(view({ name: "idle", staffCall: false }));
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await harness?.close();
+withHarnessAndBrowser((h, b) => {
+  harness = h;
+  browser = b;
 });
 
 describe("the licence's PIN entry screen", () => {

@@ -4,24 +4,20 @@
  * outside the viewport, no clipped text, targets ≥ 48 px) and pass axe-core with no serious or critical
  * violation. Screenshots go to test-output/screens/<size>/<lang>-<state>.png.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import type { Lang } from "../../src/protocol";
-import { axeProblems, launchChromium, layoutProblems, openPage, screenshot, SIZES, waitForScreen, type Size } from "./helpers/browser";
-import { ensureUiBuilt, startHarness, type Harness } from "./helpers/harness";
-import { allStates, view } from "./helpers/views";
+import { axeProblems, layoutProblems, openPage, screenshot, SIZES, waitForScreen, type Size } from "./helpers/browser";
+import type { Harness } from "./helpers/harness";
+import { withHarnessAndBrowser } from "./helpers/suite";
+import { allStates } from "./helpers/views";
 
 let browser: Browser;
 let harness: Harness;
 
-beforeAll(async () => {
-  ensureUiBuilt();
-  harness = await startHarness(view({ name: "idle", staffCall: false }));
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await harness?.close();
+withHarnessAndBrowser((h, b) => {
+  harness = h;
+  browser = b;
 });
 
 const LANG_NAMES: Record<Lang, string> = { ja: "Japanese", en: "English", zh: "Chinese", ko: "Korean", vi: "Vietnamese", pt: "Portuguese" };
