@@ -7,9 +7,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import type { AttendedChipData, ViewMessage } from "../../src/protocol";
 import { launchChromium, layoutProblems, openPage, screenshot, waitForScreen } from "./helpers/browser";
 import { daemonBuilt, startDaemon, type RunningDaemon } from "./helpers/daemon";
+import { attendedFromSocket, placeCard } from "./helpers/demo";
 import { findLeftovers } from "./helpers/heap";
 
 /** An adult card of the built-in deck (src/card/sim/deck/deck.json) whose holder is at the camera. */
@@ -30,12 +30,6 @@ async function recordScreens(page: Page): Promise<void> {
   });
 }
 const screensSeen = (page: Page) => page.evaluate(() => (window as unknown as { __screens: string[] }).__screens);
-
-async function placeCard(page: Page, cardId: string): Promise<void> {
-  await page.getByTestId("demo-toggle").tap();
-  await page.locator(`[data-card="${cardId}"]`).tap();
-  await page.getByTestId("demo-toggle").tap();
-}
 
 beforeAll(async () => {
   if (daemonBuilt()) browser = await launchChromium();
@@ -133,14 +127,7 @@ describe.skipIf(!daemonBuilt())("an attended session through the real daemon", (
   it("shows the chip data side by side, then leaves none of it in the page's DOM, storage or heap", async () => {
     const page = await openPage(browser, { width: 800, height: 480 }, "about:blank");
     try {
-      const got: { attended: AttendedChipData | null } = { attended: null };
-      page.on("websocket", (ws) =>
-        ws.on("framereceived", (f) => {
-          if (typeof f.payload !== "string") return;
-          const v = JSON.parse(f.payload) as ViewMessage;
-          if (v.screen.name === "result" && v.screen.attended) got.attended = v.screen.attended;
-        }),
-      );
+      const got = attendedFromSocket(page);
       await page.goto(daemon.url);
       await waitForScreen(page, "idle");
       await placeCard(page, ADULT_CARD);

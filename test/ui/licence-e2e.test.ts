@@ -9,9 +9,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { LICENCE_PEOPLE } from "../../src/card/sim/licence/deck";
-import type { AttendedChipData, ViewMessage } from "../../src/protocol";
 import { launchChromium, layoutProblems, openPage, screenshot, waitForScreen } from "./helpers/browser";
 import { daemonBuilt, startDaemon, type RunningDaemon } from "./helpers/daemon";
+import { attendedFromSocket, placeCard, removeCard } from "./helpers/demo";
 
 let browser: Browser;
 
@@ -28,12 +28,6 @@ const person = (id: string) => {
   return p;
 };
 
-async function drawer(page: Page, action: () => Promise<void>): Promise<void> {
-  await page.getByTestId("demo-toggle").tap();
-  await action();
-  await page.getByTestId("demo-toggle").tap();
-}
-
 /** The notice, then PIN 1 on the digit pad. */
 async function typePin(page: Page, pin: string): Promise<void> {
   await waitForScreen(page, "manual-entry", 60_000);
@@ -45,7 +39,7 @@ async function typePin(page: Page, pin: string): Promise<void> {
 async function finish(page: Page): Promise<void> {
   await page.getByTestId("done").tap();
   await waitForScreen(page, "card-left", 30_000);
-  await drawer(page, () => page.getByTestId("demo-remove").tap());
+  await removeCard(page);
   await waitForScreen(page, "idle", 30_000);
 }
 
@@ -65,7 +59,7 @@ describe.skipIf(!daemonBuilt())("an IC driver's licence through the real daemon,
       try {
         await waitForScreen(page, "idle");
         await page.locator(`[data-lang="${lang}"]`).tap();
-        await drawer(page, () => page.locator(`[data-card="${p.id}"]`).tap());
+        await placeCard(page, p.id);
         await typePin(page, p.demoPin);
         await waitForScreen(page, "result", 90_000);
         await screenshot(page, "e2e", `licence-${lang}-unattended`);
@@ -89,7 +83,7 @@ describe.skipIf(!daemonBuilt())("an IC driver's licence through the real daemon,
     const page = await openPage(browser, { width: 800, height: 480 }, daemon.url);
     try {
       await waitForScreen(page, "idle");
-      await drawer(page, () => page.locator(`[data-card="${p.id}"]`).tap());
+      await placeCard(page, p.id);
       await typePin(page, p.demoPin);
       await waitForScreen(page, "result", 90_000);
       expect(await page.locator("[data-screen=result]").getAttribute("data-outcome")).toBe("refer");
@@ -113,17 +107,10 @@ describe.skipIf(!daemonBuilt())("an IC driver's licence through the real daemon,
     const p = person("licence-showa");
     const page = await openPage(browser, { width: 800, height: 480 }, "about:blank");
     try {
-      const got: { attended: AttendedChipData | null } = { attended: null };
-      page.on("websocket", (ws) =>
-        ws.on("framereceived", (f) => {
-          if (typeof f.payload !== "string") return;
-          const v = JSON.parse(f.payload) as ViewMessage;
-          if (v.screen.name === "result" && v.screen.attended) got.attended = v.screen.attended;
-        }),
-      );
+      const got = attendedFromSocket(page);
       await page.goto(daemon.url);
       await waitForScreen(page, "idle");
-      await drawer(page, () => page.locator(`[data-card="${p.id}"]`).tap());
+      await placeCard(page, p.id);
       await typePin(page, p.demoPin);
       await waitForScreen(page, "result", 90_000);
       await screenshot(page, "e2e", "licence-attended-ja");

@@ -10,9 +10,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { loadResidenceDeck } from "../../src/card/sim/residence/deck";
-import type { AttendedChipData, ViewMessage } from "../../src/protocol";
 import { launchChromium, layoutProblems, openPage, screenshot, waitForScreen } from "./helpers/browser";
 import { daemonBuilt, startDaemon, type RunningDaemon } from "./helpers/daemon";
+import { placeCard, removeCard, attendedFromSocket } from "./helpers/demo";
 
 const deck = loadResidenceDeck();
 let browser: Browser;
@@ -23,18 +23,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
 });
-
-async function placeCard(page: Page, cardId: string): Promise<void> {
-  await page.getByTestId("demo-toggle").tap();
-  await page.locator(`[data-card="${cardId}"]`).tap();
-  await page.getByTestId("demo-toggle").tap();
-}
-
-async function removeCard(page: Page): Promise<void> {
-  await page.getByTestId("demo-toggle").tap();
-  await page.getByTestId("demo-remove").tap();
-  await page.getByTestId("demo-toggle").tap();
-}
 
 /** Type the card number on the letter keypad and confirm. */
 async function typeNumber(page: Page, typed: string): Promise<void> {
@@ -100,14 +88,7 @@ describe.skipIf(!daemonBuilt())("an attended residence card session through the 
       const card = deck.get("rc-genuine");
       const page = await openPage(browser, { width: 800, height: 480 }, "about:blank");
       try {
-        const got: { attended: AttendedChipData | null } = { attended: null };
-        page.on("websocket", (ws) =>
-          ws.on("framereceived", (f) => {
-            if (typeof f.payload !== "string") return;
-            const v = JSON.parse(f.payload) as ViewMessage;
-            if (v.screen.name === "result" && v.screen.attended) got.attended = v.screen.attended;
-          }),
-        );
+        const got = attendedFromSocket(page);
         await page.goto(daemon.url);
         await waitForScreen(page, "idle");
         await page.locator(`[data-lang="${lang}"]`).tap();

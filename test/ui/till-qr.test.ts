@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import jsQR from "jsqr";
 import { PNG } from "pngjs";
 import type { ViewMessage } from "../../src/protocol";
@@ -16,21 +16,10 @@ import { KEY_FILE, readKey } from "../../src/till/issuer";
 import { memorySeenIds, trustedKiosk, verifyToken } from "../../src/till/verify";
 import { SIZES, launchChromium, layoutProblems, openPage, screenshot, waitForScreen } from "./helpers/browser";
 import { daemonBuilt, startDaemon, type RunningDaemon } from "./helpers/daemon";
+import { placeCard, removeCard } from "./helpers/demo";
 
 /** An adult card of the built-in deck whose holder is at the camera: a pass. */
 const ADULT_CARD = "heisei-1";
-
-async function placeCard(page: Page, cardId: string): Promise<void> {
-  await page.getByTestId("demo-toggle").tap();
-  await page.locator(`[data-card="${cardId}"]`).tap();
-  await page.getByTestId("demo-toggle").tap();
-}
-
-async function removeCard(page: Page): Promise<void> {
-  await page.getByTestId("demo-toggle").tap();
-  await page.getByTestId("demo-remove").tap();
-  await page.getByTestId("demo-toggle").tap();
-}
 
 /** The text of the QR code in a PNG screenshot, or null when jsQR finds none. */
 function decodeQr(file: string): string | null {
