@@ -132,15 +132,21 @@ export function dateCandidates(lines: readonly TextLine[], portrait: Box | null)
   return c.sort((a, b) => priorDistance(a, prior) - priorDistance(b, prior));
 }
 
-/** Short lines of 3–8 blobs, 1.2–3.6 mm tall and 3–20 mm long, near the portrait: within 12 mm of
- *  it and centred no further than 6 mm beside its left or right edge (the code is printed under or
+/** How far (gap, mm) the code line may be from the portrait. The generator moves the photo and the
+ *  code independently by up to ±8 mm each, so a code printed 2.6 mm under the photo can end up
+ *  ≈ 18 mm away; 12 mm (the first value) missed the code on 9 % of tuning cards (all frames). A
+ *  second 4-digit group this near is still "found-twice", never a guess. */
+export const CODE_NEAR_PORTRAIT_MM = 20;
+
+/** Short lines of 3–8 blobs, 1.2–3.6 mm tall and 3–20 mm long, near the portrait: within
+ *  CODE_NEAR_PORTRAIT_MM of it and centred no further than 6 mm beside its left or right edge (the code is printed under or
  *  over the photo, not in the text column). */
 export function codeCandidates(lines: readonly TextLine[], portrait: Box | null): TextLine[] {
   if (!portrait) return [];
   const c = lines.filter((l) => {
     const cx = l.x + l.w / 2;
     const beside = cx >= portrait.x - mm(6) && cx <= portrait.x + portrait.w + mm(6);
-    return l.h >= mm(1.2) && l.h <= mm(3.6) && l.w >= mm(3) && l.w <= mm(20) && l.parts >= 3 && l.parts <= 8 && beside && boxGap(l, portrait) <= mm(12) && overlapShare(l, portrait) < 0.5;
+    return l.h >= mm(1.2) && l.h <= mm(3.6) && l.w >= mm(3) && l.w <= mm(20) && l.parts >= 3 && l.parts <= 8 && beside && boxGap(l, portrait) <= mm(CODE_NEAR_PORTRAIT_MM) && overlapShare(l, portrait) < 0.5;
   });
   const prior = [boxPx(FRONT.securityCode)];
   return c.sort((a, b) => priorDistance(a, prior) - priorDistance(b, prior));
