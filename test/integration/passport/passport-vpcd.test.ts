@@ -68,8 +68,11 @@ describe("simulated passports through pcscd + vpcd", () => {
     clone: "clone-suspected",
     "unknown-csca": "unknown-ca",
     "expired-ds": "expired",
-    "no-aa": "could-not-check",
+    "no-aa": "clone-not-ruled-out",
     minor: "genuine",
+    "genuine-ca": "genuine",
+    "genuine-ca-pace": "genuine",
+    "clone-ca": "clone-suspected",
   };
 
   it("each is recognised as a passport (My Number registered first) and gives its expected result", async () => {
