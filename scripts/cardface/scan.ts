@@ -28,7 +28,7 @@ export interface ScannedField {
   right?: boolean;
 }
 export interface ScannedFrame {
-  kind: FrameReading["kind"] | string;
+  kind: FrameReading["kind"];
   birth?: ScannedField;
   expiry?: ScannedField;
   securityCode?: ScannedField;
