@@ -6,7 +6,7 @@
 const ADAPTERS =
   "^src/(card/pcsc\\.ts|card/sim/|camera/(rpicam|v4l2|sim)\\.ts|face/(human|sim)\\.ts|leds/(onoff|sim)\\.ts)";
 const PURE =
-  "^(src/(protocol\\.ts|card/(apdu|tlv|errors|secret)\\.ts|card/mynumber/(card-face|code-b)\\.ts|age/|face/compare\\.ts|flow/(machine|budgets|outcome)\\.ts|cardfront/(fields|plausibility)\\.ts|mrz/(check|repair|validate|find|glyphs)\\.ts)|ui/)";
+  "^(src/(protocol\\.ts|card/(apdu|tlv|errors|secret)\\.ts|card/mynumber/(card-face|code-b)\\.ts|age/|face/compare\\.ts|flow/(machine|budgets|outcome)\\.ts|cardfront/(fields|plausibility)\\.ts|mrz/(check|repair|validate|find|segment|classify)\\.ts)|ui/)";
 
 /**
  * The layers of src/, top to bottom. A module may import its own layer (no cycles) or any layer below,

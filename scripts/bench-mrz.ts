@@ -3,24 +3,29 @@
  * HELD-OUT family reported separately, never pooled.
  *
  *   npm run bench:mrz -- [--family tuning|heldout|all|classic,…] [--difficulty moderate|easy|hard|all]
- *                        [--sessions 40] [--frames 3] [--dir test-output/mrzpages]
+ *                        [--sessions 40] [--frames 3] [--dir test-output/mrzpages] [--margins 0.3,0.5,0.7]
  *
  * Sets missing from `--dir` (or with fewer sessions) are generated first. Each session feeds its
- * frames to `readMrz` (real tesseract.js workers) as a camera that then stops, as the kiosk would.
- * Printed per family group and difficulty:
+ * frames to `readMrz` (the shipped glyph model and margin) as a camera that then stops, as the kiosk
+ * would. Printed per family group and difficulty:
  *   answered   sessions read "sure" / sessions (target ≥ 95 %);
  *   wrong      sure sessions whose key differs from the truth (target 0), with the one-sided 95 %
  *              Clopper–Pearson upper bound on the wrong-key rate per session;
  *   frames     frames with a valid reading / frames looked at, and valid frames with a wrong line 2;
- *   CPU/frame  median and mean process CPU (all threads, incl. tesseract's workers) per frame looked at
- *              (target ≤ 150 ms). CPU, not wall time: the machine is shared.
+ *   reasons    why the other frames counted for nothing;
+ *   CPU/frame  median and mean process CPU per frame looked at (decode, find, segment, classify,
+ *              validate; target ≤ 150 ms). CPU, not wall time: the machine is shared.
+ * `--margins` (for choosing MIN_MARGIN on the TUNING families only) also replays each session's
+ * frames with other margins through the same 2-frame agreement (FieldVotes) and prints
+ * answered / wrong keys / wrong valid frames per margin.
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { framesCamera, type Frame } from "../src/camera/camera";
-import { createTesseractOcr } from "../src/cardfront/tesseract";
-import { readMrzFrame } from "../src/mrz/frame";
-import { readMrz } from "../src/mrz/read";
+import { FieldVotes } from "../src/cardfront/votes";
+import { decodeFrame } from "../src/image/decode";
+import { judgeLines, readMrzLines } from "../src/mrz/frame";
+import { AGREE, readMrz } from "../src/mrz/read";
 import { clopperPearsonUpper } from "./bench-ocr";
 import { arg, generateMrzPages, parseDifficultyList, parsePageFamilies, readMrzManifest, type MrzManifestEntry } from "./mrzpage/gen-mrzpages";
 import { HELDOUT_FAMILY } from "./mrzpage/render";
@@ -28,6 +33,7 @@ import { HELDOUT_FAMILY } from "./mrzpage/render";
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)] ?? NaN;
 const mean = (v: number[]) => v.reduce((s, x) => s + x, 0) / Math.max(1, v.length);
 const cpuMs = (c: NodeJS.CpuUsage) => (c.user + c.system) / 1000;
+const keyPart = (l2: string) => l2.slice(0, 10) + l2.slice(13, 20) + l2.slice(21, 28);
 
 async function main(argv: string[]): Promise<void> {
   const families = parsePageFamilies(arg(argv, "family", "all"));
@@ -35,8 +41,9 @@ async function main(argv: string[]): Promise<void> {
   const sessions = Number(arg(argv, "sessions", "40"));
   const frames = Number(arg(argv, "frames", "3"));
   const dir = arg(argv, "dir", "test-output/mrzpages");
-  if (!families || !difficulties || !(sessions > 0) || !(frames > 0)) {
-    console.error("usage: bench:mrz [--family tuning|heldout|all|NAME,…] [--difficulty easy|moderate|hard|all] [--sessions N] [--frames K] [--dir DIR]");
+  const margins = arg(argv, "margins", "").split(",").filter((x) => x !== "").map(Number);
+  if (!families || !difficulties || !(sessions > 0) || !(frames > 0) || margins.some((m) => !(m >= 0 && m <= 1))) {
+    console.error("usage: bench:mrz [--family tuning|heldout|all|NAME,…] [--difficulty easy|moderate|hard|all] [--sessions N] [--frames K] [--dir DIR] [--margins M,…]");
     process.exit(2);
   }
   for (const f of families) {
@@ -49,11 +56,6 @@ async function main(argv: string[]): Promise<void> {
       }
     }
   }
-  const ocr = await createTesseractOcr();
-  const never = new AbortController().signal;
-  // warm the MRZ worker (started on first use) outside the measurement
-  const warm = readMrzManifest(path.join(dir, `${families[0]}-${difficulties[0]}`))?.entries[0];
-  if (warm) await readMrzFrame(ocr, loadFrame(path.join(dir, `${families[0]}-${difficulties[0]}`), warm), never);
   const groups = [
     { name: "TUNING", fams: families.filter((f) => f !== HELDOUT_FAMILY) },
     { name: "HELD-OUT", fams: families.filter((f) => f === HELDOUT_FAMILY) },
@@ -62,6 +64,8 @@ async function main(argv: string[]): Promise<void> {
     for (const d of difficulties) {
       let n = 0, sure = 0, wrong = 0, looked = 0, validFrames = 0, wrongFrames = 0;
       const perFrame: number[] = [];
+      const reasons = new Map<string, number>();
+      const replay = margins.map((m) => ({ m, sure: 0, wrong: 0, wrongFrames: 0 }));
       for (const f of g.fams) {
         const setDir = path.join(dir, `${f}-${d}`);
         const m = readMrzManifest(setDir);
@@ -73,24 +77,41 @@ async function main(argv: string[]): Promise<void> {
           if (!truth) continue;
           n++;
           const fs = entries.slice(0, frames).map((e) => loadFrame(setDir, e));
-          // frame-level: every frame, for the valid/wrong counts and the CPU per frame
+          const votes = replay.map(() => new FieldVotes<string>((s) => s));
+          // frame-level: every frame, for the valid/wrong counts, the reasons and the CPU per frame
           for (const fr of fs) {
             const c0 = process.cpuUsage();
-            const r = await readMrzFrame(ocr, { ...fr, data: fr.data.slice() }, never);
+            const dec = await decodeFrame({ ...fr, data: fr.data.slice() });
+            const lines = dec.ok ? readMrzLines(dec.image) : null;
+            const r = lines ? judgeLines(lines) : { kind: "bad-image" as const };
             perFrame.push(cpuMs(process.cpuUsage(c0)));
             looked++;
+            const why = r.kind === "valid" ? "valid" : r.kind === "invalid" ? `check-failed(${r.failed.join("+")})` : "reason" in r ? `${r.kind}/${r.reason}` : r.kind;
+            reasons.set(why, (reasons.get(why) ?? 0) + 1);
             if (r.kind === "valid") {
               validFrames++;
               if (r.line2 !== truth[1]) wrongFrames++;
             }
+            replay.forEach((x, i) => {
+              if (!lines) return;
+              const j = judgeLines(lines, x.m);
+              if (j.kind !== "valid") return;
+              if (j.line2 !== truth[1]) x.wrongFrames++;
+              votes[i]?.add(j.line2);
+            });
           }
+          replay.forEach((x, i) => {
+            const a = votes[i]?.agreed(AGREE);
+            if (a == null) return;
+            x.sure++;
+            if (keyPart(a) !== keyPart(truth[1])) x.wrong++;
+          });
           // session-level: the reader as the kiosk runs it
-          const res = await readMrz({ camera: framesCamera(fs), ocr }, never, 60_000);
+          const res = await readMrz({ camera: framesCamera(fs) }, new AbortController().signal, 60_000);
           if (res.kind === "sure") {
             sure++;
             // MRZ_information of the printed line 2: number + check, birth + check, expiry + check
-            const want = truth[1].slice(0, 10) + truth[1].slice(13, 20) + truth[1].slice(21, 28);
-            if (res.key.useBytes((b) => new TextDecoder().decode(b)) !== want) wrong++;
+            if (res.key.useBytes((b) => new TextDecoder().decode(b)) !== keyPart(truth[1])) wrong++;
             res.key.wipe();
           }
         }
@@ -100,9 +121,10 @@ async function main(argv: string[]): Promise<void> {
         `${g.name} ${g.fams.join("+")} ${d}: answered ${sure}/${n} = ${pct(sure, n)} % · wrong keys ${wrong} (95 % upper bound ${(100 * clopperPearsonUpper(wrong, sure)).toFixed(1)} %) · ` +
           `valid frames ${validFrames}/${looked} = ${pct(validFrames, looked)} %, wrong valid frames ${wrongFrames} · CPU/frame median ${median(perFrame).toFixed(0)} ms, mean ${mean(perFrame).toFixed(0)} ms`,
       );
+      console.log(`  frames: ${[...reasons.entries()].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(", ")}`);
+      for (const x of replay) console.log(`  margin ${x.m}: answered ${x.sure}/${n} = ${pct(x.sure, n)} %, wrong keys ${x.wrong}, wrong valid frames ${x.wrongFrames}`);
     }
   }
-  await ocr.close();
 }
 
 function loadFrame(setDir: string, e: MrzManifestEntry): Frame {

@@ -157,7 +157,7 @@ export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
       cscas: cscaStore(japanCscas(), importedCscas(config.trust.cscaDirs), deck ? await demoPassportCscas() : []),
       log,
       // MRZ by the document camera (src/mrz/), within the same capture budget as the card face.
-      readFront: devices.documentCamera ? mrzReadFront({ camera: devices.documentCamera, ocr: lazyOcr }, withinBudget(budgets.budgets.captureCardFace)) : null,
+      readFront: devices.documentCamera ? mrzReadFront({ camera: devices.documentCamera }, withinBudget(budgets.budgets.captureCardFace)) : null,
     },
     licence: { log },
     // Residence card / SPR certificate (issue 17): ISA CAs imported with `kioskctl trust import`

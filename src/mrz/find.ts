@@ -10,11 +10,9 @@
  * 5. long chains (≥ MIN_BLOBS) fitted with a line (least squares); the pair that is parallel, one
  *    line pitch apart, of about the same length, is the MRZ.
  *
- * Then each line is resampled upright (bilinear, along the fitted axis) to a strip with glyphs
- * ≈ TARGET_CAP px tall for the OCR engine. Pure (no node: import); the strips belong to the caller,
- * who wipes them.
+ * The 44 character positions on each line are then fitted by pitch (segment.ts). Pure (no node: import).
  */
-import { normalize, type Gray } from "../image/image";
+import type { Gray } from "../image/image";
 
 /** Glyph-size limits in frame pixels (a 1024-px frame with the 112 mm MRZ on ≥ 55 % of it). */
 const MIN_H = 7;
@@ -23,8 +21,6 @@ const MAX_H = 48;
 const GAP_K = 1.1;
 /** A chain this long can be an MRZ line (44 glyphs; some merge or break under blur and glare). */
 const MIN_BLOBS = 28;
-/** Glyph height in the strip handed to the OCR engine. */
-export const TARGET_CAP = 30;
 
 interface Blob {
   x0: number;
@@ -263,45 +259,4 @@ export function findMrz(g: Gray): FindResult {
     return { start: at(firstX), end: at(lastX), glyphHeight: f.h, blobs: f.blobs.length, glyphs };
   };
   return { found: true, lines: [geo(best.top), geo(best.bottom)], angleDeg: (Math.atan(slope) * 180) / Math.PI };
-}
-
-/**
- * The line resampled upright: glyphs TARGET_CAP px tall, a margin of one glyph height around it,
- * contrast stretched.
- */
-export function lineStrip(g: Gray, line: MrzLineGeometry, angleDeg: number, erase: readonly GlyphBox[] = []): Gray {
-  const k = TARGET_CAP / line.glyphHeight; // strip px per frame px
-  const ux = Math.cos((angleDeg * Math.PI) / 180), uy = Math.sin((angleDeg * Math.PI) / 180);
-  const len = Math.hypot(line.end[0] - line.start[0], line.end[1] - line.start[1]);
-  const margin = 1.1 * line.glyphHeight;
-  const outW = Math.round((len + 2 * margin) * k);
-  const outH = Math.round(2.0 * line.glyphHeight * k);
-  const ox = line.start[0] - margin * ux, oy = line.start[1] - margin * uy;
-  const out = new Uint8Array(outW * outH);
-  const { width: w, height: h, data } = g;
-  for (let j = 0; j < outH; j++) {
-    const v = (j - outH / 2) / k;
-    for (let i = 0; i < outW; i++) {
-      const u = i / k;
-      const x = ox + u * ux - v * uy, y = oy + u * uy + v * ux;
-      const x0 = Math.floor(x), y0 = Math.floor(y);
-      const fx = x - x0, fy = y - y0;
-      const xa = Math.min(w - 1, Math.max(0, x0)), xb = Math.min(w - 1, Math.max(0, x0 + 1));
-      const ya = Math.min(h - 1, Math.max(0, y0)), yb = Math.min(h - 1, Math.max(0, y0 + 1));
-      const p = (data[ya * w + xa] ?? 0) * (1 - fx) * (1 - fy) + (data[ya * w + xb] ?? 0) * fx * (1 - fy) + (data[yb * w + xa] ?? 0) * (1 - fx) * fy + (data[yb * w + xb] ?? 0) * fx * fy;
-      out[j * outW + i] = p;
-    }
-  }
-  const strip = { width: outW, height: outH, data: out };
-  const n = normalize(strip);
-  out.fill(0);
-  // Erased glyphs (the fillers, classified by shape in glyphs.ts) become paper: the engine reads
-  // only the letters and digits, whose order and count are known from the segmentation.
-  for (const b of erase) {
-    const u0 = (b.x0 - 1 - ox) * ux + ((b.y0 + b.y1) / 2 - oy) * uy;
-    const u1 = (b.x1 + 1 - ox) * ux + ((b.y0 + b.y1) / 2 - oy) * uy;
-    const i0 = Math.max(0, Math.floor(u0 * k)), i1 = Math.min(outW - 1, Math.ceil(u1 * k));
-    for (let j = 0; j < outH; j++) n.data.fill(255, j * outW + i0, j * outW + i1 + 1);
-  }
-  return n;
 }

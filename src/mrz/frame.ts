@@ -1,56 +1,98 @@
 /**
- * One camera frame → one MRZ reading: decode to grey (src/image/decode.ts), find the two lines
- * (find.ts) with exactly 44 glyphs each, tell the fillers `<` by shape (glyphs.ts), erase them and
- * read the letters and digits of each line with the OCR port (kind "mrz": one engine call per line).
- * The engine must return exactly as many characters as there are non-filler glyphs; they fill those
- * positions in order. Then the corrections the field types allow (repair.ts) and validate (validate.ts).
- * Every buffer made here is wiped before returning; the OCR text is only in the returned reading.
+ * One camera frame → one MRZ reading, with our own OCR-B glyph classifier (classify.ts) and no
+ * OCR engine: decode to grey (src/image/decode.ts), find the two lines by content (find.ts), put the
+ * 44 character positions of each line on the fitted pitch grid (segment.ts), classify every cell
+ * among the characters its field type allows (repair.ts `allowedAt`), then validate (validate.ts).
+ *
+ * Sure or nothing, per glyph: every position of line 2 (the line the key comes from) must be read
+ * with a softmax margin ≥ MIN_MARGIN over the runner-up, else the frame is `unreadable/low-margin`
+ * and counts for nothing. There is no search over look-alikes to make a check digit pass.
+ * Every buffer made here is wiped before returning; the text is only in the returned reading.
  */
 import type { Frame } from "../camera/camera";
-import { OcrFailure, type OcrPort } from "../cardfront/ocr";
 import { decodeFrame } from "../image/decode";
-import { wipeGray } from "../image/image";
-import { findMrz, lineStrip } from "./find";
-import { isFiller } from "./glyphs";
-import { repairLine1, repairLine2 } from "./repair";
-import { TD3 } from "./check";
-import { cleanLine, validateTd3, type MrzCheck } from "./validate";
+import { wipeGray, type Gray } from "../image/image";
+import { bestAllowed, bilinear, cellFeatures, FEATURES, GLYPH_CLASSES, glyphLogits, shippedGlyphModel, type GlyphModel } from "./classify";
+import { findMrz } from "./find";
+import { allowedAt } from "./repair";
+import { lineCells, LINE_CELLS } from "./segment";
+import { validateTd3, type MrzCheck } from "./validate";
+
+/**
+ * Smallest softmax margin (best minus runner-up among the allowed classes) of every line-2 glyph.
+ * Chosen on the TUNING families only (bench:mrz, src/mrz/README.md).
+ */
+export const MIN_MARGIN = 0.5;
 
 export type FrameReading =
   | { kind: "valid"; line1: string; line2: string }
   | { kind: "invalid"; failed: MrzCheck[] }
   | { kind: "no-mrz"; reason: "no-text" | "no-mrz" | "one-line" }
-  /** A line did not split into 44 glyphs, or the engine read more or fewer characters than expected. */
-  | { kind: "unreadable"; reason: "glyph-count" | "text-length" }
-  | { kind: "bad-image" }
-  | { kind: "ocr-failed"; reason: OcrFailure["reason"] };
+  /** A line's glyphs did not sit on a 44-position pitch grid, or a line-2 glyph was read without margin. */
+  | { kind: "unreadable"; reason: "glyph-count" | "low-margin" }
+  | { kind: "bad-image" };
 
-export async function readMrzFrame(ocr: OcrPort, frame: Frame, signal: AbortSignal): Promise<FrameReading> {
+export type LinesReading =
+  | { kind: "lines"; lines: [string, string]; margins: [Float32Array, Float32Array] }
+  | { kind: "no-mrz"; reason: "no-text" | "no-mrz" | "one-line" }
+  | { kind: "unreadable"; reason: "glyph-count" };
+
+/** Both lines' characters and per-glyph margins, before any threshold or validation. */
+export function readMrzLines(g: Gray, model: GlyphModel = shippedGlyphModel()): LinesReading {
+  const found = findMrz(g);
+  if (!found.found) return { kind: "no-mrz", reason: found.reason };
+  const cells = found.lines.map(lineCells);
+  const [c1, c2] = cells;
+  if (!c1 || !c2) return { kind: "unreadable", reason: "glyph-count" };
+  const sample = bilinear(g.width, g.height, g.data);
+  const feat = new Float32Array(FEATURES), logits = new Float32Array(GLYPH_CLASSES.length), hidden = new Float32Array(model.hidden);
+  const lines: string[] = [];
+  const margins: Float32Array[] = [];
+  [c1, c2].forEach((c, li) => {
+    let text = "";
+    const m = new Float32Array(LINE_CELLS);
+    for (let k = 0; k < LINE_CELLS; k++) {
+      const [x, y] = c.centres[k] ?? [0, 0];
+      cellFeatures(sample, x, y, c.ux, c.uy, c.pitch, feat);
+      const r = bestAllowed(glyphLogits(model, feat, logits, hidden), allowedAt(li === 0 ? 0 : 1, k));
+      text += r.char;
+      m[k] = r.margin;
+    }
+    lines.push(text);
+    margins.push(m);
+  });
+  feat.fill(0);
+  logits.fill(0);
+  return { kind: "lines", lines: [lines[0] ?? "", lines[1] ?? ""], margins: [margins[0] ?? new Float32Array(0), margins[1] ?? new Float32Array(0)] };
+}
+
+/** Judge a lines reading: the margin rule on line 2, then every check (validate.ts). */
+export function judgeLines(r: LinesReading, minMargin = MIN_MARGIN): FrameReading {
+  if (r.kind !== "lines") return r;
+  if (r.margins[1].some((m) => m < minMargin)) return { kind: "unreadable", reason: "low-margin" };
+  const v = validateTd3(r.lines[0], r.lines[1]);
+  return v.valid ? { kind: "valid", line1: v.line1, line2: v.line2 } : { kind: "invalid", failed: v.failed };
+}
+
+export interface FrameOptions {
+  readonly model?: GlyphModel;
+  /** Test seam: change the lines read before they are judged (e.g. spoil one character). */
+  readonly alter?: (r: LinesReading) => LinesReading;
+}
+
+export async function readMrzFrame(frame: Frame, o: FrameOptions = {}): Promise<FrameReading> {
   const decoded = await decodeFrame(frame);
   if (!decoded.ok) return { kind: "bad-image" };
   const g = decoded.image;
   try {
-    const found = findMrz(g);
-    if (!found.found) return { kind: "no-mrz", reason: found.reason };
-    if (found.lines.some((l) => l.glyphs.length !== TD3.lineLength)) return { kind: "unreadable", reason: "glyph-count" };
-    const texts: string[] = [];
-    for (const line of found.lines) {
-      const filler = line.glyphs.map((b) => isFiller(g, b));
-      const strip = lineStrip(g, line, found.angleDeg, line.glyphs.filter((_, i) => filler[i]));
-      try {
-        const read = cleanLine((await ocr.recognizeLine(strip, "mrz", signal)).text).replace(/</g, "");
-        if (read.length !== filler.filter((f) => !f).length) return { kind: "unreadable", reason: "text-length" };
-        let k = 0;
-        texts.push(filler.map((f) => (f ? "<" : (read[k++] ?? "?"))).join(""));
-      } catch (e) {
-        if (e instanceof OcrFailure) return { kind: "ocr-failed", reason: e.reason };
-        throw e;
-      } finally {
-        wipeGray(strip);
-      }
+    const read = readMrzLines(g, o.model);
+    const r = o.alter ? o.alter(read) : read;
+    const out = judgeLines(r);
+    if (r.kind === "lines") {
+      r.margins[0].fill(0);
+      r.margins[1].fill(0);
     }
-    const v = validateTd3(repairLine1(texts[0] ?? ""), repairLine2(texts[1] ?? ""));
-    return v.valid ? { kind: "valid", line1: v.line1, line2: v.line2 } : { kind: "invalid", failed: v.failed };
+    return out;
   } finally {
     wipeGray(g);
   }

@@ -10,21 +10,21 @@
  *
  * Never a guess: a frame whose lines fail any check counts for nothing; two frames that read two
  * different valid lines make the session wait for two more agreeing frames (FieldVotes, shared
- * with the card-face reader). Camera and OCR failures become reasons, never exceptions; every wait
+ * with the card-face reader). Camera failures become reasons, never exceptions; every wait
  * is bounded by `budgetMs` and `signal`. Frames are wiped as soon as they are read.
  */
 import { CameraFailure, wipeFrame, type CameraPort } from "../camera/camera";
-import { OcrFailure, type OcrPort } from "../cardfront/ocr";
 import { FieldVotes } from "../cardfront/votes";
 import type { EntryPrefill } from "../protocol";
 import { TD3 } from "./check";
-import { readMrzFrame } from "./frame";
+import { readMrzFrame, type FrameOptions } from "./frame";
 import { MrzKey } from "../card/icao/mrz-key";
 import type { MrzCheck } from "./validate";
 
 export interface MrzDeps {
   readonly camera: CameraPort;
-  readonly ocr: OcrPort;
+  /** How one frame is read (frame.ts options: the model, a test's spoiler); the shipped model by default. */
+  readonly frame?: FrameOptions;
 }
 
 /** Frames that must read the same valid line 2. */
@@ -36,12 +36,11 @@ export const MRZ_ENTRY_FIELDS = { documentNumber: "documentNumber", birthDate: "
 export type MrzUnsureReason =
   | { kind: "timeout" | "frames-ended"; frames: number }
   | { kind: "no-mrz"; detail: "no-text" | "no-mrz" | "one-line" }
-  | { kind: "unreadable"; detail: "glyph-count" | "text-length" }
+  | { kind: "unreadable"; detail: "glyph-count" | "low-margin" }
   | { kind: "check-failed"; checks: MrzCheck[] }
   | { kind: "disagree" }
   | { kind: "bad-image" }
   | { kind: "camera"; detail: string }
-  | { kind: "ocr"; detail: string }
   | { kind: "aborted" };
 
 export type MrzResult = { kind: "sure"; key: MrzKey; prefill: EntryPrefill; frames: number } | { kind: "unsure"; prefill: EntryPrefill; reasons: MrzUnsureReason[] };
@@ -85,7 +84,7 @@ export async function readMrz(deps: MrzDeps, signal: AbortSignal, budgetMs: numb
       }
       let r;
       try {
-        r = await readMrzFrame(deps.ocr, frame, stop);
+        r = await readMrzFrame(frame, deps.frame);
       } finally {
         wipeFrame(frame);
       }
@@ -105,12 +104,7 @@ export async function readMrz(deps: MrzDeps, signal: AbortSignal, budgetMs: numb
         case "bad-image":
           note({ kind: "bad-image" });
           continue;
-        case "ocr-failed":
-          if (r.reason === "aborted") break;
-          note({ kind: "ocr", detail: r.reason });
-          continue;
       }
-      if (r.kind === "ocr-failed") break;
       const agreed = votes.agreed(AGREE);
       if (agreed !== null) {
         const key = keyOfLine2(agreed);
@@ -121,8 +115,6 @@ export async function readMrz(deps: MrzDeps, signal: AbortSignal, budgetMs: numb
   } catch (e) {
     if (e instanceof CameraFailure) {
       if (e.error.kind !== "aborted") note({ kind: "camera", detail: e.error.kind });
-    } else if (e instanceof OcrFailure) {
-      if (e.reason !== "aborted") note({ kind: "ocr", detail: e.reason });
     } else {
       note({ kind: "camera", detail: "unexpected" });
     }

@@ -55,3 +55,22 @@ export function repairLine2(line2: string): string {
   if (line2.length !== TD3.lineLength) return line2;
   return byKind(line2, (i) => KINDS2[i] ?? "alnum");
 }
+
+const DIGITS = "0123456789";
+const LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+
+/**
+ * The characters a TD3 position can hold by its field type (Doc 9303 part 4 §4.2.2): what the glyph
+ * classifier may choose from at that position (classify.ts `bestAllowed`). Line 1: `P`, then the
+ * type's second letter, issuing state and names: letters and fillers. Line 2: dates and check digits
+ * digits (a birth date may hold `<` for an unknown part; the optional data's check digit is `<` when
+ * the field is empty), nationality letters and fillers, sex M/F/<, the two mixed fields anything.
+ */
+export function allowedAt(line: 0 | 1, i: number): string {
+  if (line === 0) return i === 0 ? "P" : LETTERS + "<";
+  if (i >= TD3.birthDate[0] && i < TD3.birthDate[1]) return DIGITS + "<";
+  if (i === TD3.sex) return "MF<";
+  if (i === TD3.optionalCheck) return DIGITS + "<";
+  const k = KINDS2[i] ?? "alnum";
+  return k === "digit" ? DIGITS : k === "alpha" ? LETTERS + "<" : DIGITS + LETTERS + "<";
+}

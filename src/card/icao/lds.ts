@@ -30,6 +30,8 @@ export interface Dg1 {
   readonly sex: Uint8Array;
   readonly nationality: Uint8Array;
   readonly issuingState: Uint8Array;
+  /** The name field (PRIMARY<<SECONDARY<NAMES), trailing filler '<' cut; attended staff view only. */
+  readonly name: Uint8Array;
   /** Every check digit of the MRZ holds (document number, birth date, expiry). */
   readonly checkDigitsOk: boolean;
 }
@@ -42,6 +44,11 @@ export function parseDg1(bytes: Uint8Array): Dg1 {
   const mrz = bytes.subarray(mrzTlv.valueStart, mrzTlv.end);
   for (const c of mrz) if (!((c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || c === 0x3c)) throw malformed("DG1: MRZ character outside 0-9 A-Z <");
   const r = (a: number, b: number) => mrz.subarray(a, b);
+  const nameField = (a: number, b: number) => {
+    let e = b;
+    while (e > a && mrz[e - 1] === 0x3c) e--;
+    return mrz.subarray(a, e);
+  };
   const cd = (a: number, b: number, at: number) => checkDigit(r(a, b)) === (mrz[at] ?? 0) - 0x30;
   // Positions: Doc 9303-4 §4.2.2 (TD3), 9303-5 (TD1), 9303-6 (TD2). [spec]
   if (mrz.length === 88) {
@@ -49,6 +56,7 @@ export function parseDg1(bytes: Uint8Array): Dg1 {
       mrz,
       format: "TD3",
       issuingState: r(2, 5),
+      name: nameField(5, 44),
       documentNumber: r(44, 53),
       nationality: r(54, 57),
       birthYymmdd: r(57, 63),
@@ -62,6 +70,7 @@ export function parseDg1(bytes: Uint8Array): Dg1 {
       mrz,
       format: "TD1",
       issuingState: r(2, 5),
+      name: nameField(60, 90),
       documentNumber: r(5, 14),
       birthYymmdd: r(30, 36),
       sex: r(37, 38),
@@ -75,6 +84,7 @@ export function parseDg1(bytes: Uint8Array): Dg1 {
       mrz,
       format: "TD2",
       issuingState: r(2, 5),
+      name: nameField(5, 36),
       documentNumber: r(36, 45),
       nationality: r(46, 49),
       birthYymmdd: r(49, 55),

@@ -5,7 +5,8 @@
  *   (pace.ts), then SELECT eMRTD under SM; otherwise SELECT eMRTD application (A0 00 00 02 47 10 01)
  *   → BAC (GET CHALLENGE, EXTERNAL AUTHENTICATE)
  *   → under secure messaging: EF.COM → DG1 → DG2 → EF.SOD → DG14 and DG15 when EF.COM lists them
- *   → INTERNAL AUTHENTICATE with the kiosk's own 8-byte nonce when DG15 is there (Active Authentication).
+ *   → INTERNAL AUTHENTICATE with the kiosk's own 8-byte nonce when DG15 is there (Active Authentication)
+ *   → Chip Authentication when DG14 offers ECDH CA (ca.ts), proved by a read under the new keys.
  *
  * Nothing else is read (no DG3/DG4: fingerprints and irises are not the kiosk's business).
  * PACE variants this reader does not run (DH, Integrated or Chip Authentication Mapping) fall back to
@@ -19,6 +20,7 @@ import type { Command, Response } from "../apdu";
 import { CardError, toCardError, type CardProblem } from "../errors";
 import type { Transmit } from "../transmit";
 import { performBac } from "./bac";
+import { chooseChipAuthentication, performChipAuthentication } from "./ca";
 import { choosePace, parseCardAccess, performPace } from "./pace";
 import { DG_TAG, EF, MRTD_AID } from "./ids";
 import { parseCom } from "./lds";
@@ -41,10 +43,18 @@ export interface PassportRead {
   readonly files: PassportFiles;
   /** The kiosk's AA nonce and the chip's answer (null when there is no DG15 or the chip refused). */
   readonly aa: { nonce: Uint8Array; signature: Uint8Array } | null;
+  /**
+   * Chip Authentication (DG14): null when there is no DG14; "not-run" when DG14 offers nothing this
+   * reader runs (DH, CA version 2, an unknown curve); "ok" when the chip answered under the new keys;
+   * "failed" when it refused or could not (a clone whose key is not DG14's).
+   */
+  readonly ca: ChipAuthResult | null;
   readonly access: "bac" | "pace";
   readonly stats: Card["stats"];
   purge(): void;
 }
+
+export type ChipAuthResult = { kind: "ok" } | { kind: "failed"; why: "refused" | "proof" } | { kind: "not-run"; why: string };
 
 export type PassportFailure =
   | { kind: "wrong-key"; sw: number }
@@ -85,7 +95,7 @@ const WEIGHT = { com: 0.02, dg1: 0.03, dg2: 0.8, sod: 0.1, dg14: 0.02, dg15: 0.0
 class SmLink {
   constructor(
     readonly card: Card,
-    readonly sm: SecureMessaging,
+    public sm: SecureMessaging,
   ) {}
   async call(cmd: Command, signal: AbortSignal, step: string): Promise<Response> {
     const w = this.sm.wrap(cmd);
@@ -123,6 +133,16 @@ async function readEf(link: SmLink, fid: number, chunk: number, signal: AbortSig
     onBytes(have, total);
   }
   return out;
+}
+
+/** Chip Authentication on the link's session; on success the link carries the new session. */
+async function chipAuthentication(link: SmLink, dg14: Uint8Array, com: Uint8Array, random: (n: number) => Uint8Array, signal: AbortSignal): Promise<ChipAuthResult> {
+  const choice = chooseChipAuthentication(dg14);
+  if (choice.kind !== "ok") return { kind: "not-run", why: choice.why };
+  const out = await performChipAuthentication(link.card, link.sm, choice.ca, com, random, signal);
+  if (out.kind !== "ok") return { kind: "failed", why: out.why };
+  link.sm = out.sm;
+  return { kind: "ok" };
 }
 
 function failureOf(e: unknown): PassportFailure {
@@ -229,6 +249,10 @@ export async function readPassport(deps: ReadPassportDeps): Promise<PassportRead
       if (r.sw === 0x9000 && r.data.length > 0) aa = { nonce, signature: r.data };
       else nonce.fill(0);
     }
+    // Chip Authentication last: the files are all read, so a chip that fails it still yields its
+    // (then suspect) data; the proof is one SELECT + READ under the new keys. Ours, not 9303's order.
+    const ca = files.dg14 ? await chipAuthentication(link, files.dg14, files.com, deps.random, signal) : null;
+    sm = link.sm;
     deps.onProgress?.(1);
     const complete: PassportFiles = { com: files.com, dg1: files.dg1, dg2: files.dg2, sod: files.sod, dg14: files.dg14, dg15: files.dg15 };
     return {
@@ -236,6 +260,7 @@ export async function readPassport(deps: ReadPassportDeps): Promise<PassportRead
       read: {
         files: complete,
         aa,
+        ca,
         access,
         stats: card.stats,
         purge() {

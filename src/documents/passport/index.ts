@@ -6,7 +6,8 @@
  * - tries: none (BAC does not count wrong keys);
  * - read by card/icao/read.ts (BAC, secure messaging, EF.COM, DG1, DG2, EF.SOD, DG14/DG15, AA);
  * - authenticity: passive authentication to a CSCA of the store (card/icao/pa.ts), then Active
- *   Authentication with the kiosk's nonce (card/icao/aa.ts). Neither AA nor CA → a clone is not ruled out.
+ *   Authentication with the kiosk's nonce (card/icao/aa.ts) and Chip Authentication (card/icao/ca.ts).
+ *   Neither AA nor CA → "clone-not-ruled-out" (the policy refers it).
  */
 import { randomBytes } from "node:crypto";
 import { tokyoDate, type CalendarDate } from "../../age/date";
@@ -100,7 +101,12 @@ function documentData(read: PassportRead, key: MrzKey, today: CalendarDate): Doc
     expiry: expiry ? asciiDate(expiry) : UNKNOWN_DATE(),
     portrait: face.bytes.slice(),
     images: [],
-    text: [],
+    // Attended staff view only (never logged): the MRZ name field as printed (SURNAME<<GIVEN<NAMES, filler
+    // '<' kept: the staff screen shows the raw field) and the nationality code. ASCII, copies of DG1.
+    text: [
+      { label: "name", ascii: dg1.name.slice() },
+      { label: "nationality", ascii: dg1.nationality.slice() },
+    ],
   };
 }
 
@@ -145,18 +151,21 @@ export function passportKind(deps: PassportKindDeps): DocumentKind {
     if (pa.kind === "malformed") result = "could-not-check";
     else if (pa.kind === "data-altered") result = "data-altered";
     else if (pa.kind === "unknown-csca") result = "unknown-ca";
-    else if (f.dg15) {
+    else {
+      // Against clones: Active Authentication (DG15) and Chip Authentication (DG14), each with the key the
+      // issuer signed (both groups are in the hashes PA just checked). An offered proof that fails means
+      // the chip is not the one signed; at least one proof and no failure clears a clone.
       const aa = evidence.read.aa;
-      // DG15 promises Active Authentication: a chip that refuses it or answers wrongly is not the one signed.
-      const ok = aa !== null && verifyActiveAuthentication(f.dg15, aa.nonce, aa.signature);
-      result = !ok ? "clone-suspected" : pa.dsExpired ? "expired" : "genuine";
-    } else {
-      // Neither AA nor (not yet implemented) Chip Authentication: the signed data may sit on a copied chip.
-      // TODO(kinds): "clone-not-ruled-out" when the Authenticity value lands; until then the policy's
-      // could-not-check (refer when a genuine chip is required).
-      result = "could-not-check";
+      const aaResult = f.dg15 ? (aa !== null && verifyActiveAuthentication(f.dg15, aa.nonce, aa.signature) ? "ok" : "failed") : "absent";
+      const ca = evidence.read.ca;
+      const caResult = ca === null ? "absent" : ca.kind === "not-run" ? "absent" : ca.kind;
+      if (aaResult === "failed" || caResult === "failed") result = "clone-suspected";
+      else if (aaResult === "ok" || caResult === "ok") result = pa.dsExpired ? "expired" : "genuine";
+      // Neither proof: the signed data may sit on a copied chip (refer, whatever requireGenuineChip says).
+      else result = "clone-not-ruled-out";
     }
-    log.info("authenticity", { result, pa: pa.kind, aa: f.dg15 ? "offered" : "absent", ca: f.dg14 ? "offered-not-run" : "absent" });
+    const ca = evidence.read.ca;
+    log.info("authenticity", { result, pa: pa.kind, aa: f.dg15 ? "offered" : "absent", ca: ca === null ? "absent" : ca.kind === "failed" ? `failed-${ca.why}` : ca.kind === "not-run" ? `not-run-${ca.why}` : "ok" });
     return Promise.resolve(result);
   }
 

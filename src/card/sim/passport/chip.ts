@@ -15,13 +15,14 @@
  *   Faults as SimulatedCard's (remove-before, remove-after-execute, hang, respond) by command index.
  * Timing: the same LatencyModel as the My Number simulator (424 kbit/s in the bench).
  */
-import { createHash, createPrivateKey, privateEncrypt, constants, randomBytes, sign as nodeSign, type KeyObject } from "node:crypto";
+import { createECDH, createHash, createPrivateKey, privateEncrypt, constants, randomBytes, sign as nodeSign, type KeyObject } from "node:crypto";
 import { concatBytes, decodeCommand, withSw } from "../../apdu";
 import { CardError } from "../../errors";
 import { bacKeys } from "../../icao/bac";
 import * as asn1js from "asn1js";
 import { aesEcb, blockSize, bytesEqual, decryptCbc, encryptCbc, kdf, KDF_ENC, KDF_MAC, mac8, pad, smMac, unpad, type SmCipher } from "../../icao/crypto";
 import { bigToBytes, decodePoint, encodePoint, mul, onCurve, randomScalar, type Point } from "../../icao/ec";
+import { CA_OID_BY_CIPHER } from "../../icao/ca";
 import { authToken, choosePace, mapGenerator, paceKpi, parseCardAccess, type PaceChoice } from "../../icao/pace";
 import { MRTD_AID } from "../../icao/ids";
 import { MrzKey } from "../../icao/mrz-key";
@@ -39,6 +40,11 @@ export interface PassportProfile {
   readonly files: ReadonlyMap<number, Uint8Array>;
   /** The chip's Active Authentication private key (PKCS#8 DER, RSA or EC); null: no AA. */
   readonly aaKeyPkcs8: Uint8Array | null;
+  /**
+   * The chip's Chip Authentication private key (raw scalar on `curve`; DG14 carries the public key the
+   * issuer signed); absent: no CA. A "clone" profile holds a key that is not DG14's.
+   */
+  readonly ca?: { readonly curve: string; readonly privateKey: Uint8Array; readonly cipher: SmCipher; readonly keyId: Uint8Array | null };
   /** PACE offered in EF.CardAccess (ECDH Generic Mapping): standard parameter id and cipher; absent: BAC only. */
   readonly pace?: { readonly parameterId: number; readonly cipher: SmCipher };
 }
@@ -109,6 +115,10 @@ export class SimulatedPassport implements Transmit {
   #challenge: Uint8Array | null = null;
   #session: Session | null = null;
   #ef: number | null = null;
+  /** CA: MSE:Set AT chose CA (AES path), waiting for GENERAL AUTHENTICATE. */
+  #caAt = false;
+  /** CA: the session that replaces the current one once this answer is protected. */
+  #nextSession: Session | null = null;
 
   constructor(profile: PassportProfile, deps: SimPassportDeps = {}) {
     this.profile = profile;
@@ -160,6 +170,8 @@ export class SimulatedPassport implements Transmit {
     this.#pace = null;
     this.#dropSession();
     this.#ef = null;
+    this.#caAt = false;
+    this.#nextSession = null;
   }
 
   #dropSession(): void {
@@ -403,7 +415,15 @@ export class SimulatedPassport implements Transmit {
       le = n === 0 ? (v.length === 1 ? 256 : 65536) : n;
     }
     const [out, status] = this.#run(ins, p1, p2, data, le);
-    return this.#protect(s, out, status);
+    const answer = this.#protect(s, out, status);
+    // Chip Authentication: the answer to MSE:Set KAT / GENERAL AUTHENTICATE is still under the old
+    // keys; secure messaging restarts with the new ones and SSC 0 from the next command (9303-11 §6.2).
+    if (this.#nextSession) {
+      this.#dropSession();
+      this.#session = this.#nextSession;
+      this.#nextSession = null;
+    }
+    return answer;
   }
 
   #iv(s: Session): Uint8Array {
@@ -446,9 +466,75 @@ export class SimulatedPassport implements Transmit {
       }
       case 0x88:
         return this.#internalAuthenticate(p1, p2, data);
+      case 0x22:
+        return this.#caMse(p1, p2, data);
+      case 0x86:
+        return this.#caGeneralAuthenticate(p1, p2, data);
       default:
         return [none, 0x6d00];
     }
+  }
+
+  /** The data objects of a CA command body (91/80/84, or 7C { 80 }); null when it does not parse. */
+  #dos(data: Uint8Array): Map<number, Uint8Array> | null {
+    try {
+      const m = new Map<number, Uint8Array>();
+      for (const t of readTlvList(data, 0, data.length, { maxItems: 4 })) m.set(t.tag, data.slice(t.valueStart, t.end));
+      return m;
+    } catch {
+      return null;
+    }
+  }
+
+  #caMse(p1: number, p2: number, data: Uint8Array): [Uint8Array, number] {
+    const none = new Uint8Array(0);
+    const ca = this.profile.ca;
+    if (p1 !== 0x41 || (p2 !== 0xa6 && p2 !== 0xa4)) return [none, 0x6a86];
+    if (!ca) return [none, 0x6a80];
+    const dos = this.#dos(data);
+    if (!dos) return [none, 0x6a80];
+    const keyId = dos.get(0x84) ?? null;
+    if ((ca.keyId === null) !== (keyId === null) || (ca.keyId && keyId && !sameBytes(ca.keyId, keyId))) return [none, 0x6a88];
+    if (p2 === 0xa6) {
+      // MSE:Set KAT (3DES): 91 = the terminal's ephemeral public key.
+      const pk = dos.get(0x91);
+      if (ca.cipher !== "3des" || !pk) return [none, 0x6a80];
+      return this.#caAgree(pk);
+    }
+    // MSE:Set AT for CA (AES): 80 = the CA protocol OID of DG14.
+    const oid = dos.get(0x80);
+    const want = new Uint8Array(new asn1js.ObjectIdentifier({ value: CA_OID_BY_CIPHER[ca.cipher] }).toBER(false)).subarray(2);
+    if (ca.cipher === "3des" || !oid || !sameBytes(oid, want)) return [none, 0x6a80];
+    this.#caAt = true;
+    return [none, 0x9000];
+  }
+
+  #caGeneralAuthenticate(p1: number, p2: number, data: Uint8Array): [Uint8Array, number] {
+    const none = new Uint8Array(0);
+    if (!this.#caAt || p1 !== 0 || p2 !== 0) return [none, 0x6985];
+    this.#caAt = false;
+    const outer = this.#dos(data)?.get(0x7c);
+    const pk = outer ? this.#dos(outer)?.get(0x80) : undefined;
+    if (!pk) return [none, 0x6a80];
+    const [, status] = this.#caAgree(pk);
+    return status === 0x9000 ? [Uint8Array.of(0x7c, 0x00), 0x9000] : [none, status];
+  }
+
+  /** K = x(SK_chip · PK_terminal); the next session: KDF(K, 1/2), SSC 0. */
+  #caAgree(pk: Uint8Array): [Uint8Array, number] {
+    const ca = this.profile.ca;
+    if (!ca) return [new Uint8Array(0), 0x6a80];
+    let k: Uint8Array;
+    try {
+      const ecdh = createECDH(ca.curve);
+      ecdh.setPrivateKey(ca.privateKey);
+      k = new Uint8Array(ecdh.computeSecret(pk));
+    } catch {
+      return [new Uint8Array(0), 0x6a80];
+    }
+    this.#nextSession = { cipher: ca.cipher, ksEnc: kdf(k, KDF_ENC, ca.cipher), ksMac: kdf(k, KDF_MAC, ca.cipher), ssc: new Uint8Array(blockSize(ca.cipher)) };
+    k.fill(0);
+    return [new Uint8Array(0), 0x9000];
   }
 
   #internalAuthenticate(p1: number, p2: number, nonce: Uint8Array): [Uint8Array, number] {

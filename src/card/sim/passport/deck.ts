@@ -14,12 +14,18 @@
  * | no-aa             | BAC    | no DG15, no DG14                                      | clone not ruled out |
  * | minor             | BAC    | holder is 16                                          | genuine (under-age) |
  * | genuine-pace      | PACE   | ECDH-GM brainpoolP256r1, AES-128 SM; AA RSA            | genuine           |
+ * | genuine-ca        | BAC    | DG14 only: CA ECDH 3DES, brainpoolP256r1 spelled out   | genuine           |
+ * | genuine-ca-pace   | PACE   | P-256 AES-128; DG14 only: CA ECDH AES-128 P-256 keyId 1 | genuine          |
+ * | clone-ca          | BAC    | DG14 only; the chip's CA key is not DG14's             | clone-suspected   |
  */
-import { createHash, generateKeyPairSync, webcrypto } from "node:crypto";
+import { createECDH, createHash, generateKeyPairSync, webcrypto } from "node:crypto";
 import * as asn1js from "asn1js";
 import * as pkijs from "pkijs";
 import sharp from "sharp";
 import { concatBytes } from "../../apdu";
+import { CA_OID_BY_CIPHER, OID_PK_ECDH } from "../../icao/ca";
+import type { SmCipher } from "../../icao/crypto";
+import { EXPLICIT_CURVES } from "../../icao/curves";
 import { EF } from "../../icao/ids";
 import { checkDigit } from "../../icao/mrz-key";
 import { encodeTlv } from "../../tlv";
@@ -31,7 +37,19 @@ const OID_LDS_SO = "2.23.136.1.1.1";
 /** ATR of an ISO 14443 Type B contactless card as a PC/SC reader shows it (PC/SC part 3 §3.1.3.2.3.2); test value. */
 export const PASSPORT_ATR = Uint8Array.of(0x3b, 0x88, 0x80, 0x01, 0x00, 0x00, 0x00, 0x00, 0x77, 0x81, 0x71, 0x00, 0x79);
 
-export type PassportCaseId = "genuine-pace" | "genuine-bac" | "genuine-ecdsa" | "altered-dg1" | "clone" | "unknown-csca" | "expired-ds" | "no-aa" | "minor";
+export type PassportCaseId =
+  | "genuine-pace"
+  | "genuine-bac"
+  | "genuine-ecdsa"
+  | "altered-dg1"
+  | "clone"
+  | "unknown-csca"
+  | "expired-ds"
+  | "no-aa"
+  | "minor"
+  | "genuine-ca"
+  | "genuine-ca-pace"
+  | "clone-ca";
 
 export interface DeckPassport {
   readonly id: PassportCaseId;
@@ -189,6 +207,24 @@ async function portrait(seed: number): Promise<{ jpeg: Uint8Array; width: number
   return { jpeg: new Uint8Array(jpeg), width, height };
 }
 
+/**
+ * DG14 (6E ‖ SET OF SecurityInfo) with one ChipAuthenticationInfo (version 1) and its
+ * ChipAuthenticationPublicKeyInfo (id-PK-ECDH, SubjectPublicKeyInfo id-ecPublicKey with the named
+ * curve, or its explicit ECParameters as many issuers write them).
+ */
+function dg14(o: { curve: string; point: Uint8Array; cipher: SmCipher; keyId: number | null; explicit: boolean }): Uint8Array {
+  const c = EXPLICIT_CURVES.find((x) => x.name === o.curve);
+  if (!c) throw new RangeError(o.curve);
+  const params = o.explicit ? asn1js.fromBER(Buffer.from(c.der, "hex")).result : new asn1js.ObjectIdentifier({ value: c.oid });
+  const spki = new asn1js.Sequence({
+    value: [new asn1js.Sequence({ value: [new asn1js.ObjectIdentifier({ value: "1.2.840.10045.2.1" }), params] }), new asn1js.BitString({ valueHex: o.point.slice().buffer })],
+  });
+  const keyId = o.keyId === null ? [] : [new asn1js.Integer({ value: o.keyId })];
+  const info = new asn1js.Sequence({ value: [new asn1js.ObjectIdentifier({ value: CA_OID_BY_CIPHER[o.cipher] }), new asn1js.Integer({ value: 1 }), ...keyId] });
+  const pk = new asn1js.Sequence({ value: [new asn1js.ObjectIdentifier({ value: OID_PK_ECDH }), spki, ...keyId] });
+  return encodeTlv(0x6e, new Uint8Array(new asn1js.Set({ value: [info, pk] }).toBER(false)));
+}
+
 const pkcs8 = (k: { export(o: { format: "der"; type: "pkcs8" }): Buffer }) => new Uint8Array(k.export({ format: "der", type: "pkcs8" }));
 const spki = (k: { export(o: { format: "der"; type: "spki" }): Buffer }) => new Uint8Array(k.export({ format: "der", type: "spki" }));
 
@@ -230,6 +266,7 @@ async function buildDeck(): Promise<PassportDeck> {
     pace?: { parameterId: number; cipher: "aes128" | "aes192" | "aes256" | "3des" };
     clone?: boolean;
     alterBirth?: string;
+    ca?: { curve: string; cipher: SmCipher; keyId: number | null; explicit: boolean; clone?: boolean };
   }
   const cases: Case[] = [
     { id: "genuine-pace", label: "Passport (genuine, PACE ECDH-GM brainpoolP256r1 AES-128)", doc: "TP1000009", birth: "790304", ds: { cert: dsEcCert, key: dsEc }, aa: "rsa", pace: { parameterId: 13, cipher: "aes128" } },
@@ -241,6 +278,18 @@ async function buildDeck(): Promise<PassportDeck> {
     { id: "expired-ds", label: "Passport (DS certificate expired)", doc: "TP1000006", birth: "660606", ds: { cert: dsExpired, key: dsEc }, aa: "rsa" },
     { id: "no-aa", label: "Passport (no Active Authentication)", doc: "TP1000007", birth: "900909", ds: { cert: dsEcCert, key: dsEc }, aa: "none" },
     { id: "minor", label: "Passport (holder 16)", doc: "TP1000008", birth: yy(new Date(now - 16 * year)), ds: { cert: dsEcCert, key: dsEc }, aa: "rsa" },
+    { id: "genuine-ca", label: "Passport (genuine, Chip Authentication 3DES, no AA)", doc: "TP1000010", birth: "830215", ds: { cert: dsEcCert, key: dsEc }, aa: "none", ca: { curve: "brainpoolP256r1", cipher: "3des", keyId: null, explicit: true } },
+    {
+      id: "genuine-ca-pace",
+      label: "Passport (genuine, PACE and Chip Authentication AES, no AA)",
+      doc: "TP1000011",
+      birth: "950630",
+      ds: { cert: dsPssCert, key: dsPss },
+      aa: "none",
+      pace: { parameterId: 12, cipher: "aes128" },
+      ca: { curve: "prime256v1", cipher: "aes128", keyId: 1, explicit: false },
+    },
+    { id: "clone-ca", label: "Passport (clone: Chip Authentication key mismatch)", doc: "TP1000012", birth: "870417", ds: { cert: dsEcCert, key: dsEc }, aa: "none", ca: { curve: "brainpoolP256r1", cipher: "3des", keyId: null, explicit: true, clone: true } },
   ];
   const dg2Bytes = dg2(face.jpeg, face.width, face.height);
   const passports: DeckPassport[] = [];
@@ -258,17 +307,28 @@ async function buildDeck(): Promise<PassportDeck> {
       groups.set(15, encodeTlv(0x6f, spki(pair.publicKey)));
       aaKey = pkcs8(c.clone ? gen().privateKey : pair.privateKey);
     }
+    let caKey: PassportProfile["ca"];
+    if (c.ca) {
+      const pair = createECDH(c.ca.curve);
+      pair.generateKeys();
+      groups.set(14, dg14({ ...c.ca, point: new Uint8Array(pair.getPublicKey()) }));
+      const held = c.ca.clone ? createECDH(c.ca.curve) : pair;
+      if (c.ca.clone) held.generateKeys();
+      caKey = { curve: c.ca.curve, cipher: c.ca.cipher, privateKey: new Uint8Array(held.getPrivateKey()), keyId: c.ca.keyId === null ? null : Uint8Array.of(c.ca.keyId) };
+    }
     const sodBytes = await sod(ldsSecurityObject(groups), c.ds.cert, c.ds.key.privateKey);
     if (c.alterBirth) groups.set(1, dg1(line(c.alterBirth)));
     const files = new Map<number, Uint8Array>([
-      [EF.com, com(c.aa === "none" ? [0x61, 0x75] : [0x61, 0x75, 0x6f])],
+      [EF.com, com([0x61, 0x75, ...(c.ca ? [0x6e] : []), ...(c.aa === "none" ? [] : [0x6f])])],
       [EF.dg1, groups.get(1) ?? new Uint8Array(0)],
       [EF.dg2, dg2Bytes],
       [EF.sod, sodBytes],
     ]);
     const dg15 = groups.get(15);
     if (dg15) files.set(EF.dg15, dg15);
-    const profile: PassportProfile = { label: c.label, atr: PASSPORT_ATR, mrz, files, aaKeyPkcs8: aaKey, ...(c.pace ? { pace: c.pace } : {}) };
+    const dg14Bytes = groups.get(14);
+    if (dg14Bytes) files.set(EF.dg14, dg14Bytes);
+    const profile: PassportProfile = { label: c.label, atr: PASSPORT_ATR, mrz, files, aaKeyPkcs8: aaKey, ...(c.pace ? { pace: c.pace } : {}), ...(caKey ? { ca: caKey } : {}) };
     passports.push({
       id: c.id,
       label: c.label,

@@ -47,8 +47,11 @@ describe("passport kind", () => {
     clone: "clone-suspected",
     "unknown-csca": "unknown-ca",
     "expired-ds": "expired",
-    "no-aa": "could-not-check",
+    "no-aa": "clone-not-ruled-out",
     minor: "genuine",
+    "genuine-ca": "genuine",
+    "genuine-ca-pace": "genuine",
+    "clone-ca": "clone-suspected",
   };
   for (const [id, want] of Object.entries(expected) as [PassportCaseId, string][]) {
     it(`${id} → ${want}`, async () => {
@@ -63,6 +66,11 @@ describe("passport kind", () => {
       if (id !== "altered-dg1") expect(ascii(r.data.birthDate).slice(2)).toBe(p.mrz.birthDate);
       else expect(ascii(r.data.birthDate)).toBe("00000000"); // DG1 disagrees with the birth date BAC proved
       expect(ascii(r.data.expiry)).toBe(`20${p.mrz.expiry}`);
+      // Attended staff view: the MRZ name field and the nationality (the deck's holders are "UTO").
+      expect(r.data.text.map((t) => [t.label, ascii(t.ascii)])).toEqual([
+        ["name", `TESTER<<${id.toUpperCase().replace(/[^A-Z]/g, "<")}`.replace(/<+$/, "")],
+        ["nationality", "UTO"],
+      ]);
       r.evidence.wipe();
     });
   }

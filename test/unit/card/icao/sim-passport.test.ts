@@ -38,25 +38,29 @@ function assess(r: Extract<PassportReadResult, { ok: true }>) {
     [2, f.dg2],
   ]);
   if (f.dg15) groups.set(15, f.dg15);
+  if (f.dg14) groups.set(14, f.dg14);
   const pa = passiveAuthentication(f.sod, groups, store, new Date());
   const aa = f.dg15 && r.read.aa ? verifyActiveAuthentication(f.dg15, r.read.aa.nonce, r.read.aa.signature) : null;
-  return { pa: pa.kind === "genuine" ? (pa.dsExpired ? "expired" : "genuine") : pa.kind, aa };
+  return { pa: pa.kind === "genuine" ? (pa.dsExpired ? "expired" : "genuine") : pa.kind, aa, ca: r.read.ca?.kind ?? null };
 }
 
 describe("simulated passports", () => {
-  const expected: Record<string, { pa: string; aa: boolean | null }> = {
-    "genuine-pace": { pa: "genuine", aa: true },
-    "genuine-bac": { pa: "genuine", aa: true },
-    "genuine-ecdsa": { pa: "genuine", aa: true },
-    "altered-dg1": { pa: "data-altered", aa: true },
-    clone: { pa: "genuine", aa: false },
-    "unknown-csca": { pa: "unknown-csca", aa: true },
-    "expired-ds": { pa: "expired", aa: true },
-    "no-aa": { pa: "genuine", aa: null },
-    minor: { pa: "genuine", aa: true },
+  const expected: Record<string, { pa: string; aa: boolean | null; ca: string | null }> = {
+    "genuine-pace": { pa: "genuine", aa: true, ca: null },
+    "genuine-bac": { pa: "genuine", aa: true, ca: null },
+    "genuine-ecdsa": { pa: "genuine", aa: true, ca: null },
+    "altered-dg1": { pa: "data-altered", aa: true, ca: null },
+    clone: { pa: "genuine", aa: false, ca: null },
+    "unknown-csca": { pa: "unknown-csca", aa: true, ca: null },
+    "expired-ds": { pa: "expired", aa: true, ca: null },
+    "no-aa": { pa: "genuine", aa: null, ca: null },
+    minor: { pa: "genuine", aa: true, ca: null },
+    "genuine-ca": { pa: "genuine", aa: null, ca: "ok" },
+    "genuine-ca-pace": { pa: "genuine", aa: null, ca: "ok" },
+    "clone-ca": { pa: "genuine", aa: null, ca: "failed" },
   };
   for (const [id, want] of Object.entries(expected)) {
-    it(`${id}: PA ${want.pa}, AA ${String(want.aa)}`, async () => {
+    it(`${id}: PA ${want.pa}, AA ${String(want.aa)}, CA ${String(want.ca)}`, async () => {
       const p = deck.passport(id as DeckPassport["id"]);
       const r = await read(p);
       if (!r.ok) throw new Error(JSON.stringify(r.failure));
@@ -137,7 +141,7 @@ describe("PACE against the simulated chip", () => {
       const r = await readPassport({ transmit: new SimulatedPassport(profile), key: k.key, signal: AbortSignal.timeout(10_000), random });
       if (!r.ok) throw new Error(JSON.stringify(r.failure));
       expect(r.read.access).toBe("pace");
-      expect(assess(r)).toEqual({ pa: "genuine", aa: true });
+      expect(assess(r)).toEqual({ pa: "genuine", aa: true, ca: null });
       const wrong = MrzKey.fromFields({ ...p.mrz, birthDate: "790305" });
       if (!wrong.ok) throw new Error("key");
       const w = await readPassport({ transmit: new SimulatedPassport(profile), key: wrong.key, signal: AbortSignal.timeout(10_000), random });

@@ -6,6 +6,7 @@ import { kindMessages } from "./define";
 
 export const passport = kindMessages("passport", {
   ja: {
+    "doc.passport.attended.nationality": "国籍",
     "doc.passport.name": "旅券（パスポート）",
     "doc.passport.title": "パスポートの顔写真のページ下部（MRZ）の情報を入力してください",
     "doc.passport.group.number": "旅券番号（9文字）",
@@ -19,6 +20,7 @@ export const passport = kindMessages("passport", {
     "doc.passport.field.expiry": "有効期間満了日",
   },
   en: {
+    "doc.passport.attended.nationality": "Nationality (ICAO code)",
     "doc.passport.name": "Passport",
     "doc.passport.title": "Enter the details from the machine-readable zone (MRZ) of your passport's photo page",
     "doc.passport.group.number": "Passport number (9 characters)",
@@ -32,6 +34,7 @@ export const passport = kindMessages("passport", {
     "doc.passport.field.expiry": "date of expiry",
   },
   zh: {
+    "doc.passport.attended.nationality": "国籍",
     "doc.passport.name": "护照",
     "doc.passport.title": "请输入护照照片页底部机读区（MRZ）的信息",
     "doc.passport.group.number": "护照号码（9个字符）",
@@ -45,6 +48,7 @@ export const passport = kindMessages("passport", {
     "doc.passport.field.expiry": "有效期",
   },
   ko: {
+    "doc.passport.attended.nationality": "국적",
     "doc.passport.name": "여권",
     "doc.passport.title": "여권 사진 면 하단 기계판독영역(MRZ)의 정보를 입력해 주세요",
     "doc.passport.group.number": "여권 번호(9자)",
@@ -58,6 +62,7 @@ export const passport = kindMessages("passport", {
     "doc.passport.field.expiry": "기간 만료일",
   },
   vi: {
+    "doc.passport.attended.nationality": "Quốc tịch",
     "doc.passport.name": "Hộ chiếu",
     "doc.passport.title": "Nhập thông tin trong vùng đọc máy (MRZ) ở trang ảnh của hộ chiếu",
     "doc.passport.group.number": "Số hộ chiếu (9 ký tự)",
@@ -71,6 +76,7 @@ export const passport = kindMessages("passport", {
     "doc.passport.field.expiry": "ngày hết hạn",
   },
   pt: {
+    "doc.passport.attended.nationality": "Nacionalidade",
     "doc.passport.name": "Passaporte",
     "doc.passport.title": "Digite os dados da zona de leitura mecânica (MRZ) da página da foto do passaporte",
     "doc.passport.group.number": "Número do passaporte (9 caracteres)",
