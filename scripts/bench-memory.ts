@@ -3,7 +3,6 @@
  * daemon does, and prints RSS (after GC) and the biggest anonymous mappings after each step.
  * A measurement aid for issue 16; the 1,000-session run is `npm run bench:memory` (bench-pi.ts).
  */
-import { readFileSync } from "node:fs";
 import path from "node:path";
 import { setFlagsFromString } from "node:v8";
 import { applyWasmFlags } from "../src/bin/wasm-flags";
@@ -13,6 +12,7 @@ import { createJp2Decoder } from "../src/face/jp2";
 import { warmFaceStep } from "../src/face/warm";
 import { warmCardFace } from "../src/compose/front";
 import { parseConfig } from "../src/config";
+import { smapsTop } from "./smaps";
 
 applyWasmFlags();
 const args = process.argv.slice(2);
@@ -22,29 +22,6 @@ const only = (name: string) => !args.includes(`--no-${name}`);
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
 const mib = (b: number) => Math.round(b / 1048576);
 let last = 0;
-
-function smapsTop(n: number): string {
-  // Big anonymous regions (WASM memories, V8 heaps, malloc arenas): Rss per mapping, largest first.
-  const text = readFileSync("/proc/self/smaps", "utf8");
-  const maps: { name: string; rss: number }[] = [];
-  let cur: { name: string; rss: number } | null = null;
-  for (const line of text.split("\n")) {
-    const head = /^([0-9a-f]+)-([0-9a-f]+) \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
-    if (head) {
-      const size = (parseInt(head[2] ?? "0", 16) - parseInt(head[1] ?? "0", 16)) / 1048576;
-      cur = { name: `${head[3] || "[anon]"} (${Math.round(size)} MiB virt)`, rss: 0 };
-      maps.push(cur);
-      continue;
-    }
-    const rss = /^Rss:\s+(\d+) kB/.exec(line);
-    if (rss && cur) cur.rss = Number(rss[1]) / 1024;
-  }
-  return maps
-    .sort((a, b) => b.rss - a.rss)
-    .slice(0, n)
-    .map((m) => `    ${m.rss.toFixed(0).padStart(4)} MiB  ${m.name}`)
-    .join("\n");
-}
 
 function report(step: string): void {
   gc();

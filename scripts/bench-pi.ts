@@ -27,6 +27,7 @@
  *    x86 VM it scored about what a Pi 4 does, which shows that a prime-number loop (integer division)
  *    says little about WASM SIMD float work (tfjs, tesseract); it is printed, not used.
  * Override with --pi4-factor / --pi5-factor.
+ * `--smaps` prints the biggest memory mappings after the warm start and after the sessions.
  * `--rss-every N` prints RSS every N sessions (memory budget: `npm run bench:memory` runs 1,000
  * sessions with it).
  * Targets (issue 16): tap-to-verdict ≤ 5 s on the Pi 5 model, ≤ 8 s on the Pi 4 model.
@@ -52,6 +53,7 @@ import { createHumanEngine } from "../src/face/human";
 import { createJp2Decoder } from "../src/face/jp2";
 import { warmFaceStep } from "../src/face/warm";
 import { warmCardFace } from "../src/compose/front";
+import { smapsTop } from "./smaps";
 
 const args = process.argv.slice(2);
 const num = (name: string, dflt: number) => {
@@ -108,6 +110,12 @@ const warm = cold ? null : await warmFaceStep(engine, decoder, thresholds);
 if (!cold) await warmCardFace(ocr, path.join(root, "src/compose"));
 const startMs = performance.now() - t0;
 const startCpuMs = (cpuNow() - cpu0) / 1000;
+// `--smaps`: the biggest mappings after the warm start and after the sessions (where RSS grows).
+const SMAPS = args.includes("--smaps");
+const gcNow = (globalThis as { gc?: () => void }).gc ?? (() => {});
+gcNow();
+const rssWarm = process.memoryUsage().rss;
+const smapsWarm = SMAPS ? smapsTop(10) : "";
 
 const deck = loadDeck();
 const person = deck.card("heisei-1");
@@ -184,6 +192,7 @@ for (let i = 0; i < SESSIONS; i++) {
 }
 gc();
 const rssEnd = process.memoryUsage().rss;
+const smapsEnd = SMAPS ? smapsTop(10) : "";
 await ocr.close();
 await engine.close();
 
@@ -235,4 +244,5 @@ console.log(
   `first session / median: ${((totals.pi4[0] ?? 0) / t4).toFixed(2)} (modelled Pi 4 tap-to-verdict). ` +
     `Targets: Pi 5 model ≤ 5000 ms ${t5 <= 5000 ? "MET" : "MISSED"}, Pi 4 model ≤ 8000 ms ${t4 <= 8000 ? "MET" : "MISSED"} (both on the median session).`,
 );
+if (SMAPS) console.log(`biggest mappings after the warm start (RSS ${mib(rssWarm)} MiB):\n${smapsWarm}\nafter ${SESSIONS} sessions:\n${smapsEnd}`);
 console.log(`RSS here after ${SESSIONS} sessions (every engine loaded, after GC): ${mib(rssEnd)} MiB; budget ≤ 300 MiB ${mib(rssEnd) <= 300 ? "MET" : "MISSED"}`);

@@ -8,9 +8,14 @@
  * `--compare DIR` also serves another built UI (e.g. main's, built with `node scripts/build.mjs
  * --ui-only` in a checkout of it) from a second harness and loads the two in turn, so that the
  * before/after ratio comes from one run on this shared, noisy machine (issue 16).
+ *
+ * Every run also loads a blank page (one line of Japanese text, served by a third harness) in turn
+ * with the others and prints each first screen as a ratio to that page's first contentful paint:
+ * the floor of "navigate, fetch, lay out some CJK text, paint" on this machine at that moment.
  */
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { launchChromium } from "../test/ui/helpers/browser";
 import { startHarness, UI_DIR } from "../test/ui/helpers/harness";
@@ -41,7 +46,34 @@ interface Sample {
 
 const harness = await startHarness(view({ name: "idle", staffCall: false }));
 const other = compareDir ? await startHarness(view({ name: "idle", staffCall: false }), path.resolve(compareDir)) : null;
+const blankDir = mkdtempSync(path.join(tmpdir(), "bench-ui-blank-"));
+writeFileSync(path.join(blankDir, "index.html"), '<!doctype html><html lang="ja"><head><meta charset="utf-8"><title>blank</title></head><body><p>準備中です</p></body></html>\n');
+const blank = await startHarness(view({ name: "idle", staffCall: false }), blankDir);
 const browser = await launchChromium();
+
+/** First contentful paint of the blank page (the machine's floor at this moment). */
+async function measureBlank(throttle: number): Promise<number> {
+  const context = await browser.newContext({ viewport: { width: 800, height: 480 }, hasTouch: true });
+  const page = await context.newPage();
+  if (throttle > 1) {
+    const cdp = await context.newCDPSession(page);
+    await cdp.send("Emulation.setCPUThrottlingRate", { rate: throttle });
+  }
+  await page.goto(blank.url);
+  const fcp = await page.evaluate(
+    () =>
+      new Promise<number>((resolve) => {
+        const read = (): void => {
+          const e = performance.getEntriesByName("first-contentful-paint")[0];
+          if (e) resolve(e.startTime);
+          else setTimeout(read, 20);
+        };
+        read();
+      }),
+  );
+  await context.close();
+  return fcp;
+}
 
 async function measure(throttle: number, url = harness.url): Promise<Sample> {
   const context = await browser.newContext({ viewport: { width: 800, height: 480 }, hasTouch: true });
@@ -90,15 +122,20 @@ const fmt = (n: number) => `${n.toFixed(0)} ms`;
 await measure(1); // warm-up: first launch pays for Chromium's caches
 const results: Record<string, Sample[]> = { "1×": [], "4× CPU throttle": [] };
 const compared: Record<string, Sample[]> = { "1×": [], "4× CPU throttle": [] };
+const blanks: Record<string, number[]> = { "1×": [], "4× CPU throttle": [] };
 for (let i = 0; i < runs; i++) {
+  blanks["1×"]?.push(await measureBlank(1));
   results["1×"]?.push(await measure(1));
   if (other) compared["1×"]?.push(await measure(1, other.url));
+  blanks["4× CPU throttle"]?.push(await measureBlank(4));
   results["4× CPU throttle"]?.push(await measure(4));
   if (other) compared["4× CPU throttle"]?.push(await measure(4, other.url));
 }
 await browser.close();
 await harness.close();
 await other?.close();
+await blank.close();
+rmSync(blankDir, { recursive: true, force: true });
 
 console.log(`UI bundle: app.js ${(size.bytes / 1024).toFixed(1)} KB, ${(size.gzipBytes / 1024).toFixed(1)} KB gzipped (budget ${GZIP_BUDGET / 1024} KB)`);
 let over = size.gzipBytes > GZIP_BUDGET;
@@ -115,6 +152,8 @@ for (const [label, samples] of Object.entries(results)) {
     `  where it goes (medians from navigation start): app.js received ${m((s) => s.appLoaded)}, bundle starts ${m((s) => s.boot)}, ` +
       `first view from the socket ${m((s) => s.view)}, first screen ${m((s) => s.firstScreen)}`,
   );
+  const floor = stats(blanks[label] ?? []).median;
+  console.log(`  blank page (one line of text) first contentful paint median ${fmt(floor)}; first screen ÷ blank page ${(first.median / floor).toFixed(2)}`);
   if (label === "1×" && first.max > FIRST_RENDER_BUDGET_MS) over = true;
 }
 if (other) {
@@ -124,7 +163,7 @@ if (other) {
     const m = (f: (s: Sample) => number) => fmt(stats(samples.map(f)).median);
     console.log(
       `${label}, ${samples.length} loads of ${compareDir ?? ""} in turn: first screen median ${fmt(theirs)} (app.js received ${m((s) => s.appLoaded)}, ` +
-        `first view ${m((s) => s.view)}); this build ÷ that one: ${(mine / theirs).toFixed(2)}`,
+        `first view ${m((s) => s.view)}); this build ÷ that one: ${(mine / theirs).toFixed(2)}; that one ÷ blank page ${(theirs / stats(blanks[label] ?? []).median).toFixed(2)}`,
     );
   }
 }

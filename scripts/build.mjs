@@ -50,6 +50,10 @@ await build({
   outdir: uiOut,
   absWorkingDir: root,
   bundle: true,
+  // The five non-Japanese catalogues are dynamic imports (ui/src/i18n/index.ts): one chunk each,
+  // fetched after the first screen, so the first bundle carries Japanese only (issue 16).
+  splitting: true,
+  chunkNames: "lang-[name]-[hash]",
   minify: true,
   platform: "browser",
   target: ["chrome110"],

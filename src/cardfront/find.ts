@@ -115,12 +115,22 @@ export function decideCode(reads: readonly (string | null | { text: string | nul
 }
 
 /** Two reads of one field agree in place when their lines' centres are at most this far apart on the
- *  rectified card (frames of one session differ by rectification jitter, well under this; two
+ *  rectified card, or when one line's box mostly lies inside the other's (SAME_LINE_OVERLAP) (frames of one session differ by rectification jitter, well under this; two
  *  different printed lines are at least a line pitch, ≈ 4 mm, apart). */
 export const SAME_PLACE_MM = 3;
 
+/** Share of the smaller box that the two boxes' intersection must cover for them to be one printed
+ *  line found with different extents: the line finder sometimes chains a line's tail (まで有効, 生) or
+ *  a neighbour's descenders in one photo and not in the next, which moves the box centre by 5–10 mm
+ *  along the line (tuning families: 15 of 300 sessions were "moved" with every read right). Two
+ *  different printed lines do not overlap (line pitch ≥ 4 mm, lines ≤ 3.6 mm tall). */
+export const SAME_LINE_OVERLAP = 0.6;
+
 export function samePlace(a: Box, b: Box): boolean {
-  return Math.hypot(a.x + a.w / 2 - (b.x + b.w / 2), a.y + a.h / 2 - (b.y + b.h / 2)) <= SAME_PLACE_MM * PX_PER_MM;
+  if (Math.hypot(a.x + a.w / 2 - (b.x + b.w / 2), a.y + a.h / 2 - (b.y + b.h / 2)) <= SAME_PLACE_MM * PX_PER_MM) return true;
+  const w = Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x);
+  const h = Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y);
+  return w > 0 && h > 0 && w * h >= SAME_LINE_OVERLAP * Math.min(a.w * a.h, b.w * b.h);
 }
 
 const mm = (v: number) => v * PX_PER_MM;
@@ -132,15 +142,21 @@ export function dateCandidates(lines: readonly TextLine[], portrait: Box | null)
   return c.sort((a, b) => priorDistance(a, prior) - priorDistance(b, prior));
 }
 
-/** Short lines of 3–8 blobs, 1.2–3.6 mm tall and 3–20 mm long, near the portrait: within 12 mm of
- *  it and centred no further than 6 mm beside its left or right edge (the code is printed under or
+/** How far (gap, mm) the code line may be from the portrait. The generator moves the photo and the
+ *  code independently by up to ±8 mm each, so a code printed 2.6 mm under the photo can end up
+ *  ≈ 18 mm away; 12 mm (the first value) missed the code on 9 % of tuning cards (all frames). A
+ *  second 4-digit group this near is still "found-twice", never a guess. */
+export const CODE_NEAR_PORTRAIT_MM = 20;
+
+/** Short lines of 3–8 blobs, 1.2–3.6 mm tall and 3–20 mm long, near the portrait: within
+ *  CODE_NEAR_PORTRAIT_MM of it and centred no further than 6 mm beside its left or right edge (the code is printed under or
  *  over the photo, not in the text column). */
 export function codeCandidates(lines: readonly TextLine[], portrait: Box | null): TextLine[] {
   if (!portrait) return [];
   const c = lines.filter((l) => {
     const cx = l.x + l.w / 2;
     const beside = cx >= portrait.x - mm(6) && cx <= portrait.x + portrait.w + mm(6);
-    return l.h >= mm(1.2) && l.h <= mm(3.6) && l.w >= mm(3) && l.w <= mm(20) && l.parts >= 3 && l.parts <= 8 && beside && boxGap(l, portrait) <= mm(12) && overlapShare(l, portrait) < 0.5;
+    return l.h >= mm(1.2) && l.h <= mm(3.6) && l.w >= mm(3) && l.w <= mm(20) && l.parts >= 3 && l.parts <= 8 && beside && boxGap(l, portrait) <= mm(CODE_NEAR_PORTRAIT_MM) && overlapShare(l, portrait) < 0.5;
   });
   const prior = [boxPx(FRONT.securityCode)];
   return c.sort((a, b) => priorDistance(a, prior) - priorDistance(b, prior));

@@ -9,9 +9,11 @@
  *
  * Fields are found by content (find.ts); a field that any frame found twice with different values,
  * or a date line that could have been either field, makes the session unsure (never a guess).
- * Agreement: each field needs 2 agreeing frames (3 when the birth date is Western-printed, because the
- * birthday rule cannot check those cards, see plausibility.ts) and two more votes than any rival value.
- * Two stricter rules guard against two frames agreeing on a wrong value:
+ * Agreement: each field needs 3 agreeing frames (AGREE) and two more votes than any rival value.
+ * Dates needed 2 until 2026-12-05 (3 only for Western-printed births): the tuning families showed a
+ * wrong expiry (11月 read as 1月) agreed by 2 frames of one session, and one held-out wrong birth date
+ * reached the card through agreement; 3 frames cost 1 session in 100 on easy and 2 on hard tuning
+ * photos (scripts/cardface/rules.ts). Two stricter rules guard against frames agreeing on a wrong value:
  * - same place: every frame's read of a field must come from a line at the same place on the
  *   rectified card (within SAME_PLACE_MM); a field read from two places (say the code from another
  *   4-digit group near the portrait in one frame) is "ambiguous/moved" for the rest of the session;
@@ -62,8 +64,9 @@ export type CardFrontResult =
   | { kind: "unsure"; prefill: EntryPrefill; reasons: UnsureReason[] }
   | { kind: "back-side-up" };
 
-/** Agreeing frames needed per field: 2 (3 for a Western-printed birth); the security code always 3. */
-export const AGREE = { era: 2, western: 3, code: 3 } as const;
+/** Agreeing frames needed per field: 3 for either date (era- or Western-printed) and for the security
+ *  code. A consistent misread of one printed glyph can repeat in two photos of the same card. */
+export const AGREE = { date: 3, code: 3 } as const;
 
 /** `onFrame` (optional) hears the count of frames looked at so far, for the customer's progress line. */
 // eslint-disable-next-line max-lines-per-function -- the card-face recogniser is being rewritten (issue 12, ocr-read); split there
@@ -145,11 +148,9 @@ export async function readCardFront(
       if (reading.securityCode.ok) votes.securityCode.add(reading.securityCode.value);
       if (ambiguous.size > 0) continue;
 
-      const leadBirth = votes.birth.leading();
-      const need = leadBirth?.calendar === "western" ? AGREE.western : AGREE.era;
-      const birth = votes.birth.agreed(need);
-      const expiry = votes.expiry.agreed(need);
-      const securityCode = votes.securityCode.agreed(Math.max(need, AGREE.code));
+      const birth = votes.birth.agreed(AGREE.date);
+      const expiry = votes.expiry.agreed(AGREE.date);
+      const securityCode = votes.securityCode.agreed(AGREE.code);
       if (birth && expiry && securityCode) {
         const fields: CardFields = { birth, expiry, securityCode };
         lastProblems = checkCard(fields, today);

@@ -1,13 +1,17 @@
 /**
  * The first render path (issue 16, docs/performance.md): boot.js opens the one socket before the
  * app bundle has loaded and hands it over, so the daemon's first view is drawn without a second
- * connection; without boot.js the app still opens its own socket. (Timing is measured by `npm run bench:ui`, not asserted here.)
+ * connection; without boot.js the app still opens its own socket. Only the Japanese catalogue is in
+ * the first bundle: the other five are fetched after the first screen, and a first view in another
+ * default language waits for its catalogue (no Japanese shown first). (Timing is measured by
+ * `npm run bench:ui`, not asserted here.)
  */
 import { describe, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
 import { waitForScreen } from "./helpers/browser";
 import type { Harness } from "./helpers/harness";
 import { withHarnessAndBrowser } from "./helpers/suite";
+import { view } from "./helpers/views";
 
 let browser: Browser;
 let harness: Harness;
@@ -57,5 +61,50 @@ describe("the first render", () => {
     const r = await load(true);
     expect(r.sockets).toBe(1);
     expect(r.screens[r.screens.length - 1]).toBe("idle");
+  });
+
+  it("fetches the five other catalogues only after the first screen, and switches language with them", async () => {
+    const context = await browser.newContext({ viewport: { width: 800, height: 480 }, hasTouch: true });
+    const page = await context.newPage();
+    await page.goto(harness.url);
+    await waitForScreen(page, "idle");
+    // Every language chunk (lang-<lang>-<hash>.js), with when it was requested relative to the first screen.
+    const chunks = async () =>
+      page.evaluate(() => {
+        const first = performance.getEntriesByName("mynaguard:first-screen")[0]?.startTime ?? NaN;
+        return performance
+          .getEntriesByType("resource")
+          .filter((r) => /\/lang-[a-z]+-[A-Za-z0-9]+\.js$/.test(r.name))
+          .map((r) => ({ lang: /\/lang-([a-z]+)-/.exec(r.name)?.[1] ?? "", after: r.startTime - first }));
+      });
+    await expect.poll(async () => (await chunks()).length, { timeout: 10_000 }).toBe(5);
+    const loaded = await chunks();
+    expect(loaded.map((c) => c.lang).sort()).toEqual(["en", "ko", "pt", "vi", "zh"]);
+    expect(loaded.filter((c) => !(c.after > 0))).toEqual([]);
+    expect(await page.locator("h1").first().textContent()).toMatch(/[\u3040-\u30ff\u4e00-\u9fff]/);
+    await page.getByRole("button", { name: "English" }).click();
+    await expect.poll(() => page.evaluate(() => document.documentElement.lang)).toBe("en");
+    expect(await page.locator("h1").first().textContent()).not.toMatch(/[\u3040-\u30ff\u4e00-\u9fff]/);
+    await context.close();
+  });
+
+  it("draws a first view in another default language only once its catalogue is there: no Japanese first", async () => {
+    harness.push(view({ name: "idle", staffCall: false }, { defaultLanguage: "en" }));
+    const context = await browser.newContext({ viewport: { width: 800, height: 480 }, hasTouch: true });
+    const page = await context.newPage();
+    await page.addInitScript(() => {
+      const langs: string[] = [];
+      (window as unknown as { __langs: string[] }).__langs = langs;
+      new MutationObserver(() => {
+        if (document.querySelector("[data-screen]")) langs.push(document.documentElement.lang);
+      }).observe(document, { subtree: true, childList: true, attributes: true });
+    });
+    await page.goto(harness.url);
+    await waitForScreen(page, "idle");
+    const langs = await page.evaluate(() => (window as unknown as { __langs: string[] }).__langs);
+    expect(langs.length).toBeGreaterThan(0);
+    expect(langs.filter((l) => l !== "en")).toEqual([]);
+    await context.close();
+    harness.push(view({ name: "idle", staffCall: false }));
   });
 });

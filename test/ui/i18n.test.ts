@@ -6,12 +6,16 @@ import { readdirSync, existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { Authenticity } from "../../src/flow/outcome";
 import type { CustomerAdvice, DeviceHealth, EntryProblem, LedPattern, Outcome, ReasonCode, Screen } from "../../src/protocol";
-import { baseCatalogues, catalogues, isMessageKey, LANG_NAMES, LANGS, translator } from "../../ui/src/i18n";
+import { hasLanguage, isMessageKey, LANG_NAMES, LANGS, loadLanguage, preloadLanguages, translator } from "../../ui/src/i18n";
+import { baseCatalogues, catalogues } from "../../ui/src/i18n/all";
 import { KIND_CATALOGUES } from "../../ui/src/i18n/kinds";
 import { catalogueKeys } from "../../src/documents/catalogue";
 import type { AccessKeySchema } from "../../src/protocol";
 
 const ja = catalogues.ja;
+// The app loads the non-Japanese catalogues on demand (ui/src/i18n/index.ts); translator() needs them loaded.
+const loadedAtStart = LANGS.filter(hasLanguage);
+await preloadLanguages();
 
 /** Every access-key schema a kind folder exports from its index.ts (src/documents/<kind>/index.ts). */
 async function shippedSchemas(): Promise<{ folder: string; schema: AccessKeySchema }[]> {
@@ -56,6 +60,18 @@ const ENTRY_PROBLEMS: Record<EntryProblem, true> = {
 const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
 describe("message catalogues", () => {
+  it("load on demand: only Japanese before, every language after preloadLanguages, the same text as the static catalogues", async () => {
+    expect(loadedAtStart).toEqual(["ja"]);
+    expect(LANGS.every(hasLanguage)).toBe(true);
+    await loadLanguage("en"); // a second load is a no-op
+    for (const lang of LANGS) {
+      const t = translator(lang);
+      for (const key of Object.keys(catalogues.ja) as (keyof typeof catalogues.ja)[]) {
+        if (!catalogues[lang][key].includes("{")) expect(t(key), `${lang} ${key}`).toBe(catalogues[lang][key]);
+      }
+    }
+  });
+
   it("cover the six languages, Japanese first", () => {
     expect(LANGS).toEqual(["ja", "en", "zh", "ko", "vi", "pt"]);
     expect(Object.keys(LANG_NAMES)).toEqual([...LANGS]);

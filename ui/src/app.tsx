@@ -2,11 +2,11 @@
  * Renders the screen for the daemon's current view. The only state kept here is the customer's
  * language choice (reset to the default whenever a session ends) and whether the demo drawer is open.
  */
-import { useLayoutEffect, useState } from "preact/hooks";
+import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import type { ClientMessage, Lang, Screen, ViewMessage } from "../../src/protocol";
 import { DemoPanel } from "./components/DemoPanel";
 import { Frame } from "./components/Frame";
-import { LANG_TAGS, translator, type T } from "./i18n";
+import { hasLanguage, LANG_TAGS, loadLanguage, translator, type T } from "./i18n";
 import { CaptureCardFace } from "./screens/CaptureCardFace";
 import { CardLeft } from "./screens/CardLeft";
 import { Checking } from "./screens/Checking";
@@ -35,7 +35,20 @@ export function App({ view, send, noToken = false }: AppProps) {
   useLayoutEffect(() => {
     if (screenName === "idle") setChosen(null);
   }, [screenName]);
-  const lang: Lang = chosen ?? view?.defaultLanguage ?? "ja";
+  const wanted: Lang = chosen ?? view?.defaultLanguage ?? "ja";
+  // Catalogues other than Japanese load on demand (i18n/index.ts): until the wanted one has arrived
+  // (a few ms; they are usually preloaded by then) the previous language stays on screen.
+  const shown = useRef<Lang>("ja");
+  if (hasLanguage(wanted)) shown.current = wanted;
+  const [, setLoaded] = useState(0);
+  useEffect(() => {
+    if (hasLanguage(wanted)) return;
+    void loadLanguage(wanted).then(
+      () => setLoaded((n) => n + 1),
+      () => undefined,
+    );
+  }, [wanted]);
+  const lang: Lang = shown.current;
   // Before paint, so CJK text never shows for a frame in another language's glyphs.
   useLayoutEffect(() => {
     document.documentElement.lang = LANG_TAGS[lang];

@@ -7,13 +7,19 @@
  * the "getting ready" screen is drawn only after CONNECTING_GRACE_MS: laying out a screen that the
  * view replaces a moment later cost the first real screen ~0.2 s at 4× CPU throttle (the first CJK
  * text layout). A socket that drops shows it at once, as before.
+ *
+ * Only the Japanese catalogue is in this bundle (i18n/index.ts): a first view in another default
+ * language waits for that language's chunk before it is drawn (no flash of Japanese), and every
+ * language is fetched PRELOAD_AFTER_MS after the first screen, before a customer can tap one.
  */
 import { render } from "preact";
 import type { ViewMessage } from "../../src/protocol";
 import { App } from "./app";
+import { hasLanguage, loadLanguage, preloadLanguages } from "./i18n";
 import { connect, tokenFromFragment } from "./socket";
 
 const CONNECTING_GRACE_MS = 300;
+const PRELOAD_AFTER_MS = 500;
 
 performance.mark("mynaguard:boot");
 const root = document.getElementById("app");
@@ -33,6 +39,7 @@ const draw = () => {
   if (firstRender && current) {
     firstRender = false;
     performance.mark("mynaguard:first-screen");
+    setTimeout(() => void preloadLanguages().catch(() => undefined), PRELOAD_AFTER_MS);
   }
 };
 
@@ -42,7 +49,8 @@ const connection = connect(
     if (current && view.seq <= current.seq) return;
     if (!current) performance.mark("mynaguard:view");
     current = view;
-    draw();
+    if (hasLanguage(view.defaultLanguage)) draw();
+    else void loadLanguage(view.defaultLanguage).then(draw, draw);
   },
   () => {
     current = null;

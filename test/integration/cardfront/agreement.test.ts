@@ -100,6 +100,25 @@ describe("readCardFront agreement rules", () => {
     if (three.kind === "sure") three.code.wipe();
   });
 
+  it("is unsure when a look-alike birth date (元 read as 8) is agreed in only 2 frames, even though it is plausible", async () => {
+    // 平成8年 1月 8日 is a real date with the same birthday as the card's expiry: no plausibility rule
+    // catches it. Frame 3 reads the code and expiry but not the birth line. Before 2026-12-05 two
+    // agreeing era-printed frames were enough and this session was "sure" with the wrong birth.
+    const lookAlike = "平成8年 1月 8日生";
+    const lines: [string, string, string][] = [[lookAlike, E, "2718"], [lookAlike, E, "2718"], ["", E, "2718"]];
+    const r = await readCardFront({ camera: camera(3), ocr: scripted(lines), clock }, AbortSignal.timeout(20_000), 20_000);
+    expect(r.kind).toBe("unsure");
+    const four = await readCardFront({ camera: camera(4), ocr: scripted([...lines, [lookAlike, E, "2718"]]), clock }, AbortSignal.timeout(20_000), 20_000);
+    expect(four.kind).toBe("sure");
+    if (four.kind === "sure") four.code.wipe();
+  });
+
+  it("is unsure when an expiry date is agreed in only 2 frames", async () => {
+    const lines: [string, string, string][] = [[B, E, "2718"], [B, E, "2718"], [B, "", "2718"]];
+    const r = await readCardFront({ camera: camera(3), ocr: scripted(lines), clock }, AbortSignal.timeout(20_000), 20_000);
+    expect(r.kind).toBe("unsure");
+  });
+
   it("needs three agreeing frames for the security code, which no plausibility rule can check", async () => {
     const two = await readCardFront({ camera: camera(2), ocr: scripted([[B, E, "2718"]]), clock }, AbortSignal.timeout(20_000), 20_000);
     expect(two.kind).toBe("unsure");

@@ -5,6 +5,8 @@
  * - a wrong MRZ fails BAC cleanly (wrong-code, no read);
  * - pulling the passport after any APDU ends in no-card within a bound (extended APDUs keep the loop
  *   short: vpcd adds tens of ms per APDU; the short-mode loop runs in-process in test/unit/card/icao);
+ * - Chip Authentication (DG14): genuine chips prove their key, the clone does not, and pulling the
+ *   passport at any APDU of the CA exchange ends in no-card;
  * - peer check: `openssl cms -verify` agrees with our passive authentication on every deck passport.
  */
 import { execFileSync } from "node:child_process";
@@ -127,6 +129,47 @@ describe("simulated passports through pcscd + vpcd", () => {
       const r = await onReader(p, (channel) => readPassport({ transmit: channel, key: key(), signal: AbortSignal.timeout(20_000), random, extendedApdu: channel.extendedApdu }), [{ at: i, kind: "remove-after-execute" }]);
       expect(r.ok ? "ok" : r.failure.kind, `pulled after APDU ${i} of ${n}`).toBe("no-card");
       expect(Date.now() - t0, `pulled after APDU ${i}`).toBeLessThan(8000);
+    }
+  });
+});
+
+describe("Chip Authentication through pcscd + vpcd", () => {
+  const key = (p: DeckPassport) => {
+    const k = MrzKey.fromFields(p.mrz);
+    if (!k.ok) throw new Error("key");
+    return k.key;
+  };
+  const random = (n: number) => new Uint8Array(n).fill(9);
+
+  it("genuine (3DES after BAC, AES after PACE) proves its DG14 key; the clone does not", async () => {
+    const got: Record<string, unknown> = {};
+    for (const id of ["genuine-ca", "genuine-ca-pace", "clone-ca"] as const) {
+      const p = deck.passport(id);
+      const r = await onReader(p, (channel) => readPassport({ transmit: channel, key: key(p), signal: AbortSignal.timeout(20_000), random, extendedApdu: channel.extendedApdu }));
+      got[id] = r.ok ? r.read.ca : r.failure;
+      if (r.ok) r.read.purge();
+    }
+    expect(got).toEqual({ "genuine-ca": { kind: "ok" }, "genuine-ca-pace": { kind: "ok" }, "clone-ca": { kind: "failed", why: "proof" } });
+  });
+
+  it("pulling the passport at any APDU of the CA exchange ends in no-card, never a hang", async () => {
+    for (const [id, caApdus] of [
+      ["genuine-ca-pace", 4], // MSE:Set AT, GENERAL AUTHENTICATE, SELECT + READ under the new keys
+      ["genuine-ca", 3], // MSE:Set KAT, SELECT + READ under the new keys
+    ] as const) {
+      const p = deck.passport(id);
+      const base = await onReader(p, (channel) => readPassport({ transmit: channel, key: key(p), signal: AbortSignal.timeout(20_000), random, extendedApdu: channel.extendedApdu }));
+      if (!base.ok) throw new Error(JSON.stringify(base.failure));
+      expect(base.read.ca).toEqual({ kind: "ok" });
+      const n = base.read.stats.apdus;
+      for (let i = n - caApdus; i < n; i++) {
+        for (const kind of ["remove-before", "remove-after-execute"] as const) {
+          const t0 = Date.now();
+          const r = await onReader(p, (channel) => readPassport({ transmit: channel, key: key(p), signal: AbortSignal.timeout(20_000), random, extendedApdu: channel.extendedApdu }), [{ at: i, kind }]);
+          expect(r.ok ? `ok, ca ${JSON.stringify(r.read.ca)}` : r.failure.kind, `${id}: ${kind} at APDU ${i} of ${n}`).toBe("no-card");
+          expect(Date.now() - t0, `${id}: ${kind} at APDU ${i}`).toBeLessThan(8000);
+        }
+      }
     }
   });
 });

@@ -18,6 +18,18 @@ describe("samePlace / FieldPlace", () => {
     expect(samePlace(box(60, 40), box(60, 44))).toBe(false);
   });
 
+  it("treats one printed line found with and without its tail, or merged with descenders, as the same place", () => {
+    const line = { x: mm(9), y: mm(33), w: mm(33), h: mm(3.4) };
+    // tail (まで有効) chained in one frame and not in the next: centre 7 mm apart, same line
+    expect(samePlace(line, { ...line, w: mm(47) })).toBe(true);
+    // the same line found 1.8 mm taller (a neighbour's descenders joined it)
+    expect(samePlace(line, { x: mm(9), y: mm(32), w: mm(47), h: mm(5.2) })).toBe(true);
+    // the next printed line (4 mm pitch) with the same left edge and length is another place
+    expect(samePlace(line, { ...line, y: mm(37) })).toBe(false);
+    // a short line on the same row, further right (say 男 after the birth date), is another place
+    expect(samePlace(line, { x: mm(44), y: mm(33), w: mm(8), h: mm(3.4) })).toBe(false);
+  });
+
   it("marks a field moved once a later frame reads it from elsewhere, and only once", () => {
     const p = new FieldPlace();
     expect(p.see(box(60, 40))).toBe(false);
