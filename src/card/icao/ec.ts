@@ -1,7 +1,7 @@
 /**
  * Elliptic-curve point arithmetic over prime fields (short Weierstrass y² = x³ + ax + b) in bigint,
  * for PACE Generic Mapping, whose mapped generator G' = s·G + H is not a curve's standard generator
- * (node:crypto's ECDH only multiplies the standard one). Affine coordinates; not constant-time — the
+ * (node:crypto's ECDH only multiplies the standard one). Jacobian coordinates inside mul; not constant-time — the
  * scalars are ephemeral, used once per session. Curve numbers come from curves.ts. [spec: SEC 1 §2.2]
  */
 import * as asn1js from "asn1js";
@@ -76,16 +76,57 @@ export function add(c: Curve, P: Point, Q: Point): Point {
   return { x, y: mod(l * (P.x - x) - P.y, c.p) };
 }
 
+/** Jacobian coordinates (x = X/Z², y = Y/Z³): no field inversion per step; Z = 0 is infinity. */
+type Jacobian = { X: bigint; Y: bigint; Z: bigint };
+
+function jDouble(c: Curve, P: Jacobian): Jacobian {
+  const p = c.p;
+  if (P.Z === 0n || P.Y === 0n) return { X: 1n, Y: 1n, Z: 0n };
+  const xx = (P.X * P.X) % p;
+  const yy = (P.Y * P.Y) % p;
+  const zz = (P.Z * P.Z) % p;
+  const s = (4n * P.X * yy) % p;
+  const m = (3n * xx + ((c.a * zz) % p) * zz) % p;
+  const x3 = mod(m * m - 2n * s, p);
+  const y3 = mod(m * (s - x3) - 8n * ((yy * yy) % p), p);
+  return { X: x3, Y: y3, Z: (2n * P.Y * P.Z) % p };
+}
+
+/** P + Q with Q affine (mixed addition, EFD "madd"). */
+function jAddAffine(c: Curve, P: Jacobian, Q: { x: bigint; y: bigint }): Jacobian {
+  const p = c.p;
+  if (P.Z === 0n) return { X: Q.x, Y: Q.y, Z: 1n };
+  const z1z1 = (P.Z * P.Z) % p;
+  const u2 = (Q.x * z1z1) % p;
+  const s2 = (((Q.y * P.Z) % p) * z1z1) % p;
+  const h = mod(u2 - P.X, p);
+  const r = mod(s2 - P.Y, p);
+  if (h === 0n) return r === 0n ? jDouble(c, P) : { X: 1n, Y: 1n, Z: 0n };
+  const hh = (h * h) % p;
+  const hhh = (h * hh) % p;
+  const v = (P.X * hh) % p;
+  const x3 = mod(r * r - hhh - 2n * v, p);
+  const y3 = mod(r * (v - x3) - P.Y * hhh, p);
+  return { X: x3, Y: y3, Z: (P.Z * h) % p };
+}
+
+/**
+ * k·P (k reduced mod n), left-to-right double-and-add in Jacobian coordinates with one inversion at
+ * the end (~5× faster than affine steps; the results are checked against node's ECDH and the ICAO
+ * PACE worked example in the tests).
+ */
 export function mul(c: Curve, k: bigint, P: Point): Point {
-  let r: Point = null;
-  let q = P;
-  let e = mod(k, c.n);
-  while (e > 0n) {
-    if (e & 1n) r = add(c, r, q);
-    q = add(c, q, q);
-    e >>= 1n;
+  const e = mod(k, c.n);
+  if (!P || e === 0n) return null;
+  let r: Jacobian = { X: 1n, Y: 1n, Z: 0n };
+  for (let i = e.toString(2).length - 1; i >= 0; i--) {
+    r = jDouble(c, r);
+    if ((e >> BigInt(i)) & 1n) r = jAddAffine(c, r, P);
   }
-  return r;
+  if (r.Z === 0n) return null;
+  const zi = inv(r.Z, c.p);
+  const zi2 = (zi * zi) % c.p;
+  return { x: (r.X * zi2) % c.p, y: (((r.Y * zi2) % c.p) * zi) % c.p };
 }
 
 export function onCurve(c: Curve, P: Point): boolean {
