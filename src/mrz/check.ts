@@ -6,7 +6,7 @@
  * 14–20, 22–43). Pure.
  *
  * Note what the digit cannot see: `<` and `0` have the same value, so a misread between them inside
- * a field keeps its check digit (find.ts's glyph-shape check and the frame agreement guard that case).
+ * a field keeps its check digit (the classifier's margin rule and the frame agreement guard that case).
  */
 
 export const MRZ_ALPHABET = /^[0-9A-Z<]*$/;

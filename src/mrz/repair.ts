@@ -1,5 +1,8 @@
 /**
- * What the field types of a TD3 MRZ allow the OCR text to be corrected by, and no more. Pure.
+ * What the field types of a TD3 MRZ allow, and no more. Pure. The glyph classifier reads each
+ * position only among the characters `allowedAt` gives (frame.ts); `repairLine1`/`repairLine2` are
+ * the same rule applied to text read by an engine without that restriction (kept for text input,
+ * e.g. an OCR port's output; the validation tests use them).
  *
  * Type-driven: a field that holds only digits (dates, check digits) cannot hold O, I, Z…; a field
  *    that holds only letters (states, sex, names) cannot hold 0, 1, 2…: the usual look-alikes are
