@@ -17,7 +17,7 @@ import { CameraFailure, wipeFrame, type CameraPort } from "../camera/camera";
 import { FieldVotes } from "../cardfront/votes";
 import type { EntryPrefill } from "../protocol";
 import { TD3 } from "./check";
-import { readMrzFrame, type FrameOptions } from "./frame";
+import { MIN_MARGIN, readMrzFrame, type FrameOptions } from "./frame";
 import { MrzKey } from "../card/icao/mrz-key";
 import type { MrzCheck } from "./validate";
 
@@ -69,6 +69,24 @@ export async function readMrz(deps: MrzDeps, signal: AbortSignal, budgetMs: numb
   const timer = setTimeout(() => budget.abort(), Math.max(0, budgetMs));
   const stop = AbortSignal.any([signal, budget.signal]);
   const votes = new FieldVotes<string>((s) => s);
+  // Cross-frame rule: every frame whose lines pass every check (margin or not), with its line-2 margins
+  // summed per reading; a reading agreed by AGREE such frames (leading every rival by 2, FieldVotes)
+  // whose MEAN margin is ≥ MIN_MARGIN at each of the 44 positions is as sure as one read twice with margin.
+  const pooled = new FieldVotes<string>((s) => s);
+  const sums = new Map<string, { n: number; sum: Float32Array }>();
+  const pool = (line2: string, margins: Float32Array) => {
+    pooled.add(line2);
+    const e = sums.get(line2) ?? { n: 0, sum: new Float32Array(margins.length) };
+    e.n++;
+    margins.forEach((m, i) => (e.sum[i] = (e.sum[i] ?? 0) + m));
+    sums.set(line2, e);
+    margins.fill(0);
+  };
+  const pooledAgreed = (): string | null => {
+    const l = pooled.agreed(AGREE);
+    const e = l === null ? undefined : sums.get(l);
+    return l !== null && e && e.sum.every((s) => s / e.n >= MIN_MARGIN) ? l : null;
+  };
   const seen = new Map<string, MrzUnsureReason>();
   const note = (r: MrzUnsureReason) => seen.set(JSON.stringify(r), r);
   let frames = 0;
@@ -91,6 +109,7 @@ export async function readMrz(deps: MrzDeps, signal: AbortSignal, budgetMs: numb
       switch (r.kind) {
         case "valid":
           votes.add(r.line2);
+          pool(r.line2, r.margins);
           break;
         case "invalid":
           note({ kind: "check-failed", checks: r.failed });
@@ -100,12 +119,13 @@ export async function readMrz(deps: MrzDeps, signal: AbortSignal, budgetMs: numb
           continue;
         case "unreadable":
           note({ kind: "unreadable", detail: r.reason });
-          continue;
+          if (r.reason === "low-margin" && r.held) pool(r.held.line2, r.held.margins);
+          break;
         case "bad-image":
           note({ kind: "bad-image" });
           continue;
       }
-      const agreed = votes.agreed(AGREE);
+      const agreed = votes.agreed(AGREE) ?? pooledAgreed();
       if (agreed !== null) {
         const key = keyOfLine2(agreed);
         if (key) return { kind: "sure", key, prefill: prefillOf(agreed), frames };
@@ -120,6 +140,8 @@ export async function readMrz(deps: MrzDeps, signal: AbortSignal, budgetMs: numb
     }
   } finally {
     clearTimeout(timer);
+    for (const e of sums.values()) e.sum.fill(0);
+    sums.clear();
   }
   if (signal.aborted) note({ kind: "aborted" });
   else note({ kind: budget.signal.aborted ? "timeout" : "frames-ended", frames });
