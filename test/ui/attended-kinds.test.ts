@@ -50,11 +50,25 @@ const CASES: Case[] = [
   },
   {
     id: "passport",
-    data: { document: "passport", photoPngBase64: syntheticPng(120, 150, 6), images: [], text: [], birthDate: "1979-03-04", sex: null, expiry: "2031-04-15", age: 47, authenticity: "clone-not-ruled-out" },
+    data: {
+      document: "passport",
+      photoPngBase64: syntheticPng(120, 150, 6),
+      images: [],
+      // What the passport kind yields: DG1's MRZ name field (a full 39 characters, no break opportunity) and nationality.
+      text: [
+        { label: "name", value: "WOLFESCHLEGELSTEINHAUSEN<<HUBERT<BLAINE" },
+        { label: "nationality", value: "UTO" },
+      ],
+      birthDate: "1979-03-04",
+      sex: null,
+      expiry: "2031-04-15",
+      age: 47,
+      authenticity: "clone-not-ruled-out",
+    },
     outcome: "refer",
     reason: "clone-not-ruled-out",
-    ja: ["旅券（パスポート）", "1979-03-04", "データは真正・複製の可能性は否定できない"],
-    notJa: ["性別", "氏名"],
+    ja: ["旅券（パスポート）", "1979-03-04", "データは真正・複製の可能性は否定できない", "氏名", "WOLFESCHLEGELSTEINHAUSEN<<HUBERT<BLAINE", "国籍", "UTO"],
+    notJa: ["性別"],
   },
   {
     id: "licence",
