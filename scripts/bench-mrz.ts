@@ -1,8 +1,8 @@
 /**
- * MRZ OCR benchmark over generated TD3 data pages (scripts/mrzpage/), TUNING families and the
- * HELD-OUT family reported separately, never pooled.
+ * MRZ OCR benchmark over generated TD3 data pages (scripts/mrzpage/), TUNING families and each
+ * HELD-OUT family (`heldout`, `heldout-ocrb`) reported separately, never pooled.
  *
- *   npm run bench:mrz -- [--family tuning|heldout|all|classic,…] [--difficulty moderate|easy|hard|all]
+ *   npm run bench:mrz -- [--family tuning|heldouts|heldout|heldout-ocrb|all|classic,…] [--difficulty moderate|easy|hard|all]
  *                        [--sessions 40] [--frames 3] [--dir test-output/mrzpages] [--margins 0.3,0.5,0.7]
  *
  * Sets missing from `--dir` (or with fewer sessions) are generated first. Each session feeds its
@@ -15,6 +15,8 @@
  *   reasons    why the other frames counted for nothing;
  *   CPU/frame  median and mean process CPU per frame looked at (decode, find, segment, classify,
  *              validate; target ≤ 150 ms). CPU, not wall time: the machine is shared.
+ *   pooled     low-margin frames whose lines still pass every check (read.ts pools their margins with
+ *              frames reading the same line) and how many of them had a wrong line 2.
  * `--margins` (for choosing MIN_MARGIN on the TUNING families only) also replays each session's
  * frames with other margins through the same 2-frame agreement (FieldVotes) and prints
  * answered / wrong keys / wrong valid frames per margin.
@@ -28,7 +30,7 @@ import { judgeLines, readMrzLines } from "../src/mrz/frame";
 import { AGREE, readMrz } from "../src/mrz/read";
 import { clopperPearsonUpper } from "./bench-ocr";
 import { arg, generateMrzPages, parseDifficultyList, parsePageFamilies, readMrzManifest, type MrzManifestEntry } from "./mrzpage/gen-mrzpages";
-import { HELDOUT_FAMILY } from "./mrzpage/render";
+import { isHeldout } from "./mrzpage/render";
 
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)] ?? NaN;
 const mean = (v: number[]) => v.reduce((s, x) => s + x, 0) / Math.max(1, v.length);
@@ -43,7 +45,7 @@ async function main(argv: string[]): Promise<void> {
   const dir = arg(argv, "dir", "test-output/mrzpages");
   const margins = arg(argv, "margins", "").split(",").filter((x) => x !== "").map(Number);
   if (!families || !difficulties || !(sessions > 0) || !(frames > 0) || margins.some((m) => !(m >= 0 && m <= 1))) {
-    console.error("usage: bench:mrz [--family tuning|heldout|all|NAME,…] [--difficulty easy|moderate|hard|all] [--sessions N] [--frames K] [--dir DIR] [--margins M,…]");
+    console.error("usage: bench:mrz [--family tuning|heldouts|heldout|heldout-ocrb|all|NAME,…] [--difficulty easy|moderate|hard|all] [--sessions N] [--frames K] [--dir DIR] [--margins M,…]");
     process.exit(2);
   }
   for (const f of families) {
@@ -56,13 +58,14 @@ async function main(argv: string[]): Promise<void> {
       }
     }
   }
+  // Tuning families pooled; every held-out family on its own (never pooled with tuning or each other).
   const groups = [
-    { name: "TUNING", fams: families.filter((f) => f !== HELDOUT_FAMILY) },
-    { name: "HELD-OUT", fams: families.filter((f) => f === HELDOUT_FAMILY) },
+    { name: "TUNING", fams: families.filter((f) => !isHeldout(f)) },
+    ...families.filter(isHeldout).map((f) => ({ name: "HELD-OUT", fams: [f] })),
   ].filter((g) => g.fams.length > 0);
   for (const g of groups) {
     for (const d of difficulties) {
-      let n = 0, sure = 0, wrong = 0, looked = 0, validFrames = 0, wrongFrames = 0;
+      let n = 0, sure = 0, wrong = 0, looked = 0, validFrames = 0, wrongFrames = 0, held = 0, wrongHeld = 0;
       const perFrame: number[] = [];
       const reasons = new Map<string, number>();
       const replay = margins.map((m) => ({ m, sure: 0, wrong: 0, wrongFrames: 0 }));
@@ -91,6 +94,9 @@ async function main(argv: string[]): Promise<void> {
             if (r.kind === "valid") {
               validFrames++;
               if (r.line2 !== truth[1]) wrongFrames++;
+            } else if (r.kind === "unreadable" && r.reason === "low-margin" && r.held) {
+              held++;
+              if (r.held.line2 !== truth[1]) wrongHeld++;
             }
             replay.forEach((x, i) => {
               if (!lines) return;
@@ -121,6 +127,7 @@ async function main(argv: string[]): Promise<void> {
         `${g.name} ${g.fams.join("+")} ${d}: answered ${sure}/${n} = ${pct(sure, n)} % · wrong keys ${wrong} (95 % upper bound ${(100 * clopperPearsonUpper(wrong, sure)).toFixed(1)} %) · ` +
           `valid frames ${validFrames}/${looked} = ${pct(validFrames, looked)} %, wrong valid frames ${wrongFrames} · CPU/frame median ${median(perFrame).toFixed(0)} ms, mean ${mean(perFrame).toFixed(0)} ms`,
       );
+      console.log(`  low-margin frames whose lines pass every check (pooled by the session): ${held}, with a wrong line 2: ${wrongHeld}`);
       console.log(`  frames: ${[...reasons.entries()].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(", ")}`);
       for (const x of replay) console.log(`  margin ${x.m}: answered ${x.sure}/${n} = ${pct(x.sure, n)} %, wrong keys ${x.wrong}, wrong valid frames ${x.wrongFrames}`);
     }

@@ -42,6 +42,9 @@ interface Sample {
   appLoaded: number;
   boot: number;
   view: number;
+  /** boot.js ran and opened the socket; the daemon's first message reached it (NaN without boot.js). */
+  earlySocket: number;
+  earlyMessage: number;
 }
 
 const harness = await startHarness(view({ name: "idle", staffCall: false }));
@@ -104,6 +107,8 @@ async function measure(throttle: number, url = harness.url): Promise<Sample> {
             appLoaded: app?.responseEnd ?? NaN,
             boot: at("mynaguard:boot"),
             view: at("mynaguard:view"),
+            earlySocket: at("mynaguard:early-socket"),
+            earlyMessage: at("mynaguard:early-message"),
           });
         };
         read();
@@ -149,7 +154,8 @@ for (const [label, samples] of Object.entries(results)) {
       `first contentful paint median ${fmt(fcp.median)}; DOMContentLoaded median ${fmt(dcl.median)}`,
   );
   console.log(
-    `  where it goes (medians from navigation start): app.js received ${m((s) => s.appLoaded)}, bundle starts ${m((s) => s.boot)}, ` +
+    `  where it goes (medians from navigation start): boot.js opens the socket ${m((s) => s.earlySocket)}, its first message ${m((s) => s.earlyMessage)}, ` +
+      `app.js received ${m((s) => s.appLoaded)}, bundle starts ${m((s) => s.boot)}, ` +
       `first view from the socket ${m((s) => s.view)}, first screen ${m((s) => s.firstScreen)}`,
   );
   const floor = stats(blanks[label] ?? []).median;

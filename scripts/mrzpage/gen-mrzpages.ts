@@ -1,11 +1,11 @@
 /**
  * Photographed TD3 data pages for the MRZ reader (src/mrz/): fictional holders (holders.ts) on pages
- * of three layout families (render.ts; `heldout` is never tuned on), "photographed" on the kiosk tray
+ * of four layout families (render.ts; `heldout` and `heldout-ocrb` are never tuned on), "photographed" on the kiosk tray
  * with scripts/cardface/photograph.ts (perspective, rotation, blur, glare, low light, noise, a thumb,
  * JPEG) at 1024 × 768. The page lies data-page-up with its MRZ fully in the frame; its size in the
  * frame varies (the 112 mm MRZ spans 62–92 % of the frame width) and the top of the page may be cut off.
  *
- *   npm run gen:mrzpages -- [--family classic|banded|heldout|tuning|all] [--difficulty easy|moderate|hard|all]
+ *   npm run gen:mrzpages -- [--family classic|banded|heldout|heldout-ocrb|tuning|heldouts|all] [--difficulty easy|moderate|hard|all]
  *                           [--sessions 40] [--frames 3] [--out test-output/mrzpages]
  *
  * Writes `<out>/<family>-<difficulty>/NNNN-K.jpg` and `manifest.json` (truth: the two MRZ lines).
@@ -14,10 +14,10 @@ import { mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import path from "node:path";
 import { cardWidthInFrame, FRAME_SIZE, loadCard, photograph, randomShot, type Difficulty } from "../cardface/photograph";
 import { makeHolder, rng, type Holder } from "./holders";
-import { HELDOUT_FAMILY, PAGE_MM, placeMrz, renderPage, TUNING_FAMILIES, type MrzPlacement, type PageFamily } from "./render";
+import { HELDOUT_FAMILIES, isHeldout, PAGE_MM, placeMrz, renderPage, TUNING_FAMILIES, type MrzPlacement, type PageFamily } from "./render";
 
-export const ALL_FAMILIES: readonly PageFamily[] = [...TUNING_FAMILIES, HELDOUT_FAMILY];
-const FAMILY_SEED: Record<PageFamily, number> = { classic: 21_000, banded: 22_000, heldout: 98_000 };
+export const ALL_FAMILIES: readonly PageFamily[] = [...TUNING_FAMILIES, ...HELDOUT_FAMILIES];
+const FAMILY_SEED: Record<PageFamily, number> = { classic: 21_000, banded: 22_000, heldout: 98_000, "heldout-ocrb": 613_000 };
 const DIFF_SEED: Record<Difficulty, number> = { easy: 0, moderate: 300, hard: 600 };
 const ROT: Record<Difficulty, number> = { easy: 2, moderate: 5, hard: 9 };
 
@@ -107,6 +107,7 @@ export async function generateMrzPages(o: GenerateOptions): Promise<number> {
 export function parsePageFamilies(s: string): PageFamily[] | null {
   if (s === "all") return [...ALL_FAMILIES];
   if (s === "tuning") return [...TUNING_FAMILIES];
+  if (s === "heldouts") return [...HELDOUT_FAMILIES];
   const list = s.split(",");
   return list.every((f) => (ALL_FAMILIES as readonly string[]).includes(f)) ? (list as PageFamily[]) : null;
 }
@@ -129,10 +130,10 @@ async function main(argv: string[]): Promise<void> {
   const sessions = Number(arg(argv, "sessions", "40"));
   const frames = Number(arg(argv, "frames", "3"));
   if (!families || !difficulties || !(sessions > 0) || !(frames > 0)) {
-    console.error("usage: gen:mrzpages [--family classic|banded|heldout|tuning|all] [--difficulty easy|moderate|hard|all] [--sessions N] [--frames K] [--out DIR]");
+    console.error("usage: gen:mrzpages [--family classic|banded|heldout|heldout-ocrb|tuning|heldouts|all] [--difficulty easy|moderate|hard|all] [--sessions N] [--frames K] [--out DIR]");
     process.exit(2);
   }
-  if (families.includes(HELDOUT_FAMILY)) console.log(`note: includes the held-out family "${HELDOUT_FAMILY}": evaluate on it, never tune on it`);
+  for (const f of families.filter(isHeldout)) console.log(`note: includes the held-out family "${f}": evaluate on it, never tune on it`);
   const t0 = Date.now();
   const n = await generateMrzPages({ families, difficulties, sessions, frames, out: arg(argv, "out", "test-output/mrzpages") });
   console.log(`wrote ${n} frames in ${((Date.now() - t0) / 1000).toFixed(1)} s`);

@@ -6,6 +6,12 @@
  * - tuning `banded`: portrait right, guilloche background, a lighter MRZ band, OCR-B through ImageMagick;
  * - held-out `heldout`: another layout drawn as SVG and rasterised by librsvg (sharp), the MRZ in
  *   DejaVu Sans Mono Bold: another font AND another text renderer. Nothing is tuned on it.
+ * - held-out `heldout-ocrb`: the spec font (OCR-B from Debian fonts-ocr-b, as the tuning families)
+ *   drawn by ANOTHER text renderer (SVG through librsvg, i.e. Pango/cairo shaping and rasterisation,
+ *   via sharp; the tuning families and the training set use ImageMagick/FreeType) at another page
+ *   resolution (16 px/mm), on another page design (dark header band, hatched background, portrait
+ *   top right with a ghost image, visual zone left, a tinted MRZ band with a rule). Nothing is tuned on
+ *   it: it stands for what an independent evaluator brings (OCR-B, but not our renderer or layout).
  * MRZ geometry (character pitch 2.54 mm = 10 per inch, line pitch ≈ 4.2 mm, the lines in the bottom
  * ≈ 12 mm) follows Doc 9303 part 3/4 as summarised second-hand; each page varies margins, line
  * spacing and font size by a few percent, so no exact position can be relied on.
@@ -19,7 +25,11 @@ export const PAGE_PX_PER_MM = 12;
 export const PAGE_PX = { width: PAGE_MM.width * PAGE_PX_PER_MM, height: PAGE_MM.height * PAGE_PX_PER_MM };
 export const TUNING_FAMILIES = ["classic", "banded"] as const;
 export const HELDOUT_FAMILY = "heldout" as const;
-export type PageFamily = (typeof TUNING_FAMILIES)[number] | typeof HELDOUT_FAMILY;
+export const HELDOUT_OCRB_FAMILY = "heldout-ocrb" as const;
+/** Families never tuned on, each reported on its own. */
+export const HELDOUT_FAMILIES = [HELDOUT_FAMILY, HELDOUT_OCRB_FAMILY] as const;
+export type PageFamily = (typeof TUNING_FAMILIES)[number] | (typeof HELDOUT_FAMILIES)[number];
+export const isHeldout = (f: PageFamily): boolean => (HELDOUT_FAMILIES as readonly string[]).includes(f);
 
 const OCRB = "/usr/share/fonts/opentype/ocr-b/OCRB.otf";
 const MONTHS = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"];
@@ -141,8 +151,58 @@ function heldoutSvg(h: Holder, m: MrzPlacement, r: () => number): string {
   return p.join("");
 }
 
+/** `heldout-ocrb` is rasterised at 16 px/mm (the others at 12): another sampling of the same outlines. */
+const OCRB_PAGE_PX_PER_MM = 16;
+
+function heldoutOcrbSvg(h: Holder, m: MrzPlacement, r: () => number): string {
+  const W = PAGE_MM.width, H = PAGE_MM.height;
+  const bandTop = m.baselines[0] - m.cap - 1.8 - r() * 1.2;
+  const p: string[] = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W * OCRB_PAGE_PX_PER_MM}" height="${H * OCRB_PAGE_PX_PER_MM}" viewBox="0 0 ${W} ${H}">`,
+    `<defs><pattern id="hatch" width="1.6" height="1.6" patternUnits="userSpaceOnUse" patternTransform="rotate(${(30 + r() * 20).toFixed(1)})">`,
+    `<line x1="0" y1="0" x2="0" y2="1.6" stroke="#cfe0d8" stroke-width="0.25"/></pattern>`,
+    `<radialGradient id="bg" cx="0.7" cy="0.35" r="0.9"><stop offset="0" stop-color="#f3f7ef"/><stop offset="1" stop-color="#dde9e4"/></radialGradient></defs>`,
+    `<rect width="${W}" height="${H}" fill="url(#bg)"/>`,
+    `<rect width="${W}" height="${bandTop.toFixed(2)}" fill="url(#hatch)"/>`,
+    // dark header band with the page title
+    `<rect width="${W}" height="9.5" fill="#1f3d4f"/>`,
+    `<text x="${(4 + r() * 3).toFixed(2)}" y="6.6" font-family="DejaVu Sans" font-weight="bold" font-size="3.8" fill="#f4f1e6" letter-spacing="0.4">PASSPORT · PASS · PASAPORTE</text>`,
+  ];
+  // portrait top right, a small ghost image beside the MRZ band's top
+  const ph = { x: 84 + r() * 4, y: 12.5 + r() * 2 };
+  p.push(`<rect x="${ph.x.toFixed(2)}" y="${ph.y.toFixed(2)}" width="31" height="39" rx="1.2" fill="#c9c4bb" stroke="#8a9aa2" stroke-width="0.2"/>`);
+  p.push(`<ellipse cx="${(ph.x + 15.5).toFixed(2)}" cy="${(ph.y + 39).toFixed(2)}" rx="13" ry="10" fill="#2f3540"/>`);
+  p.push(`<ellipse cx="${(ph.x + 15.5).toFixed(2)}" cy="${(ph.y + 16).toFixed(2)}" rx="7.5" ry="9.5" fill="#a78469"/>`);
+  const gx = ph.x - 16 - r() * 3, gy = bandTop - 19;
+  p.push(`<rect x="${gx.toFixed(2)}" y="${gy.toFixed(2)}" width="12" height="15" fill="#e6e9e4"/>`);
+  p.push(`<ellipse cx="${(gx + 6).toFixed(2)}" cy="${(gy + 6.5).toFixed(2)}" rx="3" ry="4" fill="#cbc5bd"/>`);
+  // visual zone left: labels in two languages, values below
+  let y = 14.5;
+  const x0 = 5 + r() * 3;
+  for (const f of vizFields(h)) {
+    p.push(`<text x="${x0.toFixed(2)}" y="${y.toFixed(2)}" font-family="DejaVu Sans" font-style="italic" font-size="1.5" fill="#56707c">${esc(f.label)} / ${esc(f.label.toUpperCase())}</text>`);
+    p.push(`<text x="${x0.toFixed(2)}" y="${(y + 3.1).toFixed(2)}" font-family="DejaVu Serif" font-weight="bold" font-size="2.7" fill="#1a1a1a">${esc(f.value)}</text>`);
+    y += 5.3;
+  }
+  // signature scribble
+  p.push(`<path d="M ${(x0 + 44).toFixed(1)} ${(bandTop - 5).toFixed(1)} c 3 -4 5 4 8 -1 s 4 3 7 -2 s 3 4 6 0" stroke="#23306a" stroke-width="0.35" fill="none"/>`);
+  // the MRZ band: tinted, a thin rule above it
+  p.push(`<rect x="0" y="${bandTop.toFixed(2)}" width="${W}" height="${(H - bandTop).toFixed(2)}" fill="#f7f8f4"/>`);
+  p.push(`<line x1="0" y1="${bandTop.toFixed(2)}" x2="${W}" y2="${bandTop.toFixed(2)}" stroke="#9fb4bd" stroke-width="0.15"/>`);
+  // OCR-B: the em size from the cap height (OCR-B's H measured 0.715 em as librsvg draws it, on a
+  // 200-px render); every glyph placed on the pitch grid by its own tspan x.
+  const size = m.cap / 0.715;
+  h.lines.forEach((line, li) => {
+    const spans = Array.from(line, (ch, i) => `<tspan x="${(m.left + i * m.pitch).toFixed(3)}">${esc(ch)}</tspan>`).join("");
+    p.push(`<text y="${(m.baselines[li] ?? 0).toFixed(3)}" font-family="OCR B" font-style="normal" font-weight="normal" font-size="${size.toFixed(3)}" fill="#0d0f12">${spans}</text>`);
+  });
+  p.push("</svg>");
+  return p.join("");
+}
+
 /** The page as PNG with its family's renderer. */
 export async function renderPage(family: PageFamily, h: Holder, m: MrzPlacement, r: () => number): Promise<Buffer> {
+  if (family === HELDOUT_OCRB_FAMILY) return sharp(Buffer.from(heldoutOcrbSvg(h, m, r))).flatten({ background: "#ffffff" }).png({ compressionLevel: 1 }).toBuffer();
   if (family === HELDOUT_FAMILY) return sharp(Buffer.from(heldoutSvg(h, m, r))).flatten({ background: "#ffffff" }).png({ compressionLevel: 1 }).toBuffer();
   return convert([...imArgs(family, h, m, r), "-define", "png:compression-level=1", "png:-"]);
 }

@@ -25,11 +25,18 @@ import { validateTd3, type MrzCheck } from "./validate";
 export const MIN_MARGIN = 0.5;
 
 export type FrameReading =
-  | { kind: "valid"; line1: string; line2: string }
+  /** `margins`: a copy of line 2's 44 glyph margins (read.ts pools them; the caller wipes the copy). */
+  | { kind: "valid"; line1: string; line2: string; margins: Float32Array }
   | { kind: "invalid"; failed: MrzCheck[] }
   | { kind: "no-mrz"; reason: "no-text" | "no-mrz" | "one-line" }
   /** A line's glyphs did not sit on a 44-position pitch grid, or a line-2 glyph was read without margin. */
-  | { kind: "unreadable"; reason: "glyph-count" | "low-margin" }
+  | { kind: "unreadable"; reason: "glyph-count" }
+  /**
+   * A line-2 glyph was read without margin. When both lines as read still pass every check,
+   * `held` carries line 2 and a copy of its 44 margins for the session's cross-frame rule
+   * (read.ts: frames reading the same line may pool their margins; the caller wipes the copy).
+   */
+  | { kind: "unreadable"; reason: "low-margin"; held?: { line2: string; margins: Float32Array } }
   | { kind: "bad-image" };
 
 export type LinesReading =
@@ -69,9 +76,11 @@ export function readMrzLines(g: Gray, model: GlyphModel = shippedGlyphModel()): 
 /** Judge a lines reading: the margin rule on line 2, then every check (validate.ts). */
 export function judgeLines(r: LinesReading, minMargin = MIN_MARGIN): FrameReading {
   if (r.kind !== "lines") return r;
-  if (r.margins[1].some((m) => m < minMargin)) return { kind: "unreadable", reason: "low-margin" };
   const v = validateTd3(r.lines[0], r.lines[1]);
-  return v.valid ? { kind: "valid", line1: v.line1, line2: v.line2 } : { kind: "invalid", failed: v.failed };
+  if (r.margins[1].some((m) => m < minMargin)) {
+    return v.valid ? { kind: "unreadable", reason: "low-margin", held: { line2: v.line2, margins: Float32Array.from(r.margins[1]) } } : { kind: "unreadable", reason: "low-margin" };
+  }
+  return v.valid ? { kind: "valid", line1: v.line1, line2: v.line2, margins: Float32Array.from(r.margins[1]) } : { kind: "invalid", failed: v.failed };
 }
 
 export interface FrameOptions {

@@ -17,7 +17,7 @@ import { CameraFailure, wipeFrame, type CameraPort } from "../camera/camera";
 import { FieldVotes } from "../cardfront/votes";
 import type { EntryPrefill } from "../protocol";
 import { TD3 } from "./check";
-import { readMrzFrame, type FrameOptions } from "./frame";
+import { MIN_MARGIN, readMrzFrame, type FrameOptions } from "./frame";
 import { MrzKey } from "../card/icao/mrz-key";
 import type { MrzCheck } from "./validate";
 
@@ -64,11 +64,45 @@ export function keyOfLine2(line2: string): MrzKey | null {
   return r.ok ? r.key : null;
 }
 
+/**
+ * Cross-frame rule: every frame whose lines pass every check (margin or not) adds its line 2 and its
+ * 44 line-2 margins, summed per reading. A reading agreed by AGREE such frames (and leading every
+ * rival reading by 2, FieldVotes) whose MEAN margin is ≥ MIN_MARGIN at each of the 44 positions is
+ * as sure as one read with margin twice: a glyph read without margin in one frame is vouched for by
+ * the other frames reading the same character with margin, never by the check digits.
+ */
+class PooledMargins {
+  readonly #votes = new FieldVotes<string>((s) => s);
+  readonly #sums = new Map<string, { n: number; sum: Float32Array }>();
+
+  /** Count one frame's reading; its margins buffer is wiped here. */
+  add(line2: string, margins: Float32Array): void {
+    this.#votes.add(line2);
+    const e = this.#sums.get(line2) ?? { n: 0, sum: new Float32Array(margins.length) };
+    e.n++;
+    margins.forEach((m, i) => (e.sum[i] = (e.sum[i] ?? 0) + m));
+    this.#sums.set(line2, e);
+    margins.fill(0);
+  }
+
+  agreed(): string | null {
+    const l = this.#votes.agreed(AGREE);
+    const e = l === null ? undefined : this.#sums.get(l);
+    return l !== null && e && e.sum.length > 0 && e.sum.every((s) => s / e.n >= MIN_MARGIN) ? l : null;
+  }
+
+  wipe(): void {
+    for (const e of this.#sums.values()) e.sum.fill(0);
+    this.#sums.clear();
+  }
+}
+
 export async function readMrz(deps: MrzDeps, signal: AbortSignal, budgetMs: number, onFrame?: (frames: number) => void): Promise<MrzResult> {
   const budget = new AbortController();
   const timer = setTimeout(() => budget.abort(), Math.max(0, budgetMs));
   const stop = AbortSignal.any([signal, budget.signal]);
   const votes = new FieldVotes<string>((s) => s);
+  const pooled = new PooledMargins();
   const seen = new Map<string, MrzUnsureReason>();
   const note = (r: MrzUnsureReason) => seen.set(JSON.stringify(r), r);
   let frames = 0;
@@ -91,6 +125,7 @@ export async function readMrz(deps: MrzDeps, signal: AbortSignal, budgetMs: numb
       switch (r.kind) {
         case "valid":
           votes.add(r.line2);
+          pooled.add(r.line2, r.margins);
           break;
         case "invalid":
           note({ kind: "check-failed", checks: r.failed });
@@ -100,12 +135,13 @@ export async function readMrz(deps: MrzDeps, signal: AbortSignal, budgetMs: numb
           continue;
         case "unreadable":
           note({ kind: "unreadable", detail: r.reason });
-          continue;
+          if (r.reason === "low-margin" && r.held) pooled.add(r.held.line2, r.held.margins);
+          break;
         case "bad-image":
           note({ kind: "bad-image" });
           continue;
       }
-      const agreed = votes.agreed(AGREE);
+      const agreed = votes.agreed(AGREE) ?? pooled.agreed();
       if (agreed !== null) {
         const key = keyOfLine2(agreed);
         if (key) return { kind: "sure", key, prefill: prefillOf(agreed), frames };
@@ -120,6 +156,7 @@ export async function readMrz(deps: MrzDeps, signal: AbortSignal, budgetMs: numb
     }
   } finally {
     clearTimeout(timer);
+    pooled.wipe();
   }
   if (signal.aborted) note({ kind: "aborted" });
   else note({ kind: budget.signal.aborted ? "timeout" : "frames-ended", frames });

@@ -54,9 +54,9 @@ const CASES: Case[] = [
       document: "passport",
       photoPngBase64: syntheticPng(120, 150, 6),
       images: [],
-      // What the passport kind yields since Chip Authentication landed: DG1's MRZ name field and nationality.
+      // What the passport kind yields: DG1's MRZ name field (a full 39 characters, no break opportunity) and nationality.
       text: [
-        { label: "name", value: "TESTER<<HANAKO<MARIA" },
+        { label: "name", value: "WOLFESCHLEGELSTEINHAUSEN<<HUBERT<BLAINE" },
         { label: "nationality", value: "UTO" },
       ],
       birthDate: "1979-03-04",
@@ -67,7 +67,7 @@ const CASES: Case[] = [
     },
     outcome: "refer",
     reason: "clone-not-ruled-out",
-    ja: ["旅券（パスポート）", "1979-03-04", "データは真正・複製の可能性は否定できない", "氏名", "TESTER<<HANAKO<MARIA", "国籍", "UTO"],
+    ja: ["旅券（パスポート）", "1979-03-04", "データは真正・複製の可能性は否定できない", "氏名", "WOLFESCHLEGELSTEINHAUSEN<<HUBERT<BLAINE", "国籍", "UTO"],
     notJa: ["性別"],
   },
   {

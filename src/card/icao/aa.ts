@@ -4,10 +4,13 @@
  * - RSA: ISO/IEC 9796-2 digital signature scheme 1 (message recovery): m = s^e mod n (or n − m) must
  *   read 6A ‖ M1 ‖ H ‖ trailer, trailer BC (SHA-1) or xx CC with the ISO/IEC 10118 hash id
  *   (34 SHA-256, 36 SHA-384, 35 SHA-512, 38 SHA-224); H = hash(M1 ‖ nonce).
- * - ECDSA: plain r ‖ s over hash(nonce); the hash is named in DG14's ActiveAuthenticationInfo. Without
- *   DG14, SHA-256 for keys up to 256 bits, SHA-384 / SHA-512 above [guess: BSI TR-03110 practice].
+ * - ECDSA: plain r ‖ s over hash(nonce); the hash is named in DG14's ActiveAuthenticationInfo
+ *   (`aaHashFromDg14`: id-AA 2.23.136.1.1.5, version 1, signatureAlgorithm = a TR-03111 ecdsa-plain-SHAx
+ *   OID 0.4.0.127.0.7.1.1.4.1.x, or an X9.62 ecdsa-with-SHAx OID [2nd: issuers seen using them, per
+ *   JMRTD]). Without it, SHA-256 for keys up to 256 bits, SHA-384 / SHA-512 above [guess].
  * Pure: no card I/O.
  */
+import * as asn1js from "asn1js";
 import { createHash, createPublicKey, publicDecrypt, verify as nodeVerify, constants, type KeyObject } from "node:crypto";
 import { bytesEqual } from "./crypto";
 import { readTlv } from "../tlv";
@@ -18,6 +21,40 @@ export function dg15Key(dg15: Uint8Array): KeyObject | null {
     const t = readTlv(dg15, 0);
     if (t.tag !== 0x6f) return null;
     return createPublicKey({ key: Buffer.from(dg15.subarray(t.valueStart, t.end)), format: "der", type: "spki" });
+  } catch {
+    return null;
+  }
+}
+
+const OID_AA_INFO = "2.23.136.1.1.5";
+const HASH_BY_SIGNATURE_OID: Record<string, string> = {
+  "0.4.0.127.0.7.1.1.4.1.1": "sha1",
+  "0.4.0.127.0.7.1.1.4.1.2": "sha224",
+  "0.4.0.127.0.7.1.1.4.1.3": "sha256",
+  "0.4.0.127.0.7.1.1.4.1.4": "sha384",
+  "0.4.0.127.0.7.1.1.4.1.5": "sha512",
+  "1.2.840.10045.4.1": "sha1",
+  "1.2.840.10045.4.3.1": "sha224",
+  "1.2.840.10045.4.3.2": "sha256",
+  "1.2.840.10045.4.3.3": "sha384",
+  "1.2.840.10045.4.3.4": "sha512",
+};
+
+/** The ECDSA AA hash DG14's ActiveAuthenticationInfo names; null when DG14 has none or an unknown one. */
+export function aaHashFromDg14(dg14: Uint8Array): string | null {
+  try {
+    const t = readTlv(dg14, 0);
+    if (t.tag !== 0x6e) return null;
+    const r = asn1js.fromBER(dg14.slice(t.valueStart, t.end));
+    if (r.offset === -1 || !(r.result instanceof asn1js.Set)) return null;
+    for (const item of r.result.valueBlock.value) {
+      if (!(item instanceof asn1js.Sequence)) continue;
+      const [oid, version, alg] = item.valueBlock.value;
+      if (!(oid instanceof asn1js.ObjectIdentifier) || oid.valueBlock.toString() !== OID_AA_INFO) continue;
+      if (!(version instanceof asn1js.Integer) || version.valueBlock.valueDec !== 1 || !(alg instanceof asn1js.ObjectIdentifier)) return null;
+      return HASH_BY_SIGNATURE_OID[alg.valueBlock.toString()] ?? null;
+    }
+    return null;
   } catch {
     return null;
   }

@@ -11,7 +11,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { tokyoDate, type CalendarDate } from "../../age/date";
-import { verifyActiveAuthentication } from "../../card/icao/aa";
+import { aaHashFromDg14, verifyActiveAuthentication } from "../../card/icao/aa";
 import { MRTD_AID } from "../../card/icao/ids";
 import { parseDg1, parseDg2 } from "../../card/icao/lds";
 import { MrzKey } from "../../card/icao/mrz-key";
@@ -156,7 +156,10 @@ export function passportKind(deps: PassportKindDeps): DocumentKind {
       // issuer signed (both groups are in the hashes PA just checked). An offered proof that fails means
       // the chip is not the one signed; at least one proof and no failure clears a clone.
       const aa = evidence.read.aa;
-      const aaResult = f.dg15 ? (aa !== null && verifyActiveAuthentication(f.dg15, aa.nonce, aa.signature) ? "ok" : "failed") : "absent";
+      // ECDSA AA: the hash DG14's ActiveAuthenticationInfo names (signed, like DG15), else the [guess] of aa.ts.
+      const ecdsaHash = f.dg14 ? aaHashFromDg14(f.dg14) : null;
+      const aaOk = aa !== null && f.dg15 !== null && verifyActiveAuthentication(f.dg15, aa.nonce, aa.signature, ecdsaHash ?? undefined);
+      const aaResult = f.dg15 ? (aaOk ? "ok" : "failed") : "absent";
       const ca = evidence.read.ca;
       const caResult = ca === null ? "absent" : ca.kind === "not-run" ? "absent" : ca.kind;
       if (aaResult === "failed" || caResult === "failed") result = "clone-suspected";

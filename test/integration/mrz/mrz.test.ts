@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 import { framesCamera, type Frame } from "../../../src/camera/camera";
 import { SimCamera, simImageFromBytes } from "../../../src/camera/sim";
 import { checkDigit, TD3 } from "../../../src/mrz/check";
-import { readMrzFrame, type FrameOptions, type LinesReading } from "../../../src/mrz/frame";
+import { MIN_MARGIN, readMrzFrame, type FrameOptions, type LinesReading } from "../../../src/mrz/frame";
 import { mrzReadFront } from "../../../src/mrz/front";
 import { MrzKey } from "../../../src/card/icao/mrz-key";
 import { keyOfLine2, readMrz } from "../../../src/mrz/read";
@@ -135,6 +135,46 @@ describe("MRZ OCR (glyph classifier, generated data pages)", () => {
       expect(keyText(r.key)).toBe(truthKey(s.lines[1]));
       r.key.wipe();
     }
+  });
+
+  it("margins pooled across frames that read the same line: a mean ≥ MIN_MARGIN at every position is sure, below it is not, one frame alone never", async () => {
+    const s = all.find((x) => x.set === "classic-moderate") as Session;
+    const good: Uint8Array[] = [];
+    for (const b of s.bytes) if ((await readMrzFrame(frameOf(b))).kind === "valid") good.push(b);
+    expect(good.length).toBeGreaterThanOrEqual(2);
+    const two = good.slice(0, 2);
+    // line-2 position 5 (document number) read with these margins in frame 1 and frame 2
+    const margins = (m1: number, m2: number): FrameOptions => {
+      let frame = 0;
+      return {
+        alter(r: LinesReading): LinesReading {
+          if (r.kind !== "lines") return r;
+          frame++;
+          const m = Float32Array.from(r.margins[1]);
+          m[5] = frame === 1 ? m1 : m2;
+          return { ...r, margins: [r.margins[0], m] };
+        },
+      };
+    };
+    expect(MIN_MARGIN).toBe(0.5);
+    // frame 1 alone is low-margin (not valid); with frame 2 the mean is (0.2 + 0.85) / 2 = 0.525 ≥ 0.5
+    const frame1 = await readMrzFrame(frameOf(two[0] as Uint8Array), margins(0.2, 0.2));
+    expect(frame1.kind).toBe("unreadable");
+    const ok = await readMrz({ camera: framesCamera(two.map(frameOf)), frame: margins(0.2, 0.85) }, never, 60_000);
+    expect(ok.kind).toBe("sure");
+    if (ok.kind === "sure") {
+      expect(keyText(ok.key)).toBe(truthKey(s.lines[1]));
+      ok.key.wipe();
+    }
+    // (0.2 + 0.7) / 2 = 0.45 < 0.5: not sure, although frame 2 alone passes the margin rule
+    const low = await readMrz({ camera: framesCamera(two.map(frameOf)), frame: margins(0.2, 0.7) }, never, 60_000);
+    expect(low.kind).toBe("unsure");
+    // both frames low: never sure, however many agree
+    const lows = await readMrz({ camera: framesCamera([...two, ...two].map(frameOf)), frame: margins(0.3, 0.3) }, never, 60_000);
+    expect(lows.kind).not.toBe("sure");
+    // one low-margin frame alone: never sure
+    const one = await readMrz({ camera: framesCamera([frameOf(two[0] as Uint8Array)]), frame: margins(0.2, 0.2) }, never, 60_000);
+    expect(one.kind).toBe("unsure");
   });
 
   it("an empty tray is 'not sure' within the budget, never a hang", async () => {

@@ -40,6 +40,8 @@ export interface PassportProfile {
   readonly files: ReadonlyMap<number, Uint8Array>;
   /** The chip's Active Authentication private key (PKCS#8 DER, RSA or EC); null: no AA. */
   readonly aaKeyPkcs8: Uint8Array | null;
+  /** ECDSA AA hash (default sha256); a profile that uses another names it in DG14's ActiveAuthenticationInfo. */
+  readonly aaEcdsaHash?: string;
   /**
    * The chip's Chip Authentication private key (raw scalar on `curve`; DG14 carries the public key the
    * issuer signed); absent: no CA. A "clone" profile holds a key that is not DG14's.
@@ -544,7 +546,7 @@ export class SimulatedPassport implements Transmit {
     this.#aaKey ??= createPrivateKey({ key: Buffer.from(this.profile.aaKeyPkcs8), format: "der", type: "pkcs8" });
     const key = this.#aaKey;
     if (key.asymmetricKeyType === "ec") {
-      return [new Uint8Array(nodeSign("sha256", nonce, { key, dsaEncoding: "ieee-p1363" })), 0x9000];
+      return [new Uint8Array(nodeSign(this.profile.aaEcdsaHash ?? "sha256", nonce, { key, dsaEncoding: "ieee-p1363" })), 0x9000];
     }
     // ISO/IEC 9796-2 digital signature scheme 1, SHA-1, trailer BC: 6A ‖ M1 ‖ SHA-1(M1 ‖ nonce) ‖ BC.
     const k = Math.ceil((key.asymmetricKeyDetails?.modulusLength ?? 1024) / 8);

@@ -6,7 +6,7 @@
  * | id                | access | what is special                                     | expected          |
  * |-------------------|--------|-----------------------------------------------------|-------------------|
  * | genuine-bac       | BAC    | DS RSA-2048 RSASSA-PSS; AA RSA-1024 (ISO 9796-2)      | genuine           |
- * | genuine-ecdsa     | BAC    | DS ECDSA P-256; AA ECDSA P-256                        | genuine           |
+ * | genuine-ecdsa     | BAC    | DS ECDSA P-256; AA ECDSA P-256 with SHA-384, named in DG14 (no CA key) | genuine |
  * | altered-dg1       | BAC    | DG1 birth year changed after signing                  | data-altered      |
  * | clone             | BAC    | the chip's AA key is not DG15's                       | clone-suspected   |
  * | unknown-csca      | BAC    | DS signed by a CSCA no trust store holds              | unknown-ca        |
@@ -212,6 +212,13 @@ async function portrait(seed: number): Promise<{ jpeg: Uint8Array; width: number
  * ChipAuthenticationPublicKeyInfo (id-PK-ECDH, SubjectPublicKeyInfo id-ecPublicKey with the named
  * curve, or its explicit ECParameters as many issuers write them).
  */
+/** ActiveAuthenticationInfo { id-AA, version 1, ecdsa-plain-SHA384 (TR-03111) } for an ECDSA AA with SHA-384. */
+const aaInfoSha384 = () => new asn1js.Sequence({ value: [new asn1js.ObjectIdentifier({ value: "2.23.136.1.1.5" }), new asn1js.Integer({ value: 1 }), new asn1js.ObjectIdentifier({ value: "0.4.0.127.0.7.1.1.4.1.4" })] });
+
+function dg14Aa(): Uint8Array {
+  return encodeTlv(0x6e, new Uint8Array(new asn1js.Set({ value: [aaInfoSha384()] }).toBER(false)));
+}
+
 function dg14(o: { curve: string; point: Uint8Array; cipher: SmCipher; keyId: number | null; explicit: boolean }): Uint8Array {
   const c = EXPLICIT_CURVES.find((x) => x.name === o.curve);
   if (!c) throw new RangeError(o.curve);
@@ -267,11 +274,13 @@ async function buildDeck(): Promise<PassportDeck> {
     clone?: boolean;
     alterBirth?: string;
     ca?: { curve: string; cipher: SmCipher; keyId: number | null; explicit: boolean; clone?: boolean };
+    /** ECDSA AA with SHA-384, named in a DG14 that holds only the ActiveAuthenticationInfo. */
+    aaSha384?: boolean;
   }
   const cases: Case[] = [
     { id: "genuine-pace", label: "Passport (genuine, PACE ECDH-GM brainpoolP256r1 AES-128)", doc: "TP1000009", birth: "790304", ds: { cert: dsEcCert, key: dsEc }, aa: "rsa", pace: { parameterId: 13, cipher: "aes128" } },
     { id: "genuine-bac", label: "Passport (genuine, BAC, RSA-PSS signer, RSA AA)", doc: "TP1000001", birth: "850412", ds: { cert: dsPssCert, key: dsPss }, aa: "rsa" },
-    { id: "genuine-ecdsa", label: "Passport (genuine, ECDSA signer and AA)", doc: "TP1000002", birth: "920101", ds: { cert: dsEcCert, key: dsEc }, aa: "ec" },
+    { id: "genuine-ecdsa", label: "Passport (genuine, ECDSA signer and AA)", doc: "TP1000002", birth: "920101", ds: { cert: dsEcCert, key: dsEc }, aa: "ec", aaSha384: true },
     { id: "altered-dg1", label: "Passport (DG1 altered)", doc: "TP1000003", birth: "100101", ds: { cert: dsEcCert, key: dsEc }, aa: "rsa", alterBirth: "800101" },
     { id: "clone", label: "Passport (clone: AA key mismatch)", doc: "TP1000004", birth: "880808", ds: { cert: dsEcCert, key: dsEc }, aa: "rsa", clone: true },
     { id: "unknown-csca", label: "Passport (unknown CSCA)", doc: "TP1000005", birth: "770707", ds: { cert: dsUnknown, key: dsEc }, aa: "rsa" },
@@ -316,10 +325,11 @@ async function buildDeck(): Promise<PassportDeck> {
       if (c.ca.clone) held.generateKeys();
       caKey = { curve: c.ca.curve, cipher: c.ca.cipher, privateKey: new Uint8Array(held.getPrivateKey()), keyId: c.ca.keyId === null ? null : Uint8Array.of(c.ca.keyId) };
     }
+    if (c.aaSha384) groups.set(14, dg14Aa());
     const sodBytes = await sod(ldsSecurityObject(groups), c.ds.cert, c.ds.key.privateKey);
     if (c.alterBirth) groups.set(1, dg1(line(c.alterBirth)));
     const files = new Map<number, Uint8Array>([
-      [EF.com, com([0x61, 0x75, ...(c.ca ? [0x6e] : []), ...(c.aa === "none" ? [] : [0x6f])])],
+      [EF.com, com([0x61, 0x75, ...(c.ca || c.aaSha384 ? [0x6e] : []), ...(c.aa === "none" ? [] : [0x6f])])],
       [EF.dg1, groups.get(1) ?? new Uint8Array(0)],
       [EF.dg2, dg2Bytes],
       [EF.sod, sodBytes],
@@ -328,7 +338,7 @@ async function buildDeck(): Promise<PassportDeck> {
     if (dg15) files.set(EF.dg15, dg15);
     const dg14Bytes = groups.get(14);
     if (dg14Bytes) files.set(EF.dg14, dg14Bytes);
-    const profile: PassportProfile = { label: c.label, atr: PASSPORT_ATR, mrz, files, aaKeyPkcs8: aaKey, ...(c.pace ? { pace: c.pace } : {}), ...(caKey ? { ca: caKey } : {}) };
+    const profile: PassportProfile = { label: c.label, atr: PASSPORT_ATR, mrz, files, aaKeyPkcs8: aaKey, ...(c.aaSha384 ? { aaEcdsaHash: "sha384" } : {}), ...(c.pace ? { pace: c.pace } : {}), ...(caKey ? { ca: caKey } : {}) };
     passports.push({
       id: c.id,
       label: c.label,

@@ -4,7 +4,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
-import { verifyActiveAuthentication } from "../../../../src/card/icao/aa";
+import { aaHashFromDg14, verifyActiveAuthentication } from "../../../../src/card/icao/aa";
 import { parseDg1, parseDg2 } from "../../../../src/card/icao/lds";
 import { MrzKey } from "../../../../src/card/icao/mrz-key";
 import { passiveAuthentication, type CscaStore } from "../../../../src/card/icao/pa";
@@ -40,7 +40,8 @@ function assess(r: Extract<PassportReadResult, { ok: true }>) {
   if (f.dg15) groups.set(15, f.dg15);
   if (f.dg14) groups.set(14, f.dg14);
   const pa = passiveAuthentication(f.sod, groups, store, new Date());
-  const aa = f.dg15 && r.read.aa ? verifyActiveAuthentication(f.dg15, r.read.aa.nonce, r.read.aa.signature) : null;
+  const hash = f.dg14 ? (aaHashFromDg14(f.dg14) ?? undefined) : undefined;
+  const aa = f.dg15 && r.read.aa ? verifyActiveAuthentication(f.dg15, r.read.aa.nonce, r.read.aa.signature, hash) : null;
   return { pa: pa.kind === "genuine" ? (pa.dsExpired ? "expired" : "genuine") : pa.kind, aa, ca: r.read.ca?.kind ?? null };
 }
 
@@ -48,7 +49,7 @@ describe("simulated passports", () => {
   const expected: Record<string, { pa: string; aa: boolean | null; ca: string | null }> = {
     "genuine-pace": { pa: "genuine", aa: true, ca: null },
     "genuine-bac": { pa: "genuine", aa: true, ca: null },
-    "genuine-ecdsa": { pa: "genuine", aa: true, ca: null },
+    "genuine-ecdsa": { pa: "genuine", aa: true, ca: "not-run" }, // DG14 holds only the ActiveAuthenticationInfo (SHA-384)
     "altered-dg1": { pa: "data-altered", aa: true, ca: null },
     clone: { pa: "genuine", aa: false, ca: null },
     "unknown-csca": { pa: "unknown-csca", aa: true, ca: null },
@@ -76,6 +77,16 @@ describe("simulated passports", () => {
       expect(r.read.files.dg1.every((b) => b === 0)).toBe(true);
     });
   }
+
+  it("ECDSA AA: the hash DG14's ActiveAuthenticationInfo names is the one that verifies (the size guess would not)", async () => {
+    const r = await read(deck.passport("genuine-ecdsa"));
+    if (!r.ok || !r.read.aa || !r.read.files.dg15 || !r.read.files.dg14) throw new Error("read");
+    expect(aaHashFromDg14(r.read.files.dg14)).toBe("sha384");
+    expect(verifyActiveAuthentication(r.read.files.dg15, r.read.aa.nonce, r.read.aa.signature, "sha384")).toBe(true);
+    expect(verifyActiveAuthentication(r.read.files.dg15, r.read.aa.nonce, r.read.aa.signature)).toBe(false);
+    expect(r.read.ca).toEqual({ kind: "not-run", why: "no-ca-key" });
+    expect(aaHashFromDg14(deck.passport("genuine-ca").profile.files.get(0x010e) ?? new Uint8Array(0))).toBeNull();
+  });
 
   it("a wrong MRZ fails BAC cleanly (wrong-key) and reads nothing", async () => {
     const p = deck.passport("genuine-bac");
