@@ -18,7 +18,7 @@ export function smapsTop(n: number): string {
     const rss = /^Rss:\s+(\d+) kB/.exec(line);
     if (rss && cur) cur.rss = Number(rss[1]) / 1024;
   }
-  return maps
+  return `    (${maps.length} mappings)\n` + maps
     .sort((a, b) => b.rss - a.rss)
     .slice(0, n)
     .map((m) => `    ${m.rss.toFixed(0).padStart(4)} MiB  ${m.name}`)
