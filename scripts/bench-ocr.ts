@@ -33,7 +33,7 @@ import { warmCardFace } from "../src/compose/front";
 import { createTesseractOcr } from "../src/cardfront/tesseract";
 import { decodeFrame, rawFrameBytes } from "../src/image/decode";
 import { HELDOUT_FAMILY, type FamilyName } from "./cardface/families";
-import { generate, parseDifficulties, parseFamilies, readManifest, type ManifestEntry } from "./cardface/generate";
+import { generate, loadJpegFrame, parseDifficulties, parseFamilies, readManifest, type ManifestEntry } from "./cardface/generate";
 import type { Difficulty } from "./cardface/photograph";
 import { printedBirth } from "./cardface/truth";
 
@@ -132,7 +132,7 @@ function timedCamera(frames: readonly Frame[], cpuMs: number[]): CameraPort & { 
 /** The set's JPEG frames, or (`yuv420`) the same frames as a greyscale camera delivers them: the
  *  Y plane plus neutral chroma, converted before timing (what rpicam `--codec yuv420` hands over). */
 async function loadFrames(dir: string, entries: ManifestEntry[], format: "jpeg" | "yuv420"): Promise<Frame[]> {
-  const jpegs = entries.map((e) => ({ width: 0, height: 0, format: "jpeg" as const, data: new Uint8Array(readFileSync(path.join(dir, e.file))), capturedAt: 0 }));
+  const jpegs = entries.map((e) => loadJpegFrame(dir, e.file));
   if (format === "jpeg") return jpegs;
   const out: Frame[] = [];
   for (const j of jpegs) {

@@ -10,12 +10,11 @@
  * many right reads a floor of 50 … 95 would drop.
  */
 import path from "node:path";
-import { readFileSync } from "node:fs";
 import { newFrameMemory, readFrame } from "../../src/cardfront/frame-read";
 import { createTesseractOcr } from "../../src/cardfront/tesseract";
 import { birthKey } from "../../src/cardfront/fields";
 import { HELDOUT_FAMILY } from "./families";
-import { parseDifficulties, parseFamilies, readManifest } from "./generate";
+import { loadJpegFrame, parseDifficulties, parseFamilies, readManifest } from "./generate";
 import { printedBirth } from "./truth";
 
 const argv = process.argv.slice(2);
@@ -49,7 +48,7 @@ try {
           memory = newFrameMemory();
           last = e.session;
         }
-        const frame = { width: 0, height: 0, format: "jpeg" as const, data: new Uint8Array(readFileSync(path.join(setDir, e.file))), capturedAt: 0 };
+        const frame = loadJpegFrame(setDir, e.file);
         const r = await readFrame({ ocr }, frame, m.today, signal, memory, { minDateDigitConfidence: 0 });
         if (r.kind !== "front") continue;
         const where = `${f}-${d}/${e.file}`;

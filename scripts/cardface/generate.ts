@@ -16,6 +16,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import type { Frame } from "../../src/camera/camera";
 import { parseIsoDate, tokyoDate, type CalendarDate } from "../../src/age/date";
 import { ALL_FAMILIES, HELDOUT_FAMILY, TUNING_FAMILIES, placeCard, type Box, type CardTexts, type FamilyName, type FontName, type GroupKey, type PlacedCard } from "./families";
 import { makePeople, readDeckPeople, rng, type CardPerson } from "./people";
@@ -234,6 +235,12 @@ export function readManifest(dir: string): { today: CalendarDate; entries: Manif
   } catch {
     return null;
   }
+}
+
+/** One generated photo (`<setDir>/<file>`) as the camera port hands over a JPEG frame; the size is
+ *  read from the JPEG by the decoder. Shared by every bench and analysis script over these sets. */
+export function loadJpegFrame(setDir: string, file: string): Frame {
+  return { width: 0, height: 0, format: "jpeg", data: new Uint8Array(readFileSync(path.join(setDir, file))), capturedAt: 0 };
 }
 
 /** One clean, lightly photographed front per person (classic family, design positions) for the

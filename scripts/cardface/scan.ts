@@ -11,13 +11,13 @@
  * fictional (generated people); the file stays under test-output/.
  */
 import path from "node:path";
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { newFrameMemory, readFrame, type FrameReading } from "../../src/cardfront/frame-read";
 import { createTesseractOcr } from "../../src/cardfront/tesseract";
 import { birthKey } from "../../src/cardfront/fields";
 import type { Box } from "../../src/cardfront/lines";
 import { HELDOUT_FAMILY } from "./families";
-import { parseDifficulties, parseFamilies, readManifest } from "./generate";
+import { loadJpegFrame, parseDifficulties, parseFamilies, readManifest } from "./generate";
 import { printedBirth } from "./truth";
 
 export interface ScannedField {
@@ -84,7 +84,7 @@ try {
         const memory = newFrameMemory();
         const frames: ScannedFrame[] = [];
         for (const e of entries) {
-          const frame = { width: 0, height: 0, format: "jpeg" as const, data: new Uint8Array(readFileSync(path.join(setDir, e.file))), capturedAt: 0 };
+          const frame = loadJpegFrame(setDir, e.file);
           const c0 = cpu();
           const r = await readFrame({ ocr }, frame, m.today, signal, memory);
           const cpuMs = cpu() - c0;

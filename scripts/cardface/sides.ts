@@ -5,12 +5,11 @@
  *   node scripts/run.mjs scripts/cardface/sides.ts [--dir test-output/cardfaces] [--family tuning] [--difficulty all]
  */
 import path from "node:path";
-import { readFileSync } from "node:fs";
 import { decodeFrame } from "../../src/image/decode";
 import { locateCard } from "../../src/cardfront/locate";
 import { classifySide } from "../../src/cardfront/side";
 import { HELDOUT_FAMILY } from "./families";
-import { parseDifficulties, parseFamilies, readManifest } from "./generate";
+import { loadJpegFrame, parseDifficulties, parseFamilies, readManifest } from "./generate";
 
 const argv = process.argv.slice(2);
 const arg = (n: string, d: string) => {
@@ -33,7 +32,7 @@ for (const f of families) {
     const m = readManifest(setDir);
     if (!m) continue;
     for (const e of m.entries) {
-      const g = await decodeFrame({ width: 0, height: 0, format: "jpeg", data: new Uint8Array(readFileSync(path.join(setDir, e.file))), capturedAt: 0 });
+      const g = await decodeFrame(loadJpegFrame(setDir, e.file));
       if (!g.ok) continue;
       const loc = locateCard(g.image);
       if (!loc.ok) {

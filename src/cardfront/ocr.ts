@@ -3,14 +3,13 @@
  *
  * - "date": a Japanese date line (era kanji or a 4-digit Western year, 年月日, 生 / まで有効).
  * - "digits": Latin digits only (the 4-digit security code).
- * - "mrz": one line of a passport's machine-readable zone (A–Z, 0–9, `<`; src/mrz/).
  *
  * Contract: resolves with the raw text and the engine's mean confidence (0–100), or rejects with
  * {@link OcrFailure}; every call is bounded by the adapter's own timeout. Text is never logged.
  */
 import type { Gray } from "../image/image";
 
-export type LineKind = "date" | "digits" | "mrz";
+export type LineKind = "date" | "digits";
 
 export interface OcrSymbol {
   readonly text: string;

@@ -6,12 +6,11 @@
  * - jpn best_int, PSM 7 (one line), whitelist of digits + 明治大正昭和平成令元年月日生まで有効 for dates;
  * - eng best_int, PSM 7, digit whitelist for the security code (ecosystem.md §4: 5/5 codes, where jpn
  *   and the 4.0.0 data failed);
- * - for passport MRZ lines (src/mrz/), a third worker, started on the first "mrz" line (so kiosks that
- *   never see a passport do not hold it): eng best_int, PSM 7, whitelist A–Z 0–9 `<`. No OCR-B
- *   traineddata is published as an npm package (only eng/jpn/fra/osd… under @tesseract.js-data), so
- *   this is eng restricted to the MRZ alphabet, not a model trained on OCR-B.
  *
- * Images go in as binary PGM (no codec work). Measured here: worker start ≈ 0.3 s; the three lines
+ * Passport MRZ lines do not come here: src/mrz/ reads them with its own OCR-B glyph classifier (no
+ * OCR-B traineddata is published as an npm package, and eng restricted to the MRZ alphabet misread).
+ *
+ * Images go in as binary PGM (no codec work). Measured here: worker start ≈ 0.3 s; the lines
  * of a frame 65–90 ms together. A line that times out keeps its worker busy; later lines queue
  * behind it (the caller's budget still bounds the wait).
  */
@@ -23,7 +22,6 @@ import { OcrFailure, type LineKind, type OcrLine, type OcrPort, type OcrSymbol }
 
 export const DATE_WHITELIST = "0123456789明治大正昭和平成令元年月日生まで有効";
 export const DIGIT_WHITELIST = "0123456789";
-export const MRZ_WHITELIST = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ<";
 
 export interface TesseractOptions {
   /** Upper bound for one line (default 3000 ms). */
@@ -51,7 +49,6 @@ async function worker(lang: "jpn" | "eng", whitelist: string): Promise<Worker> {
 
 class TesseractOcr implements OcrPort {
   #closed = false;
-  #mrz: Promise<Worker> | null = null;
   constructor(
     private readonly date: Worker,
     private readonly digits: Worker,
@@ -61,7 +58,7 @@ class TesseractOcr implements OcrPort {
   async recognizeLine(image: Gray, kind: LineKind, signal: AbortSignal): Promise<OcrLine> {
     if (this.#closed) throw new OcrFailure("closed");
     if (signal.aborted) throw new OcrFailure("aborted");
-    const w = kind === "date" ? this.date : kind === "digits" ? this.digits : await this.#mrzWorker();
+    const w = kind === "date" ? this.date : this.digits;
     const pgm = toPgm(image);
     let timer: NodeJS.Timeout | undefined;
     let onAbort: (() => void) | undefined;
@@ -83,22 +80,10 @@ class TesseractOcr implements OcrPort {
     }
   }
 
-  /** The MRZ worker, started once on first use; a failed start is an engine error (and is retried next time). */
-  async #mrzWorker(): Promise<Worker> {
-    this.#mrz ??= worker("eng", MRZ_WHITELIST);
-    try {
-      return await this.#mrz;
-    } catch {
-      this.#mrz = null;
-      throw new OcrFailure("engine-error");
-    }
-  }
-
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    const mrz = this.#mrz ? this.#mrz.then((w) => w.terminate()) : Promise.resolve();
-    await Promise.allSettled([this.date.terminate(), this.digits.terminate(), mrz]);
+    await Promise.allSettled([this.date.terminate(), this.digits.terminate()]);
   }
 }
 
