@@ -10,12 +10,31 @@
  * handed back belong to the caller, who zeroes them (`purge`). libvips' own working memory is freed
  * but not zeroed (as with any decoder library).
  */
-import sharp from "sharp";
+import type SharpFn from "sharp";
 import type { Frame } from "../camera/camera";
 import { encodedSize } from "../camera/image-size";
 import { rgbaToGray, type GreyImage, type RgbImage } from "./image";
 
-sharp.cache(false);
+type Sharp = typeof SharpFn;
+let sharpLoaded: Promise<Sharp> | null = null;
+/**
+ * libvips, loaded on the first encoded image (not at import): raw camera frames never need it, and
+ * a process without a matching native build (scripts/arm64-check.sh runs the card-face pipeline on
+ * raw frames under qemu with the x86 node_modules) still reads them. A failed load is retried next time.
+ */
+function loadSharp(): Promise<Sharp> {
+  sharpLoaded ??= import("sharp").then(
+    (m) => {
+      m.default.cache(false);
+      return m.default;
+    },
+    (e: unknown) => {
+      sharpLoaded = null;
+      throw e;
+    },
+  );
+  return sharpLoaded;
+}
 
 export interface ImageLimits {
   readonly maxBytes: number;
@@ -100,6 +119,7 @@ export async function decodeFrame(frame: Frame, limits: ImageLimits = FRAME_LIMI
       try {
         // RGB from libvips, then BT.601 luma here: the same grey the card-face thresholds were tuned
         // on (libvips' own greyscale is a different, colorimetric conversion), at ~3 ms a frame.
+        const sharp = await loadSharp();
         const { data, info } = await sharp(bytes, { limitInputPixels: limits.maxPixels }).removeAlpha().toColourspace("srgb").raw().toBuffer({ resolveWithObject: true });
         try {
           if (info.channels !== 3) return { ok: false, reason: "bad-image", detail: `unexpected ${info.channels} channels` };
@@ -120,6 +140,7 @@ export async function decodeFrame(frame: Frame, limits: ImageLimits = FRAME_LIMI
 /** Warm start: libvips' first decode sets up its codecs and thread pool; do it on a synthetic frame
  *  before the first customer. */
 export async function warmDecoding(): Promise<void> {
+  const sharp = await loadSharp();
   const data = await sharp({ create: { width: 64, height: 48, channels: 3, background: { r: 200, g: 200, b: 200 } } }).jpeg().toBuffer();
   const r = await decodeFrame({ width: 64, height: 48, format: "jpeg", data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), capturedAt: 0 });
   if (r.ok) r.image.data.fill(0);
@@ -132,6 +153,7 @@ export async function decodeImageFile(bytes: Uint8Array, limits: ImageLimits = D
   const declared = encodedSize(bytes);
   if (declared && declared.width * declared.height > limits.maxPixels) return { ok: false, problem: { kind: "too-large", detail: `${declared.width}×${declared.height}` } };
   try {
+    const sharp = await loadSharp();
     const { data, info } = await sharp(bytes, { limitInputPixels: limits.maxPixels }).removeAlpha().toColourspace("srgb").raw().toBuffer({ resolveWithObject: true });
     if (info.channels !== 3) {
       data.fill(0);
