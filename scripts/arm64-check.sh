@@ -7,9 +7,10 @@
 #   2. fixtures decoded to raw pixels on this machine (scripts/arm64-prepare.ts; sharp is native);
 #   3. scripts/arm64-check.ts on x86, then the same bundle under qemu-aarch64-static -L ROOT with
 #      the arm64 Node (node_modules are shared: the engines are WASM and JavaScript);
-#   4. the answers compared: face counts, boxes, the card-face fields read identical; liveness and
-#      similarity within 0.01. A fixture whose card face reads no field at all on x86 fails the check
-#      (it would compare nothing).
+#   4. the answers compared: face counts, boxes, the card-face fields read, the MRZ line 2 and its
+#      smallest glyph margin (passport, src/mrz/) identical; liveness and
+#      similarity within 0.01. A fixture whose card face reads no field at all, or whose MRZ is not
+#      read valid, on x86 fails the check (it would compare nothing).
 # Needs: qemu-user-static, mmdebstrap (apt-get install qemu-user-static mmdebstrap), network to Debian.
 # Usage: bash scripts/arm64-check.sh [ROOT=/tmp/mynaguard-arm64root]
 set -euo pipefail
@@ -36,9 +37,9 @@ a.answers.forEach((x, i) => {
   const y = b.answers[i];
   const same = (k) => JSON.stringify(x[k]) === JSON.stringify(y[k]);
   const near = (k) => x[k] === y[k] || (x[k] !== null && y[k] !== null && Math.abs(x[k] - y[k]) <= 0.01);
-  const ok = same("chipFaces") && same("liveFaces") && same("liveBox") && same("cardFace") && near("liveness") && near("similarity");
+  const ok = same("chipFaces") && same("liveFaces") && same("liveBox") && same("cardFace") && same("mrz") && near("liveness") && near("similarity");
   const read = x.cardFace && x.cardFace.securityCode !== undefined && [x.cardFace.birth, x.cardFace.expiry, x.cardFace.securityCode].some((v) => typeof v === "object" || /^[0-9]{4}$/.test(String(v)));
-  if (!ok || !read) bad++;
+  if (!ok || !read || x.mrz.kind !== "valid") bad++;
   console.log(`${ok ? "SAME" : "DIFFERENT"} fixture ${x.fixture}: x86 ${JSON.stringify(x)} | arm64 ${JSON.stringify(y)}`);
 });
 console.log(bad ? `${bad} of ${a.answers.length} fixtures differ` : `all ${a.answers.length} fixtures give the same answers on arm64`);

@@ -1,7 +1,7 @@
 /**
  * Step 2 of scripts/arm64-check.sh: run the face engine (Human, tfjs WASM) and the whole card-face
  * reader (src/cardfront/frame-read.ts: find the card, its side, the text lines, OCR with tesseract.js,
- * the fields) on the prepared fixtures and print the answers as JSON. The same file runs on x86 and
+ * the fields) and the passport MRZ reader (src/mrz/frame.ts, our own OCR-B classifier) on the prepared fixtures and print the answers as JSON. The same file runs on x86 and
  * on arm64 (under qemu-aarch64); the shell script compares the two. Runs only WASM/JS engines (the
  * card arrives as a raw grey frame, so libvips, a native addon loaded only for encoded images, is
  * never loaded), so that an arm64 Node can run it with the x86 machine's node_modules.
@@ -13,6 +13,7 @@ import { newFrameMemory, readFrame } from "../src/cardfront/frame-read";
 import { createTesseractOcr } from "../src/cardfront/tesseract";
 import { cosineSimilarity } from "../src/face/compare";
 import { createHumanEngine } from "../src/face/human";
+import { judgeLines, readMrzLines } from "../src/mrz/frame";
 import { createJp2Decoder } from "../src/face/jp2";
 
 const dir = process.argv[2];
@@ -21,6 +22,7 @@ const index = JSON.parse(readFileSync(path.join(dir, "index.json"), "utf8")) as 
   name: string;
   liveSize: [number, number];
   cardSize: [number, number];
+  mrzSize: [number, number];
 }[];
 const engine = await createHumanEngine({ warmUp: false });
 const decoder = await createJp2Decoder();
@@ -48,6 +50,14 @@ for (const f of index) {
     card.kind === "front"
       ? { birth: card.birth.ok ? card.birth.value : card.birth.reason, expiry: card.expiry.ok ? card.expiry.value : card.expiry.reason, securityCode: card.securityCode.ok ? card.securityCode.value : card.securityCode.reason }
       : { kind: card.kind };
+  const [mw, mh] = f.mrzSize;
+  const lines = readMrzLines({ kind: "grey", width: mw, height: mh, data: new Uint8Array(readFileSync(path.join(dir, `${f.name}-mrz.grey`))) });
+  const judged = judgeLines(lines);
+  const mrz = {
+    kind: judged.kind,
+    line2: judged.kind === "valid" ? judged.line2 : null,
+    minMargin: lines.kind === "lines" ? r3(Math.min(...lines.margins[1])) : null,
+  };
   answers.push({
     fixture: f.name,
     chipFaces: chip.faces.length,
@@ -56,6 +66,7 @@ for (const f of index) {
     liveness: live.faces[0] ? r3(live.faces[0].liveness) : null,
     similarity: chip.faces[0] && live.faces[0] ? r3(cosineSimilarity(chip.faces[0].embedding, live.faces[0].embedding)) : null,
     cardFace: ocrAnswer,
+    mrz,
   });
 }
 await ocr.close();
