@@ -218,8 +218,9 @@ export type Screen =
    *  never read for this session: lift it and place it again); "lifted" — the card was lifted while
    *  the camera was reading its face. */
   | { name: "place-card"; notice: "lift-first" | "lifted" | null }
-  /** `frames`: camera frames looked at so far. */
-  | { name: "capture-card-face"; frames: number }
+  /** `frames`: camera frames looked at so far. `document`: the kind on the reader once recognised
+   *  (null until then): the screen says what the camera must see for it (a passport's MRZ lines). */
+  | { name: "capture-card-face"; frames: number; document: DocumentKindId | null }
   /** `why`: the camera could not read the card ("unread"), the customer chose to type ("chosen"), or
    *  the document's key is never printed (a PIN: "typed", the camera was not used). */
   | { name: "manual-entry"; document: EntryDocument; prefill: EntryPrefill; problem: string | null; why: "unread" | "chosen" | "typed" }

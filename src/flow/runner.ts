@@ -504,6 +504,7 @@ function buildView(r: Run): ViewMessage {
         minimumAge: deps.policy.minimumAge,
         staffCall: staffCall !== null,
         document: vault.document() ?? ports.fallbackDocument,
+        recognised: vault.document()?.kind ?? null,
         token: r.token,
       }),
     countdown: staff.countdown() ?? r.countdown,

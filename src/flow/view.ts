@@ -3,7 +3,7 @@
  * screen and LED pattern follows from the machine state alone (plus, for idle, whether a referral is
  * still waiting for staff).
  */
-import type { AttendedChipData, KioskMode, LedPattern, ResultToken, Screen } from "../protocol";
+import type { AttendedChipData, DocumentKindId, KioskMode, LedPattern, ResultToken, Screen } from "../protocol";
 import type { DeviceStates, DocumentInfo } from "./ports";
 import { customerAdvice, customerReason } from "./outcome";
 import type { State } from "./machine";
@@ -17,6 +17,8 @@ export interface ViewFacts {
   readonly staffCall: boolean;
   /** The session's document kind (manual entry renders its access-key fields). */
   readonly document: DocumentInfo;
+  /** The kind recognised on the reader, null until recognition answered (no fallback). */
+  readonly recognised: DocumentKindId | null;
   /** The verdict token for the till, once signed (issue 19); absent or null: none. */
   readonly token?: ResultToken | null;
 }
@@ -32,7 +34,7 @@ export function screenOf(state: State, f: ViewFacts): Screen {
     case "place-card":
       return { name: "place-card", notice: state.notice };
     case "capture-card-face":
-      return { name: "capture-card-face", frames: state.frames };
+      return { name: "capture-card-face", frames: state.frames, document: f.recognised };
     case "manual-entry":
       return { name: "manual-entry", document: entryDocument(f.document), prefill: { ...f.document.accessKey.initial, ...state.prefill }, problem: state.problem, why: state.why };
     case "check-entry":

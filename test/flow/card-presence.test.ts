@@ -68,7 +68,8 @@ describe("endings that fit", () => {
     k = startKiosk({ script: { front: "hang" } });
     k.world.insert();
     await k.advance(300);
-    expect(k.last().screen).toMatchObject({ name: "capture-card-face", frames: 1 });
+    // Frames are taken after the kind was recognised: the screen names it (its own camera words).
+    expect(k.last().screen).toMatchObject({ name: "capture-card-face", frames: 1, document: "mynumber" });
     k.world.remove();
     expect(k.last().screen).toMatchObject({ name: "place-card", notice: "lifted" });
     k.world.insert();

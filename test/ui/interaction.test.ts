@@ -64,6 +64,17 @@ describe("customer screens", () => {
     expect(await page.locator("h1").textContent()).toBe("Verificação de idade com seu documento");
   });
 
+  it("the camera screen asks for what the recognised document needs: a passport's uncovered MRZ, else the card's face", async () => {
+    harness.push(view({ name: "capture-card-face", frames: 0, document: null }, { countdown: countdown(12, 15) }));
+    await waitForScreen(page, "capture-card-face");
+    expect(await page.locator("h1").textContent()).toBe("カードの表面を読み取っています");
+    harness.push(view({ name: "capture-card-face", frames: 2, document: "passport" }, { countdown: countdown(11, 15) }));
+    await page.waitForFunction(() => document.querySelector("[data-screen=capture-card-face]")?.getAttribute("data-document") === "passport");
+    expect(await page.locator("h1").textContent()).toBe("パスポートの顔写真のページを読み取っています");
+    expect(await page.locator(".lead").textContent()).toContain("MRZ");
+    expect(await page.getByTestId("type-instead").textContent()).toBe("手で入力する");
+  });
+
   it("renders the countdown from the daemon's endsAt", async () => {
     harness.push(view({ name: "face-check", hint: "hold-still" }, { countdown: countdown(20, 30) }));
     await waitForScreen(page, "face-check");

@@ -125,8 +125,10 @@ export function allStates(lang: Lang): NamedView[] {
     { id: "place-card-demo", screen: "place-card", view: v({ name: "place-card", notice: null }, { countdown: countdown(25), demo: DEMO }) },
     { id: "place-card-lift-first", screen: "place-card", view: v({ name: "place-card", notice: "lift-first" }, { countdown: countdown(25) }) },
     { id: "place-card-lifted", screen: "place-card", view: v({ name: "place-card", notice: "lifted" }, { countdown: countdown(25) }) },
-    { id: "capture-card-face", screen: "capture-card-face", view: v({ name: "capture-card-face", frames: 0 }, { countdown: countdown(12, 15) }) },
-    { id: "capture-card-face-frames", screen: "capture-card-face", view: v({ name: "capture-card-face", frames: 7 }, { countdown: countdown(9, 12) }) },
+    { id: "capture-card-face", screen: "capture-card-face", view: v({ name: "capture-card-face", frames: 0, document: null }, { countdown: countdown(12, 15) }) },
+    { id: "capture-card-face-frames", screen: "capture-card-face", view: v({ name: "capture-card-face", frames: 7, document: "mynumber" }, { countdown: countdown(9, 12) }) },
+    // A passport: the camera must see the data page's two MRZ lines, uncovered (the longest text).
+    { id: "capture-passport", screen: "capture-card-face", view: v({ name: "capture-card-face", frames: 3, document: "passport" }, { countdown: countdown(9, 12) }) },
     {
       id: "manual-entry-chosen",
       screen: "manual-entry",

@@ -1,11 +1,15 @@
 /**
- * The e-passport's strings in the six languages: its manual-entry schema (`doc.passport.*`, the three
+ * The e-passport's strings in the six languages: what the camera screen asks for (`doc.passport.capture.*`:
+ * the data page with its two MRZ lines uncovered), its manual-entry schema (`doc.passport.*`, the three
  * MRZ fields) and its simulated demo passports (`demoCard.passport-*`). See src/documents/README.md.
  */
 import { kindMessages } from "./define";
 
 export const passport = kindMessages("passport", {
   ja: {
+    "doc.passport.capture.title": "パスポートの顔写真のページを読み取っています",
+    "doc.passport.capture.body": "ページを開いたまま動かさず、下の2行（MRZ）を指で隠さないでください。",
+    "doc.passport.capture.typeInstead": "手で入力する",
     "doc.passport.attended.nationality": "国籍",
     "doc.passport.name": "旅券（パスポート）",
     "doc.passport.title": "パスポートの顔写真のページ下部（MRZ）の情報を入力してください",
@@ -20,6 +24,9 @@ export const passport = kindMessages("passport", {
     "doc.passport.field.expiry": "有効期間満了日",
   },
   en: {
+    "doc.passport.capture.title": "Reading your passport's photo page",
+    "doc.passport.capture.body": "Keep the page open and still, with your fingers off the two lines at the bottom (MRZ).",
+    "doc.passport.capture.typeInstead": "Type the details",
     "doc.passport.attended.nationality": "Nationality (ICAO code)",
     "doc.passport.name": "Passport",
     "doc.passport.title": "Enter the details from the machine-readable zone (MRZ) of your passport's photo page",
@@ -34,6 +41,9 @@ export const passport = kindMessages("passport", {
     "doc.passport.field.expiry": "date of expiry",
   },
   zh: {
+    "doc.passport.capture.title": "正在读取护照的照片页",
+    "doc.passport.capture.body": "请保持护照打开且不要移动，手指不要遮住底部的两行（机读区 MRZ）。",
+    "doc.passport.capture.typeInstead": "手动输入",
     "doc.passport.attended.nationality": "国籍",
     "doc.passport.name": "护照",
     "doc.passport.title": "请输入护照照片页底部机读区（MRZ）的信息",
@@ -48,6 +58,9 @@ export const passport = kindMessages("passport", {
     "doc.passport.field.expiry": "有效期",
   },
   ko: {
+    "doc.passport.capture.title": "여권 사진 페이지를 읽고 있습니다",
+    "doc.passport.capture.body": "여권을 펼친 채 움직이지 말고, 아래쪽 두 줄(MRZ)을 손가락으로 가리지 마세요.",
+    "doc.passport.capture.typeInstead": "직접 입력하기",
     "doc.passport.attended.nationality": "국적",
     "doc.passport.name": "여권",
     "doc.passport.title": "여권 사진 면 하단 기계판독영역(MRZ)의 정보를 입력해 주세요",
@@ -62,6 +75,9 @@ export const passport = kindMessages("passport", {
     "doc.passport.field.expiry": "기간 만료일",
   },
   vi: {
+    "doc.passport.capture.title": "Đang đọc trang ảnh của hộ chiếu",
+    "doc.passport.capture.body": "Giữ hộ chiếu mở và yên, đừng để ngón tay che hai dòng ở cuối trang (MRZ).",
+    "doc.passport.capture.typeInstead": "Tự nhập thông tin",
     "doc.passport.attended.nationality": "Quốc tịch",
     "doc.passport.name": "Hộ chiếu",
     "doc.passport.title": "Nhập thông tin trong vùng đọc máy (MRZ) ở trang ảnh của hộ chiếu",
@@ -76,6 +92,9 @@ export const passport = kindMessages("passport", {
     "doc.passport.field.expiry": "ngày hết hạn",
   },
   pt: {
+    "doc.passport.capture.title": "Lendo a página com foto do passaporte",
+    "doc.passport.capture.body": "Mantenha o passaporte aberto e parado, sem cobrir com os dedos as duas linhas de baixo (MRZ).",
+    "doc.passport.capture.typeInstead": "Digitar os dados",
     "doc.passport.attended.nationality": "Nacionalidade",
     "doc.passport.name": "Passaporte",
     "doc.passport.title": "Digite os dados da zona de leitura mecânica (MRZ) da página da foto do passaporte",
