@@ -1,8 +1,8 @@
 /**
- * Step 2 of scripts/arm64-check.sh: run the face engine (Human, tfjs WASM) and the whole card-face
+ * Step 2 of scripts/arm64-check.sh: run the face engine (Human, tfjs WASM), the whole card-face
  * reader (src/cardfront/frame-read.ts: find the card, its side, the text lines, OCR with tesseract.js,
- * the fields) and the passport MRZ reader (src/mrz/frame.ts, our own OCR-B classifier) on the prepared fixtures and print the answers as JSON. The same file runs on x86 and
- * on arm64 (under qemu-aarch64); the shell script compares the two. Runs only WASM/JS engines (the
+ * the fields) and the passport MRZ reader (src/mrz/frame.ts, our own OCR-B classifier) on the
+ * prepared fixtures and print the answers as JSON. The same file runs on x86 and on arm64 (under qemu-aarch64); the shell script compares the two. Runs only WASM/JS engines (the
  * card arrives as a raw grey frame, so libvips, a native addon loaded only for encoded images, is
  * never loaded), so that an arm64 Node can run it with the x86 machine's node_modules.
  * Usage: node dist/scripts/arm64-check.mjs DIR
@@ -46,10 +46,8 @@ for (const f of index) {
     newFrameMemory(),
   );
   // The fields as read (fictional sim-asset people), or why not: compared as a whole.
-  const ocrAnswer =
-    card.kind === "front"
-      ? { birth: card.birth.ok ? card.birth.value : card.birth.reason, expiry: card.expiry.ok ? card.expiry.value : card.expiry.reason, securityCode: card.securityCode.ok ? card.securityCode.value : card.securityCode.reason }
-      : { kind: card.kind };
+  const fields = card.kind === "front" ? [card.birth, card.expiry, card.securityCode] : [];
+  const ocrAnswer = { kind: card.kind, read: fields.filter((x) => x.ok).length, fields: fields.map((x) => (x.ok ? x.value : x.reason)) };
   const [mw, mh] = f.mrzSize;
   const lines = readMrzLines({ kind: "grey", width: mw, height: mh, data: new Uint8Array(readFileSync(path.join(dir, `${f.name}-mrz.grey`))) });
   const judged = judgeLines(lines);

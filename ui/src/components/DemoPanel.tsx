@@ -1,5 +1,5 @@
 import type { ClientMessage, DemoCard, DemoPanelState } from "../../../src/protocol";
-import { isMessageKey, type T } from "../i18n";
+import { isMessageKey, kindMessage, type T } from "../i18n";
 import { Lamps } from "./Lamps";
 
 interface Props {
@@ -28,10 +28,7 @@ export function DemoPanel({ demo, t, send, onClose }: Props) {
     if (g) g.cards.push(c);
     else groups.push({ document, cards: [c] });
   }
-  const groupName = (document: string | null) => {
-    const key = `doc.${document ?? ""}.name`;
-    return document !== null && isMessageKey(key) ? t(key) : document ?? t("demo.noDocument");
-  };
+  const groupName = (document: string | null) => kindMessage(t, document, "name") ?? document ?? t("demo.noDocument");
   const placedCard = demo.cards.find((c) => c.id === demo.placed);
   const placed = placedCard ? { label: label(placedCard) } : undefined;
   return (

@@ -127,6 +127,16 @@ export function translator(lang: Lang): T {
   };
 }
 
+/**
+ * A document kind's own message, `doc.<kind>.<rest>` (its file in ./kinds), through `t`; null when
+ * there is no kind or its catalogue has no such message (the caller then uses the shared one).
+ */
+export function kindMessage(t: T, kind: string | null, rest: string): string | null {
+  if (kind === null) return null;
+  const key = `doc.${kind}.${rest}`;
+  return isMessageKey(key) ? t(key) : null;
+}
+
 /** True when `key` names a message (for codes the daemon sends as plain strings). */
 export function isMessageKey(key: string): key is MessageKey {
   return Object.hasOwn(jaMessages, key);

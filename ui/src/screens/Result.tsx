@@ -2,7 +2,7 @@ import type { AttendedChipData, Lang, ResultToken, Screen } from "../../../src/p
 import { BigButton } from "../components/BigButton";
 import { PngCanvas } from "../components/PngCanvas";
 import { ResultIcon } from "../components/ResultIcon";
-import { isMessageKey, type T } from "../i18n";
+import { isMessageKey, kindMessage, type T } from "../i18n";
 import type { ScreenProps } from "./types";
 
 type ResultScreen = Extract<Screen, { name: "result" }>;
@@ -118,9 +118,8 @@ function TillCode({ token, t }: { token: ResultToken; t: T }) {
 
 /** A label from the document's own catalogue (`doc.<kind>.attended.<label>`), else the shared one. */
 function labelOf(t: T, document: string, label: string): string {
-  const own = `doc.${document}.attended.${label}`;
   const shared = `attended.${label}`;
-  return isMessageKey(own) ? t(own) : isMessageKey(shared) ? t(shared) : label;
+  return kindMessage(t, document, `attended.${label}`) ?? (isMessageKey(shared) ? t(shared) : label);
 }
 
 /**
@@ -131,8 +130,7 @@ function labelOf(t: T, document: string, label: string): string {
 function ChipData({ data, t, lang }: { data: AttendedChipData; t: T; lang: Lang }) {
   const authKey = `auth.${data.authenticity}`;
   const authText = isMessageKey(authKey) ? t(authKey) : data.authenticity;
-  const nameKey = `doc.${data.document}.name`;
-  const documentName = isMessageKey(nameKey) ? t(nameKey) : data.document;
+  const documentName = kindMessage(t, data.document, "name") ?? data.document;
   const date = (iso: string | null) => (iso === null ? t("attended.notKnown") : formatDate(iso, lang));
   return (
     <div class="chip" aria-label={t("attended.title")} role="region" data-document={data.document}>

@@ -1,7 +1,7 @@
 import type { Lang, LedPattern, Outcome, ReasonCode, RecentSession } from "../../../src/protocol";
 import { BigButton } from "../components/BigButton";
 import { Lamps } from "../components/Lamps";
-import { isMessageKey, LANGS, LANG_NAMES, LANG_TAGS, type T } from "../i18n";
+import { kindMessage, LANGS, LANG_NAMES, LANG_TAGS, type T } from "../i18n";
 import type { ScreenProps } from "./types";
 
 const OUTCOMES: readonly Outcome[] = ["pass", "fail", "refer", "abandoned"];
@@ -18,9 +18,7 @@ function clock(ms: number, lang: Lang): string {
 
 /** The document kind's name from its catalogue file (`doc.<kind>.name`); none recognised: "unknown card". */
 function documentName(kind: string | null, t: T): string {
-  if (kind === null) return t("staff.unknownDocument");
-  const key = `doc.${kind}.name`;
-  return isMessageKey(key) ? t(key) : kind;
+  return kind === null ? t("staff.unknownDocument") : kindMessage(t, kind, "name") ?? kind;
 }
 
 function RecentRow({ r, t, lang }: { r: RecentSession; t: T; lang: Lang }) {
