@@ -11,7 +11,7 @@ APT_BASE="build-essential python3 pkg-config libpcsclite-dev pcscd"
 # Test suite: browser tests, the real PC/SC stack with a virtual reader, an independent card peer,
 # image tools for generated fixtures, systemd-analyze for the unit files, RAUC for update bundles
 # (cage: the kiosk unit's ExecStart must exist for verify; dbus: a private bus for the rauc service).
-APT_TEST="chromium fonts-noto-cjk fonts-dejavu-core vsmartcard-vpcd pcsc-tools opensc imagemagick libopenjp2-tools systemd rauc squashfs-tools openssl cage dbus python3-jwt prometheus"
+APT_TEST="chromium fonts-noto-cjk fonts-dejavu-core fonts-ipaexfont-mincho fonts-ipaexfont-gothic vsmartcard-vpcd pcsc-tools opensc imagemagick libopenjp2-tools systemd rauc squashfs-tools openssl cage dbus python3-jwt prometheus"
 # Issue 19: an independent JOSE verifier for the till tokens (PyJWT), and a real Prometheus scraping the demo.
 # fonts-ocr-b: the passport data-page generator's MRZ font (npm run gen:mrzpages / bench:mrz).
 APT_TEST="$APT_TEST fonts-ocr-b"

@@ -8,8 +8,9 @@
  * ±10 % (`placeCard`), re-drawn when it would overlap another group or leave the card. The placed
  * boxes are returned, so the truth of every generated card says where each field really is.
  *
- * Families: four tuning families (`classic`, `bottom-expiry`, `foreign`, `dense`) that recogniser and
- * generator presets may be tuned on, and ONE held-out family (`heldout`) that tuning never sees: a
+ * Families: five tuning families (`classic`, `bottom-expiry`, `foreign`, `dense`, `compact`) that
+ * recogniser and generator presets may be tuned on (`compact` is drawn by a third text renderer,
+ * Chromium, with IPAex fonts and a patterned background), and ONE held-out family (`heldout`) that tuning never sees: a
  * different arrangement (labels stacked above values, portrait further right and taller, code beside
  * the portrait's foot), a different font mix and a different text renderer (SVG through librsvg
  * instead of ImageMagick). See scripts/cardface/README.md.
@@ -22,13 +23,13 @@ import { rng } from "./people";
 /** ID-1 card (ISO/IEC 7810), millimetres. */
 export const CARD_MM = { width: 85.6, height: 54.0 } as const;
 
-export type FamilyName = "classic" | "bottom-expiry" | "foreign" | "dense" | "heldout";
-export const TUNING_FAMILIES: readonly FamilyName[] = ["classic", "bottom-expiry", "foreign", "dense"];
+export type FamilyName = "classic" | "bottom-expiry" | "foreign" | "dense" | "compact" | "heldout";
+export const TUNING_FAMILIES: readonly FamilyName[] = ["classic", "bottom-expiry", "foreign", "dense", "compact"];
 export const HELDOUT_FAMILY: FamilyName = "heldout";
 export const ALL_FAMILIES: readonly FamilyName[] = [...TUNING_FAMILIES, HELDOUT_FAMILY];
 
-/** fontconfig family names (Debian fonts-noto-cjk, fonts-dejavu). */
-export type FontName = "Noto Sans CJK JP" | "Noto Serif CJK JP" | "Noto Sans Mono CJK JP" | "DejaVu Sans" | "DejaVu Serif" | "DejaVu Sans Mono";
+/** fontconfig family names (Debian fonts-noto-cjk, fonts-dejavu, fonts-ipaexfont-mincho/-gothic). */
+export type FontName = "Noto Sans CJK JP" | "Noto Serif CJK JP" | "Noto Sans Mono CJK JP" | "DejaVu Sans" | "DejaVu Serif" | "DejaVu Sans Mono" | "IPAexMincho" | "IPAexGothic";
 
 /** The fields the recogniser must find, and the other printed groups. */
 export type GroupKey = "title" | "name" | "address" | "birth" | "sex" | "expiry" | "photo" | "securityCode" | "certBox" | "issuer";
@@ -64,7 +65,7 @@ export interface PlacedGroup {
 
 export interface PlacedCard {
   family: FamilyName;
-  renderer: "imagemagick" | "svg";
+  renderer: "imagemagick" | "svg" | "chromium";
   tint: string;
   groups: PlacedGroup[];
   /** Portrait tone (varies the head colour). */
@@ -233,6 +234,25 @@ function design(family: FamilyName, font: FontName): FamilyDesign {
           { key: "certBox", x: 2.5, y: 46.0, moves: false, build: certBox(50, 6.5, font) },
           { key: "photo", x: 61, y: 7, moves: true, build: photo(21, 28) },
           { key: "securityCode", x: 66.5, y: 38.5, moves: true, build: code(2.3, SANS, true) },
+        ],
+      };
+    case "compact":
+      // A tighter design drawn by Chromium (HTML text through Skia): birth and sex on the row under
+      // the name, the address below them, the expiry unboxed at the bottom left, a smaller portrait
+      // with the code under it, and a fine rosette pattern behind everything (renderer "chromium",
+      // render.ts). Body font per card from IPAex Mincho / Noto Serif / IPAex Gothic (generate.ts).
+      return {
+        renderer: "chromium",
+        tints: ["#e9f0f4", "#f3ece4", "#eef3ea"],
+        groups: [
+          { key: "title", x: 3, y: 2.0, moves: false, build: fixed("個人番号カード", 2.6, "IPAexGothic", "#304060") },
+          { key: "name", x: 3, y: 7.0, moves: true, build: labelled("氏名", 1.6, 6, 3.6, "IPAexGothic", font, one("name")) },
+          { key: "birth", x: 3, y: 14.0, moves: true, build: labelled("生年月日", 1.6, 9, 3.0, "IPAexGothic", font, one("birth")) },
+          { key: "sex", x: 44, y: 14.0, moves: true, build: labelled("性別", 1.6, 4.5, 3.0, "IPAexGothic", font, one("sex")) },
+          { key: "address", x: 3, y: 21.5, moves: true, build: labelled("住所", 1.6, 6, 2.4, "IPAexGothic", font, addr, 1.25) },
+          { key: "expiry", x: 3, y: 44.0, moves: true, build: (x, y, s, t) => ({ runs: [run(t.expiry, x, y, 3.0 * s, font)], rects: [] }) },
+          { key: "photo", x: 62, y: 9, moves: true, build: photo(19, 25) },
+          { key: "securityCode", x: 65, y: 37.0, moves: true, build: code(2.5, "IPAexGothic", true) },
         ],
       };
     case "heldout":

@@ -20,7 +20,7 @@ import type { Frame } from "../../src/camera/camera";
 import { parseIsoDate, tokyoDate, type CalendarDate } from "../../src/age/date";
 import { ALL_FAMILIES, HELDOUT_FAMILY, TUNING_FAMILIES, placeCard, type Box, type CardTexts, type FamilyName, type FontName, type GroupKey, type PlacedCard } from "./families";
 import { makePeople, readDeckPeople, rng, type CardPerson } from "./people";
-import { birthText, expiryText, renderBack, renderPlaced, RENDER_SIZE } from "./render";
+import { birthText, closeRenderers, expiryText, renderBack, renderPlaced, RENDER_SIZE } from "./render";
 import { cardWidthInFrame, loadCard, photograph, randomShot, type Difficulty, type Shot } from "./photograph";
 
 export const DIFFICULTIES: readonly Difficulty[] = ["easy", "moderate", "hard"];
@@ -41,7 +41,7 @@ export interface ManifestEntry {
 }
 
 /** Disjoint seed ranges per family (the held-out family far from the others). */
-const FAMILY_SEED: Record<FamilyName, number> = { classic: 11_000, "bottom-expiry": 12_000, foreign: 13_000, dense: 14_000, heldout: 97_000 };
+const FAMILY_SEED: Record<FamilyName, number> = { classic: 11_000, "bottom-expiry": 12_000, foreign: 13_000, dense: 14_000, compact: 15_000, heldout: 97_000 };
 const DIFF_SEED: Record<Difficulty, number> = { easy: 1, moderate: 2, hard: 3 };
 
 const FOREIGN_NAMES = [
@@ -50,7 +50,7 @@ const FOREIGN_NAMES = [
 ];
 const BUILDINGS = ["", "", "コーポ青葉202号室", "グランドハイツ1105", "サンライズ荘3号", "メゾン桜101"];
 
-/** Address lines for a family: classic/bottom-expiry 1–2, foreign 2–3, dense 1–4 (dense or sparse),
+/** Address lines for a family: classic/bottom-expiry/compact 1–2, foreign 2–3, dense 1–4 (dense or sparse),
  *  held-out 1–3. */
 function addressLines(p: CardPerson, family: FamilyName, r: () => number): string[] {
   const full = p.address;
@@ -61,6 +61,8 @@ function addressLines(p: CardPerson, family: FamilyName, r: () => number): strin
     case "classic":
     case "bottom-expiry":
       return r() < 0.6 ? [full] : two;
+    case "compact":
+      return r() < 0.5 ? [full] : two;
     case "foreign": {
       const b = building || "レジデンス西" + String(100 + Math.floor(r() * 900));
       return r() < 0.5 ? [full.slice(0, cut), full.slice(cut), b] : [full, b];
@@ -94,6 +96,10 @@ export function cardTexts(p: CardPerson, family: FamilyName, r: () => number): C
 
 function fontFor(family: FamilyName, r: () => number): FontName {
   if (family === "heldout") return "Noto Serif CJK JP";
+  if (family === "compact") {
+    const x = r();
+    return x < 0.4 ? "IPAexMincho" : x < 0.6 ? "Noto Serif CJK JP" : "IPAexGothic";
+  }
   return r() < 0.75 ? "Noto Sans CJK JP" : "Noto Serif CJK JP";
 }
 
@@ -212,14 +218,18 @@ export async function generate(o: GenerateOptions): Promise<GenerateStats> {
   // `jobs` sessions in flight: their renders (convert processes, librsvg in the libuv pool) overlap
   // with the JavaScript warps of the others.
   let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.max(1, o.jobs) }, async () => {
-      while (next < jobs.length) {
-        const j = jobs[next++];
-        if (j) await one(j);
-      }
-    }),
-  );
+  try {
+    await Promise.all(
+      Array.from({ length: Math.max(1, o.jobs) }, async () => {
+        while (next < jobs.length) {
+          const j = jobs[next++];
+          if (j) await one(j);
+        }
+      }),
+    );
+  } finally {
+    await closeRenderers();
+  }
   for (const [set, list] of manifests) {
     list.sort((a, b) => a.session - b.session || a.frame - b.frame);
     writeFileSync(path.join(o.out, set, "manifest.json"), JSON.stringify({ today: o.today, entries: list }));

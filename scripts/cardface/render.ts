@@ -1,10 +1,13 @@
 /**
- * Draws a placed card (families.ts) as a PNG at RENDER_PX_PER_MM. Two independent text renderers:
- * ImageMagick 6 `convert` (tuning families) and SVG rasterised by librsvg through sharp (the held-out
- * family), so the held-out cards differ in glyph rasterisation and hinting, not only in layout.
- * Fonts come from Debian's fonts-noto-cjk and fonts-dejavu. Everything printed is fictional.
+ * Draws a placed card (families.ts) as a PNG at RENDER_PX_PER_MM. Three independent text renderers:
+ * ImageMagick 6 `convert` (four tuning families), Chromium's HTML text (Skia; the `compact` tuning
+ * family, through playwright-core and /usr/bin/chromium) and SVG rasterised by librsvg through sharp
+ * (the held-out family), so families differ in glyph rasterisation and hinting, not only in layout.
+ * Fonts come from Debian's fonts-noto-cjk, fonts-dejavu and fonts-ipaexfont-{mincho,gothic}.
+ * Everything printed is fictional.
  */
 import { spawn } from "node:child_process";
+import { chromium, type Browser, type Page } from "playwright-core";
 import sharp from "sharp";
 import { toEraDate, eraById } from "../../src/age/era";
 import { CARD_MM, type FontName, type PlacedCard, type PlacedGroup, type TextRun } from "./families";
@@ -37,6 +40,8 @@ const IM_FONT: Record<FontName, string> = {
   "DejaVu Sans": "DejaVu-Sans",
   "DejaVu Serif": "DejaVu-Serif",
   "DejaVu Sans Mono": "DejaVu-Sans-Mono",
+  IPAexMincho: "IPAexMincho",
+  IPAexGothic: "IPAexGothic",
 };
 
 /** Runs `convert args…` and returns its stdout (asynchronous, so several run in parallel). */
@@ -138,8 +143,79 @@ export function cardSvg(c: PlacedCard): string {
   return parts.join("");
 }
 
+/** The portrait, certificate boxes and a fine rosette pattern (the `compact` family's background) as
+ *  one inline SVG; the text goes on top as HTML (cardHtml). */
+function backgroundSvg(c: PlacedCard): string {
+  const parts: string[] = [`<svg xmlns="http://www.w3.org/2000/svg" width="${RENDER_SIZE.width}" height="${RENDER_SIZE.height}" viewBox="0 0 ${CARD_MM.width} ${CARD_MM.height}" style="position:absolute;left:0;top:0">`];
+  // rosette: circles around two centres, thin and light (a print pattern, not a line the OCR should see)
+  for (const [cx, cy] of [[30, 30], [70, 20]] as const) {
+    for (let r = 4; r < 60; r += 2.2) parts.push(`<circle cx="${cx}" cy="${cy}" r="${r.toFixed(1)}" fill="none" stroke="#c8d0d8" stroke-width="0.06"/>`);
+  }
+  for (const g of c.groups) {
+    if (g.key === "photo") {
+      const b = g.rects[0]?.box;
+      if (!b) continue;
+      const k = b.h / 30, cx = b.x + b.w / 2, t = c.tone;
+      parts.push(
+        `<rect x="${b.x.toFixed(2)}" y="${b.y.toFixed(2)}" width="${b.w.toFixed(2)}" height="${b.h.toFixed(2)}" fill="#d6dadf"/>`,
+        `<path d="M ${(cx - 9.5 * k).toFixed(2)} ${(b.y + b.h).toFixed(2)} A ${(9.5 * k).toFixed(2)} ${(9 * k).toFixed(2)} 0 0 1 ${(cx + 9.5 * k).toFixed(2)} ${(b.y + b.h).toFixed(2)} Z" fill="#3c4048"/>`,
+        `<ellipse cx="${cx.toFixed(2)}" cy="${(b.y + 12 * k).toFixed(2)}" rx="${(5.2 * k).toFixed(2)}" ry="${(6.8 * k).toFixed(2)}" fill="rgb(${t + 40},${t + 20},${t})"/>`,
+        `<path d="M ${(cx - 5.4 * k).toFixed(2)} ${(b.y + 7.5 * k).toFixed(2)} A ${(5.4 * k).toFixed(2)} ${(3.2 * k).toFixed(2)} 0 0 1 ${(cx + 5.4 * k).toFixed(2)} ${(b.y + 7.5 * k).toFixed(2)} Z" fill="#2b2420"/>`,
+      );
+      continue;
+    }
+    for (const r of g.rects) parts.push(`<rect x="${r.box.x.toFixed(2)}" y="${r.box.y.toFixed(2)}" width="${r.box.w.toFixed(2)}" height="${r.box.h.toFixed(2)}" fill="${r.fill}" stroke="${r.stroke}" stroke-width="${r.strokeMm}"/>`);
+  }
+  parts.push("</svg>");
+  return parts.join("");
+}
+
+/** HTML for a placed card: every text run an absolutely placed element (top of its em box at `y`,
+ *  line-height 1), drawn by Chromium's own text stack. */
+export function cardHtml(c: PlacedCard): string {
+  const runs = c.groups.flatMap((g) =>
+    g.runs.map(
+      (r) =>
+        `<div style="position:absolute;left:${(r.x * RENDER_PX_PER_MM).toFixed(1)}px;top:${(r.y * RENDER_PX_PER_MM).toFixed(1)}px;font-family:'${r.font}';font-size:${(r.size * RENDER_PX_PER_MM).toFixed(2)}px;line-height:1;white-space:pre;color:${r.fill};font-weight:${r.weight ?? "normal"}">${esc(r.text)}</div>`,
+    ),
+  );
+  return `<!doctype html><html><head><meta charset="utf-8"></head><body style="margin:0"><div style="position:relative;width:${RENDER_SIZE.width}px;height:${RENDER_SIZE.height}px;overflow:hidden;background:linear-gradient(135deg,#fbfcf8,${c.tint})">${backgroundSvg(c)}${runs.join("")}</div></body></html>`;
+}
+
+/** One headless Chromium for the whole run, one page, renders one at a time (closeRenderers()). */
+let browser: Promise<Browser> | null = null;
+let pageP: Promise<Page> | null = null;
+let queue: Promise<unknown> = Promise.resolve();
+
+async function chromiumPng(html: string): Promise<Buffer> {
+  browser ??= chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: ["--no-sandbox", "--font-render-hinting=none"] });
+  pageP ??= browser.then(async (b) => {
+    const p = await b.newPage({ viewport: RENDER_SIZE, deviceScaleFactor: 1 });
+    return p;
+  });
+  const page = await pageP;
+  const job = queue.then(async () => {
+    await page.setContent(html, { waitUntil: "load" });
+    await page.evaluate(async () => {
+      await document.fonts.ready;
+    });
+    return page.screenshot({ type: "png", clip: { x: 0, y: 0, ...RENDER_SIZE } });
+  });
+  queue = job.catch(() => undefined);
+  return job;
+}
+
+/** Close the Chromium of the `chromium` renderer, if one was started. */
+export async function closeRenderers(): Promise<void> {
+  const b = browser;
+  browser = null;
+  pageP = null;
+  if (b) await (await b).close();
+}
+
 /** The card as PNG, with the family's renderer. */
 export async function renderPlaced(c: PlacedCard): Promise<Buffer> {
+  if (c.renderer === "chromium") return chromiumPng(cardHtml(c));
   if (c.renderer === "svg") return sharp(Buffer.from(cardSvg(c))).flatten({ background: "#ffffff" }).png({ compressionLevel: 1 }).toBuffer();
   return convert([...cardArgs(c), "-define", "png:compression-level=1", "png:-"]);
 }

@@ -21,12 +21,13 @@ interface Rule {
   name: string;
   need: (f: F, western: boolean) => number;
   margin: number;
+  /** an agreed date must have passed the digit check (scan.ts `c`) */
+  check: boolean;
 }
 
 const RULES: Rule[] = [
-  { name: "today: era 2, western 3, code 3", need: (f, w) => (f === "securityCode" ? 3 : w ? 3 : 2), margin: 2 },
-  { name: "dates 3 (all fields 3)", need: () => 3, margin: 2 },
-  { name: "birth 3, expiry 2 (era)", need: (f, w) => (f === "expiry" && !w ? 2 : 3), margin: 2 },
+  { name: "all fields 3, no digit check", need: () => 3, margin: 2, check: false },
+  { name: "all fields 3 + digit check (today)", need: () => 3, margin: 2, check: true },
 ];
 
 function birthOf(k: string): BirthField {
@@ -53,6 +54,7 @@ function replay(s: ScannedSession, rule: Rule, maxFrames: number): Outcome {
   const reasons = new Set<string>();
   const western = s.truth.western;
   const ranked = (f: F) => [...votes[f]].sort((a, b) => b[1] - a[1]);
+  const confirmed = new Set<string>();
   for (const fr of s.frames.slice(0, maxFrames)) {
     if (fr.kind !== "front") {
       reasons.add(fr.kind);
@@ -72,6 +74,7 @@ function replay(s: ScannedSession, rule: Rule, maxFrames: number): Outcome {
         else if (!samePlace(a, r.at)) ambiguous.add(`${f}:moved`);
       }
       votes[f].set(r.v, (votes[f].get(r.v) ?? 0) + 1);
+      if (r.c) confirmed.add(`${f}:${r.v}`);
     }
     if (ambiguous.size) continue;
     const leadWestern = ranked("birth")[0]?.[0].startsWith("w/") ?? western;
@@ -82,7 +85,9 @@ function replay(s: ScannedSession, rule: Rule, maxFrames: number): Outcome {
       return a[0];
     };
     const b = agreed("birth"), e = agreed("expiry"), c = agreed("securityCode");
-    if (b && e && c) {
+    const unconfirmed = rule.check && ((b && !confirmed.has(`birth:${b}`)) || (e && !confirmed.has(`expiry:${e}`)));
+    if (unconfirmed) reasons.add("unconfirmed");
+    if (b && e && c && !unconfirmed) {
       const problems = checkCard({ birth: birthOf(b), expiry: dateOf(e), securityCode: c }, s.today);
       if (problems.length === 0) {
         const wrong = b !== s.truth.birth || dateOf(e).year !== dateOf(s.truth.expiry).year || c !== s.truth.securityCode;

@@ -26,6 +26,8 @@ export interface ScannedField {
   v: string;
   at?: Box;
   right?: boolean;
+  /** dates: the value had passed the digit check in this session by this frame (frame-read.ts DIGIT_CHECK) */
+  c?: boolean;
 }
 export interface ScannedFrame {
   kind: FrameReading["kind"];
@@ -96,8 +98,8 @@ try {
             x.ok ? { ok: true, v: key(x.value), ...(x.at ? { at: x.at } : {}), right: key(x.value) === want } : { ok: false, v: x.reason };
           frames.push({
             kind: "front",
-            birth: field(r.birth, birthKey, truth.birth),
-            expiry: field(r.expiry, ymd, truth.expiry),
+            birth: { ...field(r.birth, birthKey, truth.birth), c: r.confirmed.birth },
+            expiry: { ...field(r.expiry, ymd, truth.expiry), c: r.confirmed.expiry },
             securityCode: field(r.securityCode, (s: string) => s, truth.securityCode),
             cpuMs,
           });

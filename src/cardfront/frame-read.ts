@@ -10,13 +10,13 @@
 import type { CalendarDate } from "../age/date";
 import type { Frame } from "../camera/camera";
 import { decodeFrame } from "../image/decode";
-import { compact, parseSecurityCode, type BirthField } from "./fields";
+import { birthKey, compact, parseSecurityCode, type BirthField } from "./fields";
 import { CROP_HEIGHT_RATIO, samePlace, classifyDates, codeCandidates, cropBox, dateCandidates, decideCode, decideDates, tailLooksLikeField, type Found, type PlacedDateLine } from "./find";
-import { boxBlur, normalize, wipeGray, type Gray } from "../image/image";
+import { boxBlur, minFilter, normalize, wipeGray, type Gray } from "../image/image";
 import { analyseCard, type Box, type TextLine } from "./lines";
 import { PX_PER_MM } from "./layout";
 import { locateCard } from "./locate";
-import { OcrFailure, type LineKind, type OcrLine, type OcrPort } from "./ocr";
+import { OcrFailure, type LineKind, type OcrLine, type OcrPort,  } from "./ocr";
 import { sampleBox, type Homography } from "./rectify";
 import { classifySide } from "./side";
 
@@ -52,6 +52,19 @@ export const CODE_RETRY = { scale: 1.5, blur: 1, minConfidence: 70 } as const;
  */
 export const MIN_DATE_DIGIT_CONFIDENCE = 0;
 
+/**
+ * The date check: before a birth or expiry value may be agreed (read.ts), the line it came from is
+ * read once more by the date engine from a crop made differently — 15 px/mm instead of 10, strokes
+ * thickened by a 3 × 3 grey-level erosion, no blur — and must give the same value. A misread of one
+ * printed glyph repeats across the frames of one card (same glyph, similar photos), so agreement
+ * between frames cannot catch it; a re-read of the same line at another scale with other stroke
+ * widths is a different input to the network. Each value is checked until it is confirmed once per
+ * session (FrameMemory.confirmed): usually one extra engine call per date field per session.
+ * (A digits-only re-read by the eng engine was tried first: it needs the digits' boxes, and the
+ * LSTM engine's character and word boxes overlap the neighbouring kanji, so the crops held 年 and 月.)
+ */
+export const DATE_CHECK = { scale: 1.5, thicken: 1 } as const;
+
 interface CropSpec {
   readonly scale: number;
   readonly blur: number;
@@ -80,12 +93,23 @@ export type FrameReading =
       /** Per field, the lowest per-digit engine confidence of the lines its value was read from
        *  (before the floor; for tools such as scripts/cardface/confidence.ts). */
       confidence: { birth?: number; expiry?: number; securityCode?: number };
+      /** Whether this frame's date value has passed the date check in this session (DATE_CHECK). */
+      confirmed: { birth: boolean; expiry: boolean };
     };
 
 /** Options of readFrame: `minDateDigitConfidence` overrides MIN_DATE_DIGIT_CONFIDENCE (tools that
  *  measure confidences pass 0). */
 export interface FrameOptions {
   readonly minDateDigitConfidence?: number;
+  /** false: skip the date check (tools that measure what it changes). */
+  readonly dateCheck?: boolean;
+}
+
+/** The key a date value is confirmed under (FrameMemory.confirmed). */
+export function dateCheckKey(field: "birth", v: BirthField): string;
+export function dateCheckKey(field: "expiry", v: CalendarDate): string;
+export function dateCheckKey(field: "birth" | "expiry", v: BirthField | CalendarDate): string {
+  return field === "birth" ? `b:${birthKey(v as BirthField)}` : `e:${(v as CalendarDate).year}/${(v as CalendarDate).month}/${(v as CalendarDate).day}`;
 }
 
 /**
@@ -112,13 +136,17 @@ export interface FrameOptions {
  */
 export interface FrameMemory {
   readonly checked: Box[];
+  /** Date values (dateCheckKey) the check re-read alike (DATE_CHECK). */
+  readonly confirmed: Set<string>;
+  /** Date checks run and refuted in this session (counts only, for tools). */
+  readonly dateChecks: { run: number; refuted: number };
   /** Where earlier frames read each field: lines at the same place (find.ts samePlace) are read
    *  first, so later frames spend no engine calls on the other candidates before stopping early. */
   readonly seen: Box[];
 }
 
 export function newFrameMemory(): FrameMemory {
-  return { checked: [], seen: [] };
+  return { checked: [], seen: [], confirmed: new Set(), dateChecks: { run: 0, refuted: 0 } };
 }
 
 /** Candidates at a place an earlier frame of the session read a field from go first (stable). */
@@ -179,6 +207,10 @@ export async function readFrame(deps: { ocr: OcrPort }, frame: Frame, today: Cal
       if (restCodes.length > 0 && /\d{4}/u.test(check)) for (const l of restCodes) codes.push(await readCode(l));
     }
     const { birth, expiry } = decideDates(dates.map((d) => belowFloor(d, floor)));
+    if (options.dateCheck !== false) {
+      if (birth.ok) await checkDate(deps.ocr, g, hm, dates, "birth", dateCheckKey("birth", birth.value), today, memory, signal);
+      if (expiry.ok) await checkDate(deps.ocr, g, hm, dates, "expiry", dateCheckKey("expiry", expiry.value), today, memory, signal);
+    }
     const securityCode = decideCode(codes);
     for (const f of [birth, expiry, securityCode]) if (f.ok && f.at && !memory.seen.some((b) => f.at && samePlace(b, f.at))) memory.seen.push(f.at);
     const confidence = {
@@ -186,7 +218,11 @@ export async function readFrame(deps: { ocr: OcrPort }, frame: Frame, today: Cal
       ...minConfidence("expiry", dates),
       ...(securityCode.ok ? minOf("securityCode", codes.filter((c) => c.text !== null && compact(c.text) === securityCode.value).map((c) => c.confidence)) : {}),
     };
-    return { kind: "front", birth, expiry, securityCode, confidence };
+    const confirmed = {
+      birth: birth.ok && memory.confirmed.has(dateCheckKey("birth", birth.value)),
+      expiry: expiry.ok && memory.confirmed.has(dateCheckKey("expiry", expiry.value)),
+    };
+    return { kind: "front", birth, expiry, securityCode, confidence, confirmed };
   } catch (e) {
     if (e instanceof OcrFailure) return { kind: "ocr-failed", reason: e.reason };
     throw e;
@@ -239,6 +275,33 @@ async function line(ocr: OcrPort, g: Gray, hm: Homography, box: Box, spec: CropS
   } finally {
     wipeGray(crop);
   }
+}
+
+/**
+ * The date check of one value not yet confirmed this session: the line it was read from is read
+ * again by the date engine from a differently made crop (DATE_CHECK: another scale, strokes
+ * thickened), and must give the same value for the same field.
+ */
+async function checkDate(ocr: OcrPort, g: Gray, hm: Homography, dates: readonly PlacedDateLine[], field: "birth" | "expiry", key: string, today: CalendarDate, memory: FrameMemory, signal: AbortSignal): Promise<void> {
+  if (memory.confirmed.has(key)) return;
+  const keyOf = (d: PlacedDateLine): string | null => (d.kind === "birth" && d.value.ok ? dateCheckKey("birth", d.value.value) : d.kind === "expiry" && d.value.ok ? dateCheckKey("expiry", d.value.value) : null);
+  const src = dates.find((d) => d.kind === field && keyOf(d) === key);
+  if (!src?.at) return;
+  memory.dateChecks.run++;
+  const raw = sampleBox(g, hm, cropBox(src.at), DATE_CHECK.scale);
+  const thick = minFilter(raw, DATE_CHECK.thicken);
+  const crop = normalize(thick);
+  wipeGray(raw);
+  wipeGray(thick);
+  let text: string;
+  try {
+    text = (await ocr.recognizeLine(crop, "date", signal)).text;
+  } finally {
+    wipeGray(crop);
+  }
+  const again = classifyDates(text, today).map((d) => keyOf(d));
+  if (again.includes(key)) memory.confirmed.add(key);
+  else memory.dateChecks.refuted++;
 }
 
 /** Height of every crop in a check strip: a 3.2 mm line's crop at the date scale. */

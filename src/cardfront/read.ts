@@ -19,6 +19,9 @@
  *   4-digit group near the portrait in one frame) is "ambiguous/moved" for the rest of the session;
  * - the security code, which no plausibility rule can check, needs AGREE.code (3) agreeing frames
  *   (and still two more than any rival), so one consistent misread shared by two frames is not enough.
+ * - the date check: an agreed birth or expiry must also have been read alike once from a differently
+ *   made crop of its line in some frame of the session (frame-read.ts DATE_CHECK), against a misread
+ *   that repeats in every photo of the card.
  * The result is "sure" only when the agreed fields also pass every plausibility rule. The wait is
  * bounded by `budgetMs` (and `signal`); camera and OCR failures become reasons, never exceptions.
  */
@@ -28,7 +31,7 @@ import { deriveCodeB } from "../card/mynumber/code-b";
 import type { CodeB } from "../card/secret";
 import { birthKey, type BirthField, type CardFields } from "./fields";
 import { FieldPlace } from "./find";
-import { newFrameMemory, readFrame } from "./frame-read";
+import { dateCheckKey, newFrameMemory, readFrame } from "./frame-read";
 import { OcrFailure, type OcrPort } from "./ocr";
 import { checkCard, toPrefill, type EntryPrefill, type Problem } from "./plausibility";
 import { FieldVotes } from "./votes";
@@ -54,6 +57,9 @@ export type UnsureReason =
    *  field (find.ts). Sticky: once seen in a frame, the session is never sure of that field. */
   | { kind: "ambiguous"; field: "birth" | "expiry" | "securityCode"; detail: "found-twice" | "either-field" | "moved" }
   | { kind: "disagree"; field: "birth" | "expiry" | "securityCode" }
+  /** The frames agreed on a date that the re-read from another crop never gave (frame-read.ts
+   *  DATE_CHECK): possibly a consistent misread, so not used. */
+  | { kind: "unconfirmed"; field: "birth" | "expiry" }
   | { kind: "implausible"; problem: Problem }
   | { kind: "camera"; detail: string }
   | { kind: "ocr"; detail: string }
@@ -151,7 +157,8 @@ export async function readCardFront(
       const birth = votes.birth.agreed(AGREE.date);
       const expiry = votes.expiry.agreed(AGREE.date);
       const securityCode = votes.securityCode.agreed(AGREE.code);
-      if (birth && expiry && securityCode) {
+      const unconfirmed = [...(birth && !memory.confirmed.has(dateCheckKey("birth", birth)) ? ["birth" as const] : []), ...(expiry && !memory.confirmed.has(dateCheckKey("expiry", expiry)) ? ["expiry" as const] : [])];
+      if (birth && expiry && securityCode && unconfirmed.length === 0) {
         const fields: CardFields = { birth, expiry, securityCode };
         lastProblems = checkCard(fields, today);
         if (lastProblems.length === 0) {
@@ -177,11 +184,18 @@ export async function readCardFront(
   else note({ kind: budget.signal.aborted ? "timeout" : "frames-ended", frames });
   for (const p of lastProblems) note({ kind: "implausible", problem: p });
   for (const f of ["birth", "expiry", "securityCode"] as const) if (votes[f].disagreement) note({ kind: "disagree", field: f });
+  const agreedBirth = votes.birth.agreed(AGREE.date);
+  const agreedExpiry = votes.expiry.agreed(AGREE.date);
+  if (agreedBirth && !memory.confirmed.has(dateCheckKey("birth", agreedBirth))) note({ kind: "unconfirmed", field: "birth" });
+  if (agreedExpiry && !memory.confirmed.has(dateCheckKey("expiry", agreedExpiry))) note({ kind: "unconfirmed", field: "expiry" });
   // Pre-fill only fields every frame read alike: a field the frames disagreed on is left for the
   // customer to type, so pressing "OK" on a pre-filled guess cannot spend a try.
   const settled = <T>(f: "birth" | "expiry" | "securityCode", v: FieldVotes<T>): T | undefined => (v.disagreement || ambiguous.has(f) ? undefined : v.leading());
-  const birth = settled("birth", votes.birth);
-  const expiryYear = settled("expiry", votes.expiry)?.year;
+  // A date the check never confirmed is not pre-filled either (it may be a repeated misread).
+  const settledBirth = settled("birth", votes.birth);
+  const settledExpiry = settled("expiry", votes.expiry);
+  const birth = settledBirth && memory.confirmed.has(dateCheckKey("birth", settledBirth)) ? settledBirth : undefined;
+  const expiryYear = settledExpiry && memory.confirmed.has(dateCheckKey("expiry", settledExpiry)) ? settledExpiry.year : undefined;
   const securityCode = settled("securityCode", votes.securityCode);
   const prefill = toPrefill({
     ...(birth ? { birth } : {}),

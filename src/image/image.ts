@@ -211,3 +211,27 @@ export function boxBlur(g: Gray, r: number): Gray {
   tmp.fill(0);
   return { width: w, height: h, data: out };
 }
+
+/** Grey-level erosion with a (2r+1)² window (separable minimum, edges clamped): dark strokes grow by
+ *  r pixels on each side (a thin stroke lost to blur or JPEG comes back). */
+export function minFilter(g: Gray, r: number): Gray {
+  const { width: w, height: h } = g;
+  const tmp = new Uint8Array(w * h);
+  const out = new Uint8Array(w * h);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      let m = 255;
+      for (let k = -r; k <= r; k++) m = Math.min(m, g.data[y * w + Math.min(w - 1, Math.max(0, x + k))] ?? 255);
+      tmp[y * w + x] = m;
+    }
+  }
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      let m = 255;
+      for (let k = -r; k <= r; k++) m = Math.min(m, tmp[Math.min(h - 1, Math.max(0, y + k)) * w + x] ?? 255);
+      out[y * w + x] = m;
+    }
+  }
+  tmp.fill(0);
+  return { width: w, height: h, data: out };
+}

@@ -7,7 +7,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { CameraPort, Frame } from "../../../src/camera/camera";
 import { encodedSize } from "../../../src/camera/image-size";
-import { OcrFailure, type LineKind, type OcrPort } from "../../../src/cardfront/ocr";
+import { OcrFailure, type LineKind, type OcrLine, type OcrPort } from "../../../src/cardfront/ocr";
 import { readCardFront } from "../../../src/cardfront/read";
 
 const data = new Uint8Array(readFileSync(path.resolve("test/fixtures/cardface/heisei-1.jpg")));
@@ -32,24 +32,42 @@ function camera(n: number): CameraPort {
 
 /**
  * Per frame: [birth line, expiry line, code]; a string "fail" makes that call reject. A frame reads
- * the code first ("digits", which starts the frame here), then the dates (frame-read.ts): the first
- * "date" call of a frame answers both date lines, as if both were on that line; later "date" calls
- * of the frame (other lines, the check strip) read nothing.
+ * the code first ("digits", which starts the frame here), then the date lines (frame-read.ts): the
+ * frame's first "date" call reads the birth line, the second the expiry line, later ones (other lines,
+ * the check strip) nothing. Then the date check (DATE_CHECK) re-reads each date value not yet
+ * confirmed in the session, birth first, from a crop at 1.5 × the scale: told apart here by the
+ * image's height (this fixture's date crops are ~60 px tall, its check crops ~90), and answered by
+ * `check` (default: the same line again, i.e. confirmed).
  */
-function scripted(lines: [string, string, string][]): OcrPort & { calls: LineKind[] } {
+function scripted(lines: [string, string, string][], check: (field: "birth" | "expiry", text: string) => string = (_f, t) => t): OcrPort & { calls: LineKind[]; checks: number } {
   let frame = -1;
   let dateCalls = 0;
+  let due: { field: "birth" | "expiry"; text: string }[] = [];
+  const confirmed = new Set<string>();
   const o = {
     calls: [] as LineKind[],
-    recognizeLine(_img: unknown, kind: LineKind) {
+    checks: 0,
+    recognizeLine(img: { height: number }, kind: LineKind): Promise<OcrLine> {
       o.calls.push(kind);
       if (kind === "digits") {
         frame++;
         dateCalls = 0;
       }
       const [birth = "", expiry = "", code = ""] = lines[Math.max(0, frame)] ?? lines[lines.length - 1] ?? [];
-      const text = kind === "digits" ? code : dateCalls++ > 0 ? "" : birth === "fail" || expiry === "fail" ? "fail" : `${birth} ${expiry}`;
-      return text === "fail" ? Promise.reject(new OcrFailure("timeout")) : Promise.resolve({ text, confidence: 95 });
+      if (kind === "digits") return Promise.resolve({ text: code, confidence: 95 });
+      if (birth === "fail" || expiry === "fail") return Promise.reject(new OcrFailure("timeout"));
+      if (img.height >= 80) {
+        o.checks++;
+        const d = due.shift();
+        if (!d) return Promise.resolve({ text: "", confidence: 95 });
+        const answer = check(d.field, d.text);
+        if (answer === d.text) confirmed.add(d.text);
+        return Promise.resolve({ text: answer, confidence: 95 });
+      }
+      if (dateCalls === 0) due = [{ field: "birth" as const, text: birth }, { field: "expiry" as const, text: expiry }].filter((d) => d.text !== "" && !confirmed.has(d.text));
+      const text = dateCalls === 0 ? birth : dateCalls === 1 ? expiry : "";
+      dateCalls++;
+      return Promise.resolve({ text, confidence: 95 });
     },
     close: () => Promise.resolve(),
   };
@@ -126,6 +144,29 @@ describe("readCardFront agreement rules", () => {
     const three = await readCardFront({ camera: camera(3), ocr: scripted([[B, E, "2718"]]), clock }, AbortSignal.timeout(20_000), 20_000);
     expect(three.kind).toBe("sure");
     if (three.kind === "sure") three.code.wipe();
+  });
+
+  it("never agrees a date that the re-read from another crop does not give (a misread repeated in every frame)", async () => {
+    // The frames read 平成元年 1月 8日 in all four frames; the check's re-read gives 平成元年 1月 3日
+    // every time: the birth is unconfirmed, the session unsure, and the birth is not pre-filled
+    // (the expiry, confirmed, is).
+    const ocr = scripted([[B, E, "2718"]], (field, t) => (field === "birth" ? "平成元年 1月 3日生" : t));
+    const r = await readCardFront({ camera: camera(4), ocr, clock }, AbortSignal.timeout(20_000), 20_000);
+    expect(r.kind).toBe("unsure");
+    if (r.kind === "unsure") {
+      expect(r.reasons).toContainEqual({ kind: "unconfirmed", field: "birth" });
+      expect(r.reasons).not.toContainEqual({ kind: "unconfirmed", field: "expiry" });
+      expect(r.prefill.era).toBeUndefined();
+      expect(r.prefill.expiryYear).toBe("2033");
+    }
+  });
+
+  it("checks each date once per session when the re-read agrees", async () => {
+    const ocr = scripted([[B, E, "2718"]]);
+    const r = await readCardFront({ camera: camera(3), ocr, clock }, AbortSignal.timeout(20_000), 20_000);
+    expect(r.kind).toBe("sure");
+    if (r.kind === "sure") r.code.wipe();
+    expect(ocr.checks).toBe(2); // birth and expiry, in the first frame only
   });
 
   it("turns an OCR failure into a reason, not an exception", async () => {
