@@ -35,6 +35,7 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { loadavg } from "node:os";
+import { setFlagsFromString } from "node:v8";
 import path from "node:path";
 import { applyWasmFlags } from "../src/bin/wasm-flags";
 import type { CameraPort, Frame } from "../src/camera/camera";
@@ -53,7 +54,7 @@ import { createHumanEngine } from "../src/face/human";
 import { createJp2Decoder } from "../src/face/jp2";
 import { warmFaceStep } from "../src/face/warm";
 import { warmCardFace } from "../src/compose/front";
-import { smapsTop } from "./smaps";
+import { smapsGrowth, smapsKinds, smapsSnapshot, smapsTop } from "./smaps";
 
 const args = process.argv.slice(2);
 const num = (name: string, dflt: number) => {
@@ -104,10 +105,24 @@ const cpuNow = () => {
 const loadBefore = loadavg()[0] ?? 0;
 const t0 = performance.now();
 const cpu0 = cpuNow();
-const [ocr, engine, decoder] = await Promise.all([createTesseractOcr(), createHumanEngine({ warmUp: !cold }), createJp2Decoder()]);
+// `--recycle-ocr N` (a measurement, not what the daemon does; docs/performance.md §Memory round 4):
+// every N sessions, between two sessions, open and warm a fresh OCR engine, then close the old one
+// (its worker threads end: their isolates and WASM heaps go back to the system); 0 (default) = never.
+const RECYCLE_OCR = num("recycle-ocr", 0);
+// `--v8 "--flag"` (repeatable): extra V8 flags, set before any engine loads (A/B of V8 settings).
+for (let i = args.indexOf("--v8"); i >= 0 && i + 1 < args.length; i = args.indexOf("--v8", i + 2)) setFlagsFromString(args[i + 1] ?? "");
+const compose = path.join(root, "src/compose");
+const openOcr = async () => {
+  const o = await createTesseractOcr();
+  if (!cold) await warmCardFace(o, compose);
+  return o;
+};
+const engines = await Promise.all([createTesseractOcr(), createHumanEngine({ warmUp: !cold }), createJp2Decoder()]);
+let ocr = engines[0];
+const [, engine, decoder] = engines;
 const warm = cold ? null : await warmFaceStep(engine, decoder, thresholds);
 // The card-face OCR's own warm start, as the daemon runs it (compose/front.ts, issue 12 side).
-if (!cold) await warmCardFace(ocr, path.join(root, "src/compose"));
+if (!cold) await warmCardFace(ocr, compose);
 const startMs = performance.now() - t0;
 const startCpuMs = (cpuNow() - cpu0) / 1000;
 // `--smaps`: the biggest mappings after the warm start and after the sessions (where RSS grows).
@@ -116,6 +131,7 @@ const gcNow = (globalThis as { gc?: () => void }).gc ?? (() => {});
 gcNow();
 const rssWarm = process.memoryUsage().rss;
 const smapsWarm = SMAPS ? smapsTop(10) : "";
+const mapsWarm = SMAPS ? smapsSnapshot() : [];
 
 const deck = loadDeck();
 const person = deck.card("heisei-1");
@@ -179,20 +195,29 @@ const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
 const mib = (b: number) => Math.round(b / 1048576);
 const rssLog: string[] = [];
 const sessions: Session[] = [];
+const recycleMs: number[] = [];
 for (let i = 0; i < SESSIONS; i++) {
   const s = await session();
+  if (RECYCLE_OCR > 0 && (i + 1) % RECYCLE_OCR === 0) {
+    const rc = performance.now();
+    const old = ocr;
+    ocr = await openOcr();
+    await old.close();
+    recycleMs.push(performance.now() - rc);
+  }
   // Keep the per-state samples of the first 50 sessions (enough for the medians); later ones only count.
   if (sessions.length < 50) sessions.push(s);
   if (RSS_EVERY > 0 && ((i + 1) % RSS_EVERY === 0 || i === 0)) {
     gc();
     const m = process.memoryUsage();
     rssLog.push(`${i + 1}: RSS ${mib(m.rss)} MiB, heap ${mib(m.heapUsed)} MiB, external+buffers ${mib(m.external + m.arrayBuffers)} MiB`);
-    console.log(`after session ${rssLog[rssLog.length - 1] ?? ""}`);
+    console.log(`after session ${rssLog[rssLog.length - 1] ?? ""}${SMAPS ? `; ${smapsKinds(smapsSnapshot())}` : ""}`);
   }
 }
 gc();
 const rssEnd = process.memoryUsage().rss;
 const smapsEnd = SMAPS ? smapsTop(10) : "";
+const growth = SMAPS ? smapsGrowth(mapsWarm, smapsSnapshot(), 12) : "";
 await ocr.close();
 await engine.close();
 
@@ -244,5 +269,6 @@ console.log(
   `first session / median: ${((totals.pi4[0] ?? 0) / t4).toFixed(2)} (modelled Pi 4 tap-to-verdict). ` +
     `Targets: Pi 5 model ≤ 5000 ms ${t5 <= 5000 ? "MET" : "MISSED"}, Pi 4 model ≤ 8000 ms ${t4 <= 8000 ? "MET" : "MISSED"} (both on the median session).`,
 );
-if (SMAPS) console.log(`biggest mappings after the warm start (RSS ${mib(rssWarm)} MiB):\n${smapsWarm}\nafter ${SESSIONS} sessions:\n${smapsEnd}`);
+if (RECYCLE_OCR > 0) console.log(`OCR recycled every ${RECYCLE_OCR} sessions between sessions: ${recycleMs.length} times, wall ${r0(median(recycleMs))} ms median (open + warm-up + close)`);
+if (SMAPS) console.log(`biggest mappings after the warm start (RSS ${mib(rssWarm)} MiB):\n${smapsWarm}\nafter ${SESSIONS} sessions:\n${smapsEnd}\ngrowth from the warm start to the end, by kind (MiB):\n${growth}`);
 console.log(`RSS here after ${SESSIONS} sessions (every engine loaded, after GC): ${mib(rssEnd)} MiB; budget ≤ 300 MiB ${mib(rssEnd) <= 300 ? "MET" : "MISSED"}`);

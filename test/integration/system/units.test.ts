@@ -106,7 +106,7 @@ describe.skipIf(!hasSystemd)("systemd units", () => {
     expect(s.get("User")).toBe("mynaguard");
     expect(s.get("ExecStart")).toContain("dist/daemon.js --mode production --config /etc/mynaguard/config.json");
     // The memory settings bench:memory measured with (issue 16, docs/performance.md).
-    expect(s.get("ExecStart")).toContain("node --max-semi-space-size=4 ");
+    expect(s.get("ExecStart")).toContain("node --max-semi-space-size=1 ");
     expect((s.get("Environment") ?? "").split(" ")).toEqual(expect.arrayContaining(["MALLOC_ARENA_MAX=1", "MALLOC_MMAP_THRESHOLD_=32768", "MALLOC_TRIM_THRESHOLD_=32768"]));
     expect(s.get("ProtectSystem")).toBe("strict");
     expect(s.get("CapabilityBoundingSet")).toBe("");
