@@ -103,6 +103,17 @@ export function cardArgs(c: PlacedCard): string[] {
   return args;
 }
 
+/** The fictional portrait (background, shoulders, head, hair) as SVG elements in card mm. */
+function portraitSvg(b: { x: number; y: number; w: number; h: number }, t: number, bg: string, shoulders: string): string[] {
+  const k = b.h / 30, cx = b.x + b.w / 2;
+  return [
+    `<rect x="${b.x.toFixed(2)}" y="${b.y.toFixed(2)}" width="${b.w.toFixed(2)}" height="${b.h.toFixed(2)}" fill="${bg}"/>`,
+    `<path d="M ${(cx - 9.5 * k).toFixed(2)} ${(b.y + b.h).toFixed(2)} A ${(9.5 * k).toFixed(2)} ${(9 * k).toFixed(2)} 0 0 1 ${(cx + 9.5 * k).toFixed(2)} ${(b.y + b.h).toFixed(2)} Z" fill="${shoulders}"/>`,
+    `<ellipse cx="${cx.toFixed(2)}" cy="${(b.y + 12 * k).toFixed(2)}" rx="${(5.2 * k).toFixed(2)}" ry="${(6.8 * k).toFixed(2)}" fill="rgb(${t + 40},${t + 20},${t})"/>`,
+    `<path d="M ${(cx - 5.4 * k).toFixed(2)} ${(b.y + 7.5 * k).toFixed(2)} A ${(5.4 * k).toFixed(2)} ${(3.2 * k).toFixed(2)} 0 0 1 ${(cx + 5.4 * k).toFixed(2)} ${(b.y + 7.5 * k).toFixed(2)} Z" fill="#2b2420"/>`,
+  ];
+}
+
 const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
 /** SVG for a placed card (text baseline = top + 0.88 em, the ascent of the Noto CJK and DejaVu faces). */
@@ -121,13 +132,7 @@ export function cardSvg(c: PlacedCard): string {
     if (g.key === "photo") {
       const b = g.rects[0]?.box;
       if (!b) continue;
-      const k = b.h / 30, cx = b.x + b.w / 2, t = c.tone;
-      parts.push(
-        `<rect x="${b.x.toFixed(2)}" y="${b.y.toFixed(2)}" width="${b.w.toFixed(2)}" height="${b.h.toFixed(2)}" fill="#dcdad4"/>`,
-        `<path d="M ${(cx - 9.5 * k).toFixed(2)} ${(b.y + b.h).toFixed(2)} A ${(9.5 * k).toFixed(2)} ${(9 * k).toFixed(2)} 0 0 1 ${(cx + 9.5 * k).toFixed(2)} ${(b.y + b.h).toFixed(2)} Z" fill="#40444c"/>`,
-        `<ellipse cx="${cx.toFixed(2)}" cy="${(b.y + 12 * k).toFixed(2)}" rx="${(5.2 * k).toFixed(2)}" ry="${(6.8 * k).toFixed(2)}" fill="rgb(${t + 40},${t + 20},${t})"/>`,
-        `<path d="M ${(cx - 5.4 * k).toFixed(2)} ${(b.y + 7.5 * k).toFixed(2)} A ${(5.4 * k).toFixed(2)} ${(3.2 * k).toFixed(2)} 0 0 1 ${(cx + 5.4 * k).toFixed(2)} ${(b.y + 7.5 * k).toFixed(2)} Z" fill="#2b2420"/>`,
-      );
+      parts.push(...portraitSvg(b, c.tone, "#dcdad4", "#40444c"));
       continue;
     }
     for (const r of g.rects) {
@@ -155,13 +160,7 @@ function backgroundSvg(c: PlacedCard): string {
     if (g.key === "photo") {
       const b = g.rects[0]?.box;
       if (!b) continue;
-      const k = b.h / 30, cx = b.x + b.w / 2, t = c.tone;
-      parts.push(
-        `<rect x="${b.x.toFixed(2)}" y="${b.y.toFixed(2)}" width="${b.w.toFixed(2)}" height="${b.h.toFixed(2)}" fill="#d6dadf"/>`,
-        `<path d="M ${(cx - 9.5 * k).toFixed(2)} ${(b.y + b.h).toFixed(2)} A ${(9.5 * k).toFixed(2)} ${(9 * k).toFixed(2)} 0 0 1 ${(cx + 9.5 * k).toFixed(2)} ${(b.y + b.h).toFixed(2)} Z" fill="#3c4048"/>`,
-        `<ellipse cx="${cx.toFixed(2)}" cy="${(b.y + 12 * k).toFixed(2)}" rx="${(5.2 * k).toFixed(2)}" ry="${(6.8 * k).toFixed(2)}" fill="rgb(${t + 40},${t + 20},${t})"/>`,
-        `<path d="M ${(cx - 5.4 * k).toFixed(2)} ${(b.y + 7.5 * k).toFixed(2)} A ${(5.4 * k).toFixed(2)} ${(3.2 * k).toFixed(2)} 0 0 1 ${(cx + 5.4 * k).toFixed(2)} ${(b.y + 7.5 * k).toFixed(2)} Z" fill="#2b2420"/>`,
-      );
+      parts.push(...portraitSvg(b, c.tone, "#d6dadf", "#3c4048"));
       continue;
     }
     for (const r of g.rects) parts.push(`<rect x="${r.box.x.toFixed(2)}" y="${r.box.y.toFixed(2)}" width="${r.box.w.toFixed(2)}" height="${r.box.h.toFixed(2)}" fill="${r.fill}" stroke="${r.stroke}" stroke-width="${r.strokeMm}"/>`);
