@@ -16,7 +16,7 @@ import { boxBlur, minFilter, normalize, wipeGray, type Gray } from "../image/ima
 import { analyseCard, type Box, type TextLine } from "./lines";
 import { PX_PER_MM } from "./layout";
 import { locateCard } from "./locate";
-import { OcrFailure, type LineKind, type OcrLine, type OcrPort,  } from "./ocr";
+import { OcrFailure, type LineKind, type OcrLine, type OcrPort } from "./ocr";
 import { sampleBox, type Homography } from "./rectify";
 import { classifySide } from "./side";
 

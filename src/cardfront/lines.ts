@@ -208,6 +208,9 @@ function isChar(b: Blob): boolean {
   return !rule && !corner && b.h <= CHAR_MAX_H && b.w <= CHAR_MAX_W && b.area >= MIN_AREA && b.h >= 0.5 * MM;
 }
 
+/** Least share of its box a portrait region must fill (compact family: 0.2 would find 36 of 38 missed photos; not yet checked on backs). */
+export const PORTRAIT_MIN_FILL = 0.3;
+
 /**
  * The portrait: the large region darker than the paper around it. The card is cut into 1 mm cells;
  * a cell is dark when its mean is below 88 % of the brightest cell within 12 mm (the paper there,
@@ -216,8 +219,6 @@ function isChar(b: Blob): boolean {
  * upright (height ≥ 0.7 × width) and mostly filled; text, even a dense address block, leaves
  * nothing or a wide, low region instead.
  */
-/** Least share of its box a portrait region must fill (compact family: 0.2 would find 36 of 38 missed photos; not yet checked on backs). */
-export const PORTRAIT_MIN_FILL = 0.3;
 export function findPortrait(card: Gray): Box | null {
   const cw = Math.floor(card.width / MM);
   const ch = Math.floor(card.height / MM);

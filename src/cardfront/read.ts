@@ -96,6 +96,8 @@ export async function readCardFront(
   const ambiguous = new Set<"birth" | "expiry" | "securityCode">();
   const places = { birth: new FieldPlace(), expiry: new FieldPlace(), securityCode: new FieldPlace() };
   const memory = newFrameMemory();
+  const birthConfirmed = (b: BirthField) => memory.confirmed.has(dateCheckKey("birth", b));
+  const expiryConfirmed = (d: CalendarDate) => memory.confirmed.has(dateCheckKey("expiry", d));
   let frames = 0;
   let lastProblems: Problem[] = [];
   try {
@@ -157,8 +159,7 @@ export async function readCardFront(
       const birth = votes.birth.agreed(AGREE.date);
       const expiry = votes.expiry.agreed(AGREE.date);
       const securityCode = votes.securityCode.agreed(AGREE.code);
-      const unconfirmed = [...(birth && !memory.confirmed.has(dateCheckKey("birth", birth)) ? ["birth" as const] : []), ...(expiry && !memory.confirmed.has(dateCheckKey("expiry", expiry)) ? ["expiry" as const] : [])];
-      if (birth && expiry && securityCode && unconfirmed.length === 0) {
+      if (birth && expiry && securityCode && birthConfirmed(birth) && expiryConfirmed(expiry)) {
         const fields: CardFields = { birth, expiry, securityCode };
         lastProblems = checkCard(fields, today);
         if (lastProblems.length === 0) {
@@ -186,16 +187,16 @@ export async function readCardFront(
   for (const f of ["birth", "expiry", "securityCode"] as const) if (votes[f].disagreement) note({ kind: "disagree", field: f });
   const agreedBirth = votes.birth.agreed(AGREE.date);
   const agreedExpiry = votes.expiry.agreed(AGREE.date);
-  if (agreedBirth && !memory.confirmed.has(dateCheckKey("birth", agreedBirth))) note({ kind: "unconfirmed", field: "birth" });
-  if (agreedExpiry && !memory.confirmed.has(dateCheckKey("expiry", agreedExpiry))) note({ kind: "unconfirmed", field: "expiry" });
+  if (agreedBirth && !birthConfirmed(agreedBirth)) note({ kind: "unconfirmed", field: "birth" });
+  if (agreedExpiry && !expiryConfirmed(agreedExpiry)) note({ kind: "unconfirmed", field: "expiry" });
   // Pre-fill only fields every frame read alike: a field the frames disagreed on is left for the
   // customer to type, so pressing "OK" on a pre-filled guess cannot spend a try.
   const settled = <T>(f: "birth" | "expiry" | "securityCode", v: FieldVotes<T>): T | undefined => (v.disagreement || ambiguous.has(f) ? undefined : v.leading());
   // A date the check never confirmed is not pre-filled either (it may be a repeated misread).
   const settledBirth = settled("birth", votes.birth);
   const settledExpiry = settled("expiry", votes.expiry);
-  const birth = settledBirth && memory.confirmed.has(dateCheckKey("birth", settledBirth)) ? settledBirth : undefined;
-  const expiryYear = settledExpiry && memory.confirmed.has(dateCheckKey("expiry", settledExpiry)) ? settledExpiry.year : undefined;
+  const birth = settledBirth && birthConfirmed(settledBirth) ? settledBirth : undefined;
+  const expiryYear = settledExpiry && expiryConfirmed(settledExpiry) ? settledExpiry.year : undefined;
   const securityCode = settled("securityCode", votes.securityCode);
   const prefill = toPrefill({
     ...(birth ? { birth } : {}),
