@@ -9,12 +9,18 @@
  * strict Content-Security-Policy lets the page load only its own script and style. The WebSocket also
  * needs this run's token (socket.ts, token.ts). Connections are capped and every request is bounded in
  * time (slow-header clients are cut off); refusals are logged through the client-noise rate limit.
+ *
+ * The page (`/`, index.html) may carry the first screen drawn from the current view (`firstScreen`,
+ * first-screen.ts; issue 16): only a screen without personal data (idle, out of service — what anyone
+ * at the kiosk sees, and what /healthz already tells), because the page is fetched without the token.
+ * It adds no script or style to the page, so the Content-Security-Policy is unchanged.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { KioskCore } from "../flow/core";
 import type { Logger } from "../log";
+import type { RenderIndex } from "./first-screen";
 import { createNoiseLog, type NoiseLog } from "./noise";
 import { attachSocket, type SocketHub, type SocketLimits } from "./socket";
 
@@ -31,6 +37,8 @@ export interface ServerDeps {
   limits?: Partial<SocketLimits>;
   /** Client-noise log (rate-limited); default one over `log`. */
   noise?: NoiseLog;
+  /** Draws the current view into index.html (first-screen.ts); without it the page goes out as built. */
+  firstScreen?: RenderIndex | null;
 }
 
 /** Open TCP connections at most (HTTP and WebSocket together). */
@@ -115,7 +123,18 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
       send(res, 404, "text/plain; charset=utf-8", "not found\n");
       return;
     }
+    if (rel === "index.html" && deps.firstScreen) body = await withFirstScreen(deps.firstScreen, body);
     send(res, 200, type, body, {}, req.method === "HEAD");
+  }
+
+  async function withFirstScreen(render: RenderIndex, page: Buffer): Promise<Buffer> {
+    try {
+      return Buffer.from(await render(page.toString("utf8"), deps.core.view()), "utf8");
+    } catch (e) {
+      // The page as built still works (the app draws the socket's first view).
+      log.error("first-screen-failed", { error: e instanceof Error ? e.name : typeof e });
+      return page;
+    }
   }
 
   await new Promise<void>((resolve, reject) => {

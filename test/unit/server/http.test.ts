@@ -181,3 +181,57 @@ describe("server", () => {
     expect(summary).toContain('"suppressed":9995');
   });
 });
+
+describe("server: the first screen in the page (issue 16)", () => {
+  const core = fakeCore(health);
+  const log = memoryLogger();
+  let server: RunningServer;
+  const seen: (ViewMessage | null)[] = [];
+  let fail = false;
+
+  beforeAll(async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "mynaguard-ui-"));
+    await writeFile(path.join(dir, "index.html"), '<!doctype html><html lang="ja"><div id="app"></div></html>');
+    await writeFile(path.join(dir, "app.js"), "console.log('app')");
+    server = await startServer({
+      core,
+      uiDir: dir,
+      host: "127.0.0.1",
+      port: 0,
+      log,
+      token: TOKEN,
+      firstScreen: (template, view) => {
+        seen.push(view);
+        if (fail) return Promise.reject(new Error("render failed"));
+        return Promise.resolve(template.replace('<div id="app"></div>', `<div id="app">${view?.screen.name ?? ""} ${view?.seq ?? ""}</div>`));
+      },
+    });
+  });
+  afterAll(async () => server.close());
+
+  it("draws the flow's current view into index.html, at / and at /index.html, with the same headers", async () => {
+    core.publish({ ...core.view(), seq: 7, screen: { name: "out-of-service", devices: { reader: "missing", camera: "ok", leds: "ok" } } });
+    const r = await get(server.port, "/");
+    expect(r.body).toContain('<div id="app">out-of-service 7</div>');
+    expect(r.headers["cache-control"]).toBe("no-store");
+    expect(String(r.headers["content-security-policy"])).toContain("script-src 'self';");
+    expect(Number(r.headers["content-length"])).toBe(Buffer.byteLength(r.body));
+    expect((await get(server.port, "/index.html")).body).toContain("out-of-service 7");
+    expect(seen.at(-1)?.seq).toBe(7);
+  });
+
+  it("leaves every other file alone", async () => {
+    const before = seen.length;
+    expect((await get(server.port, "/app.js")).body).toBe("console.log('app')");
+    expect(seen.length).toBe(before);
+  });
+
+  it("sends the page as built when drawing fails, and logs it without content", async () => {
+    fail = true;
+    const r = await get(server.port, "/");
+    fail = false;
+    expect(r.status).toBe(200);
+    expect(r.body).toContain('<div id="app"></div>');
+    expect(log.lines.filter((l) => l.includes("first-screen-failed"))).toHaveLength(1);
+  });
+});
