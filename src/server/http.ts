@@ -13,13 +13,15 @@
  * The page (`/`, index.html) may carry the first screen drawn from the current view (`firstScreen`,
  * first-screen.ts; issue 16): only a screen without personal data (idle, out of service — what anyone
  * at the kiosk sees, and what /healthz already tells), because the page is fetched without the token.
- * It adds no script or style to the page, so the Content-Security-Policy is unchanged.
+ * It adds no script or style to the page. The page's own inline script (boot.js, inlined by the build)
+ * is allowed by its hash (csp.ts), taken from the page as built.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { KioskCore } from "../flow/core";
 import type { Logger } from "../log";
+import { contentSecurityPolicy, inlineScriptHashes } from "./csp";
 import type { RenderIndex } from "./first-screen";
 import { createNoiseLog, type NoiseLog } from "./noise";
 import { attachSocket, type SocketHub, type SocketLimits } from "./socket";
@@ -68,8 +70,7 @@ const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   "x-content-type-options": "nosniff",
   "referrer-policy": "no-referrer",
   "x-frame-options": "DENY",
-  "content-security-policy":
-    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  "content-security-policy": contentSecurityPolicy(),
 };
 
 // eslint-disable-next-line max-lines-per-function -- landed with issue 15 before the length rule; its owner (security) splits it
@@ -123,8 +124,14 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
       send(res, 404, "text/plain; charset=utf-8", "not found\n");
       return;
     }
-    if (rel === "index.html" && deps.firstScreen) body = await withFirstScreen(deps.firstScreen, body);
-    send(res, 200, type, body, {}, req.method === "HEAD");
+    if (rel !== "index.html") {
+      send(res, 200, type, body, {}, req.method === "HEAD");
+      return;
+    }
+    // The page's own inline scripts (boot.js) by hash, taken before the first screen is drawn in.
+    const csp = { "content-security-policy": contentSecurityPolicy(inlineScriptHashes(body.toString("utf8"))) };
+    if (deps.firstScreen) body = await withFirstScreen(deps.firstScreen, body);
+    send(res, 200, type, body, csp, req.method === "HEAD");
   }
 
   async function withFirstScreen(render: RenderIndex, page: Buffer): Promise<Buffer> {

@@ -15,6 +15,9 @@ import { loadFirstScreen, type RenderIndex } from "../../src/server/first-screen
 import { launchChromium, waitForScreen } from "./helpers/browser";
 import { ensureUiBuilt, SSR_MODULE, startHarness, UI_DIR, type Harness, type ViewInput } from "./helpers/harness";
 import { allStates, attendedData, DEMO, view } from "./helpers/views";
+import { memoryLogger } from "../../src/log";
+import { startServer } from "../../src/server/http";
+import { fakeCore } from "../unit/server/fake-core";
 
 let browser: Browser;
 let harness: Harness;
@@ -187,6 +190,34 @@ describe("in the browser", () => {
     } finally {
       harness.acceptConnections();
       await page.context().close();
+    }
+  });
+
+  it("through the daemon's own server and headers: boot.js runs inline under its hash, no policy violation, one socket", async () => {
+    const token = "5a".repeat(32);
+    const server = await startServer({
+      core: fakeCore({ mode: "demo", version: "test", devices: { reader: "ok", camera: "ok", leds: "ok" }, ready: true }),
+      uiDir: UI_DIR,
+      host: "127.0.0.1",
+      port: 0,
+      log: memoryLogger(),
+      token,
+      firstScreen: render,
+    });
+    const { page, release, violations } = await openHeld(`${server.url}/#token=${token}`);
+    try {
+      let sockets = 0;
+      page.on("websocket", () => (sockets += 1));
+      await waitForScreen(page, "idle");
+      release();
+      await firstScreenMarked(page);
+      expect(await page.evaluate(() => performance.getEntriesByName("mynaguard:early-socket").length)).toBe(1);
+      expect(await page.evaluate(() => (window as unknown as Record<string, unknown>)["__mynaguardEarlySocket"])).toBe("claimed");
+      expect(await violations()).toEqual([]);
+      expect(sockets).toBeLessThanOrEqual(1);
+    } finally {
+      await page.context().close();
+      await server.close();
     }
   });
 });
