@@ -91,6 +91,22 @@ const page = pageSource
 if (!page.includes(bootCode) || !page.includes(bootHash)) throw new Error("ui/index.html: boot.js's script tag or the CSP's script-src not found");
 await rm(path.join(uiOut, "boot.js"), { force: true });
 await writeFile(path.join(uiOut, "index.html"), page);
+// ui-ssr.js: the first screen rendered into index.html by the daemon (ui/src/ssr.tsx; issue 16). Node
+// code, next to dist/ui rather than in it, so it is never served; preact is bundled in so that it is
+// the very copy app.js was built with (hydration needs the same markup).
+await build({
+  entryPoints: { "ui-ssr": "ui/src/ssr.tsx" },
+  outdir: out,
+  absWorkingDir: root,
+  bundle: true,
+  platform: "node",
+  target: "node20",
+  format: "esm",
+  jsx: "automatic",
+  jsxImportSource: "preact",
+  loader: { ".svg": "text" },
+  logLevel: "warning",
+});
 await cp(path.join(root, "ui/styles.css"), path.join(uiOut, "styles.css"));
 await cp(path.join(root, "ui/favicon.svg"), path.join(uiOut, "favicon.svg"));
 
