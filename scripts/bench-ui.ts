@@ -148,8 +148,10 @@ async function measure(throttle: number, url = harness.url): Promise<Sample> {
   return sample;
 }
 
+// NaN (a mark a load did not set, e.g. boot.js's first message when the app had taken the socket
+// over before it came) is left out of the median.
 const stats = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
+  const s = xs.filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
   return { median: s[Math.floor(s.length / 2)] ?? NaN, max: s[s.length - 1] ?? NaN };
 };
 const fmt = (n: number) => `${n.toFixed(0)} ms`;
