@@ -4,6 +4,7 @@
 import { build } from "esbuild";
 import { cp, mkdir, rm, stat, writeFile, chmod } from "node:fs/promises";
 import { gzipSync } from "node:zlib";
+import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 
@@ -64,7 +65,11 @@ await build({
   logLevel: "warning",
 });
 // boot.js: a tiny classic script that opens the daemon socket before app.js has loaded (ui/src/boot.ts).
-await build({
+// It is inlined into index.html (issue 16: as a file it was a parser-blocking fetch that held up the
+// requests for styles.css and app.js, ~150 ms at 4× CPU throttle), allowed by its hash in the page's
+// Content-Security-Policy; the daemon's header policy hashes the page's inline scripts the same way
+// (src/server/csp.ts).
+const boot = await build({
   entryPoints: { boot: "ui/src/boot.ts" },
   outdir: uiOut,
   absWorkingDir: root,
@@ -74,8 +79,34 @@ await build({
   target: ["chrome110"],
   format: "iife",
   logLevel: "warning",
+  write: false,
 });
-await cp(path.join(root, "ui/index.html"), path.join(uiOut, "index.html"));
+const bootCode = boot.outputFiles[0].text.trim();
+if (/<\/script/i.test(bootCode)) throw new Error("boot.js cannot be inlined: it contains </script");
+const bootHash = createHash("sha256").update(bootCode, "utf8").digest("base64");
+const pageSource = await readFile(path.join(root, "ui/index.html"), "utf8");
+const page = pageSource
+  .replace('<script src="boot.js"></script>', () => `<script>${bootCode}</script>`)
+  .replace("script-src 'self';", () => `script-src 'self' 'sha256-${bootHash}';`);
+if (!page.includes(bootCode) || !page.includes(bootHash)) throw new Error("ui/index.html: boot.js's script tag or the CSP's script-src not found");
+await rm(path.join(uiOut, "boot.js"), { force: true });
+await writeFile(path.join(uiOut, "index.html"), page);
+// ui-ssr.js: the first screen rendered into index.html by the daemon (ui/src/ssr.tsx; issue 16). Node
+// code, next to dist/ui rather than in it, so it is never served; preact is bundled in so that it is
+// the very copy app.js was built with (hydration needs the same markup).
+await build({
+  entryPoints: { "ui-ssr": "ui/src/ssr.tsx" },
+  outdir: out,
+  absWorkingDir: root,
+  bundle: true,
+  platform: "node",
+  target: "node20",
+  format: "esm",
+  jsx: "automatic",
+  jsxImportSource: "preact",
+  loader: { ".svg": "text" },
+  logLevel: "warning",
+});
 await cp(path.join(root, "ui/styles.css"), path.join(uiOut, "styles.css"));
 await cp(path.join(root, "ui/favicon.svg"), path.join(uiOut, "favicon.svg"));
 

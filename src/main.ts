@@ -38,6 +38,7 @@ import { mrzReadFront } from "./mrz/front";
 import { cscaStore, importedCscas, japanCscas } from "./card/icao/csca/store";
 import { createFaceGlue } from "./compose/face";
 import { startServer, type RunningServer } from "./server/http";
+import { loadFirstScreen } from "./server/first-screen";
 import { newToken, writeTokenFile } from "./server/token";
 import { NO_STAFF_PIN, plainStaffPin, type LockoutStore, type StaffPinPort } from "./flow/staff";
 import { fileLockoutStore, openStaffPinFile } from "./compose/staff-pin-file";
@@ -239,9 +240,12 @@ export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
       const { grouped } = writeTokenFile(tokenFile, token, config.server.tokenGroup);
       if (!grouped) log.warn("token-file-group-missing", { file: tokenFile, group: config.server.tokenGroup });
     }
+    const uiDir = deps.uiDir ?? path.join(import.meta.dirname, "ui");
     server = await startServer({
       core,
-      uiDir: deps.uiDir ?? path.join(import.meta.dirname, "ui"),
+      uiDir,
+      // dist/ui-ssr.js, next to dist/ui (scripts/build.mjs): the first screen drawn into the page.
+      firstScreen: await loadFirstScreen(path.join(uiDir, "..", "ui-ssr.js")),
       host: config.server.host,
       port: config.server.port,
       log,

@@ -9,12 +9,20 @@
  * strict Content-Security-Policy lets the page load only its own script and style. The WebSocket also
  * needs this run's token (socket.ts, token.ts). Connections are capped and every request is bounded in
  * time (slow-header clients are cut off); refusals are logged through the client-noise rate limit.
+ *
+ * The page (`/`, index.html) may carry the first screen drawn from the current view (`firstScreen`,
+ * first-screen.ts; issue 16): only a screen without personal data (idle, out of service — what anyone
+ * at the kiosk sees, and what /healthz already tells), because the page is fetched without the token.
+ * It adds no script or style to the page. The page's own inline script (boot.js, inlined by the build)
+ * is allowed by its hash (csp.ts), taken from the page as built.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { KioskCore } from "../flow/core";
 import type { Logger } from "../log";
+import { contentSecurityPolicy, inlineScriptHashes } from "./csp";
+import type { RenderIndex } from "./first-screen";
 import { createNoiseLog, type NoiseLog } from "./noise";
 import { attachSocket, type SocketHub, type SocketLimits } from "./socket";
 
@@ -31,6 +39,8 @@ export interface ServerDeps {
   limits?: Partial<SocketLimits>;
   /** Client-noise log (rate-limited); default one over `log`. */
   noise?: NoiseLog;
+  /** Draws the current view into index.html (first-screen.ts); without it the page goes out as built. */
+  firstScreen?: RenderIndex | null;
 }
 
 /** Open TCP connections at most (HTTP and WebSocket together). */
@@ -60,8 +70,7 @@ const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   "x-content-type-options": "nosniff",
   "referrer-policy": "no-referrer",
   "x-frame-options": "DENY",
-  "content-security-policy":
-    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  "content-security-policy": contentSecurityPolicy(),
 };
 
 // eslint-disable-next-line max-lines-per-function -- landed with issue 15 before the length rule; its owner (security) splits it
@@ -115,7 +124,24 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
       send(res, 404, "text/plain; charset=utf-8", "not found\n");
       return;
     }
-    send(res, 200, type, body, {}, req.method === "HEAD");
+    if (rel !== "index.html") {
+      send(res, 200, type, body, {}, req.method === "HEAD");
+      return;
+    }
+    // The page's own inline scripts (boot.js) by hash, taken before the first screen is drawn in.
+    const csp = { "content-security-policy": contentSecurityPolicy(inlineScriptHashes(body.toString("utf8"))) };
+    if (deps.firstScreen) body = await withFirstScreen(deps.firstScreen, body);
+    send(res, 200, type, body, csp, req.method === "HEAD");
+  }
+
+  async function withFirstScreen(render: RenderIndex, page: Buffer): Promise<Buffer> {
+    try {
+      return Buffer.from(await render(page.toString("utf8"), deps.core.view()), "utf8");
+    } catch (e) {
+      // The page as built still works (the app draws the socket's first view).
+      log.error("first-screen-failed", { error: e instanceof Error ? e.name : typeof e });
+      return page;
+    }
   }
 
   await new Promise<void>((resolve, reject) => {

@@ -11,10 +11,13 @@ import path from "node:path";
 import type { AddressInfo } from "node:net";
 import { WebSocketServer, type WebSocket } from "ws";
 import type { ClientMessage, ViewMessage } from "../../../src/protocol";
+import { loadFirstScreen } from "../../../src/server/first-screen";
 import { repoRoot } from "./paths";
 
 const ROOT = repoRoot();
 export const UI_DIR = path.join(ROOT, "dist/ui");
+/** The first-screen renderer the daemon uses (scripts/build.mjs, ui/src/ssr.tsx). */
+export const SSR_MODULE = path.join(ROOT, "dist/ui-ssr.js");
 
 const TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
@@ -25,7 +28,7 @@ const TYPES: Record<string, string> = {
 
 /** Builds the UI bundle if dist/ui is missing (npm test builds it before the browser project runs). */
 export function ensureUiBuilt(): void {
-  if (existsSync(path.join(UI_DIR, "app.js")) && existsSync(path.join(UI_DIR, "index.html"))) return;
+  if (existsSync(path.join(UI_DIR, "app.js")) && existsSync(path.join(UI_DIR, "index.html")) && existsSync(SSR_MODULE)) return;
   execFileSync(process.execPath, [path.join(ROOT, "scripts/build.mjs"), "--ui-only"], { cwd: ROOT, stdio: "inherit" });
 }
 
@@ -49,8 +52,13 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-/** `uiDir`: another built UI to serve (bench:ui's before/after comparison); dist/ui by default. */
-export async function startHarness(initial: ViewInput, uiDir = UI_DIR): Promise<Harness> {
+/**
+ * `uiDir`: another built UI to serve (bench:ui's before/after comparison); dist/ui by default.
+ * `serverRender`: draw the current view into index.html as the daemon does (src/server/http.ts with
+ * dist/ui-ssr.js); on by default for dist/ui, off for another folder (a build from before it existed).
+ */
+export async function startHarness(initial: ViewInput, uiDir = UI_DIR, opts: { serverRender?: boolean } = {}): Promise<Harness> {
+  const renderIndex = (opts.serverRender ?? uiDir === UI_DIR) ? await loadFirstScreen(SSR_MODULE) : null;
   let seq = 0;
   let current: ViewMessage = { type: "view", seq: ++seq, ...initial };
   let responder: Responder | null = null;
@@ -69,10 +77,12 @@ export async function startHarness(initial: ViewInput, uiDir = UI_DIR): Promise<
       res.writeHead(404).end();
       return;
     }
-    readFile(path.join(uiDir, name)).then(
-      (body) => res.writeHead(200, { "content-type": type, "cache-control": "no-store" }).end(body),
-      () => res.writeHead(404).end(),
-    );
+    readFile(path.join(uiDir, name))
+      .then((body): Promise<string | Buffer> | Buffer => (name === "index.html" && renderIndex ? renderIndex(body.toString("utf8"), current) : body))
+      .then(
+        (body) => res.writeHead(200, { "content-type": type, "cache-control": "no-store" }).end(body),
+        () => res.writeHead(404).end(),
+      );
   });
   const wss = new WebSocketServer({ noServer: true });
   server.on("upgrade", (req, socket, head) => {

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { mkdtemp, mkdir, writeFile } from "node:fs/promises";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
@@ -179,5 +180,76 @@ describe("server", () => {
     expect(own.lines.filter((l) => l.includes('"event":"socket-frame-dropped"')).length).toBe(5);
     const summary = own.lines.find((l) => l.includes("client-noise-suppressed"));
     expect(summary).toContain('"suppressed":9995');
+  });
+});
+
+const sha256 = (s: string) => `sha256-${createHash("sha256").update(s, "utf8").digest("base64")}`;
+const BOOT = "window.booted=1";
+const BOOT_HASH = sha256(BOOT);
+const RENDERED = "window.injected=1";
+
+describe("server: the first screen in the page (issue 16)", () => {
+  const core = fakeCore(health);
+  const log = memoryLogger();
+  let server: RunningServer;
+  const seen: (ViewMessage | null)[] = [];
+  let fail = false;
+
+  beforeAll(async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "mynaguard-ui-"));
+    await writeFile(path.join(dir, "index.html"), `<!doctype html><html lang="ja"><script>${BOOT}</script><div id="app"></div></html>`);
+    await writeFile(path.join(dir, "app.js"), "console.log('app')");
+    server = await startServer({
+      core,
+      uiDir: dir,
+      host: "127.0.0.1",
+      port: 0,
+      log,
+      token: TOKEN,
+      firstScreen: (template, view) => {
+        seen.push(view);
+        if (fail) return Promise.reject(new Error("render failed"));
+        // A script drawn in with the screen must not be allowed by the header (hashes come from the template).
+        return Promise.resolve(template.replace('<div id="app"></div>', `<div id="app">${view?.screen.name ?? ""} ${view?.seq ?? ""}<script>${RENDERED}</script></div>`));
+      },
+    });
+  });
+  afterAll(async () => server.close());
+
+  it("draws the flow's current view into index.html, at / and at /index.html, with the same headers", async () => {
+    core.publish({ ...core.view(), seq: 7, screen: { name: "out-of-service", devices: { reader: "missing", camera: "ok", leds: "ok" } } });
+    const r = await get(server.port, "/");
+    expect(r.body).toContain(`<div id="app">out-of-service 7<script>${RENDERED}</script></div>`);
+    expect(r.headers["cache-control"]).toBe("no-store");
+    expect(String(r.headers["content-security-policy"])).toContain(`script-src 'self' '${BOOT_HASH}';`);
+    expect(Number(r.headers["content-length"])).toBe(Buffer.byteLength(r.body));
+    expect((await get(server.port, "/index.html")).body).toContain("out-of-service 7");
+    expect(seen.at(-1)?.seq).toBe(7);
+  });
+
+  it("allows the page's own inline script by its hash, and nothing drawn in with the screen", async () => {
+    const r = await get(server.port, "/");
+    const csp = String(r.headers["content-security-policy"]);
+    expect(r.body).toContain(RENDERED);
+    expect(csp).toContain(`'${BOOT_HASH}'`);
+    expect(csp).not.toContain(`'${sha256(RENDERED)}'`);
+    expect(csp.match(/'sha256-/g)).toHaveLength(1);
+  });
+
+  it("leaves every other file alone, with the policy that allows no inline script", async () => {
+    const before = seen.length;
+    const r = await get(server.port, "/app.js");
+    expect(r.body).toBe("console.log('app')");
+    expect(String(r.headers["content-security-policy"])).toContain("script-src 'self';");
+    expect(seen.length).toBe(before);
+  });
+
+  it("sends the page as built when drawing fails, and logs it without content", async () => {
+    fail = true;
+    const r = await get(server.port, "/");
+    fail = false;
+    expect(r.status).toBe(200);
+    expect(r.body).toContain('<div id="app"></div>');
+    expect(log.lines.filter((l) => l.includes("first-screen-failed"))).toHaveLength(1);
   });
 });

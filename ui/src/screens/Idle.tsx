@@ -9,7 +9,10 @@ export function Idle({ screen, t, send }: ScreenProps<"idle">) {
       <div class="split">
         <Picture svg={cardOnReader} label={t("place.picture")} class="pic-main" />
         <div class="stack">
-          <h1 id="idle-title">{t("idle.title")}</h1>
+          {/* elementtiming: bench:ui reads when this title was first painted (Element Timing API). */}
+          <h1 id="idle-title" elementtiming="first-screen">
+            {t("idle.title")}
+          </h1>
           <p class="lead">{t("idle.body")}</p>
           <BigButton kind="primary" class="btn-huge btn-start" onPress={() => send({ type: "start" })} testId="start">
             {t("idle.start")}
