@@ -30,6 +30,12 @@ export interface FrontGlueDeps {
  *  copied next to the daemon bundle by scripts/build.mjs. */
 export const WARM_UP_CARD = "warmup-card.jpg";
 
+/** How many times the warm-up card is read. Chosen 2026-12-06 with fresh engines, 5 runs each, CPU of a
+ *  customer's first frame ÷ the same photo read again as the tenth (median): 3 reads 1.40 and 1.55
+ *  (frames 1–3 all still slow: the tiers need more calls than three), 5 → 1.19, 8 → 1.12, 12 → 0.85.
+ *  8: each read costs ≈ 270 ms CPU here (≈ 1 s on the Pi 4 model), so 12 would add ~4 s to READY on a Pi 4. */
+export const WARM_UP_FRAMES = 8;
+
 /**
  * Warm start: run the whole per-frame pipeline (decode, locate, rectify, OCR of real line crops) a few
  * times on the fictional warm-up card, so V8 and the tesseract workers' WebAssembly reach their
@@ -37,7 +43,7 @@ export const WARM_UP_CARD = "warmup-card.jpg";
  * later; after this warm-up 145 vs 179; two recognitions of a synthetic line per worker did not help).
  * Answers how many frames it read.
  */
-export async function warmCardFace(ocr: OcrPort, dir = import.meta.dirname, frames = 3): Promise<number> {
+export async function warmCardFace(ocr: OcrPort, dir = import.meta.dirname, frames = WARM_UP_FRAMES): Promise<number> {
   await warmDecoding();
   let bytes: Uint8Array;
   try {

@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 import type { Frame } from "../../../src/camera/camera";
 import { readFrame } from "../../../src/cardfront/frame-read";
 import { createTesseractOcr } from "../../../src/cardfront/tesseract";
-import { warmCardFace } from "../../../src/compose/front";
+import { WARM_UP_FRAMES, warmCardFace } from "../../../src/compose/front";
 
 const data = new Uint8Array(readFileSync(path.resolve("test/fixtures/cardface/showa-64.jpg")));
 const frame = (): Frame => ({ width: 1024, height: 768, format: "jpeg", data: data.slice(), capturedAt: 0 });
@@ -22,7 +22,7 @@ const cpuMs = () => {
 
 async function firstVsLater(warm: boolean): Promise<{ first: number; later: number }> {
   const ocr = await createTesseractOcr();
-  if (warm) expect(await warmCardFace(ocr, path.resolve("src/compose"))).toBe(3);
+  if (warm) expect(await warmCardFace(ocr, path.resolve("src/compose"))).toBe(WARM_UP_FRAMES);
   const signal = new AbortController().signal;
   const costs: number[] = [];
   try {
