@@ -13,7 +13,7 @@ import type { Frame } from "../camera/camera";
 import { decodeFrame } from "../image/decode";
 import { wipeGray, type Gray } from "../image/image";
 import { bestAllowed, bilinear, cellFeatures, FEATURES, GLYPH_CLASSES, glyphLogits, shippedGlyphModel, type GlyphModel } from "./classify";
-import { findMrz } from "./find";
+import { findMrz, type InkThreshold } from "./find";
 import { allowedAt } from "./repair";
 import { lineCells, LINE_CELLS } from "./segment";
 import { validateTd3, type MrzCheck } from "./validate";
@@ -44,9 +44,19 @@ export type LinesReading =
   | { kind: "no-mrz"; reason: "no-text" | "no-mrz" | "one-line" }
   | { kind: "unreadable"; reason: "glyph-count" };
 
-/** Both lines' characters and per-glyph margins, before any threshold or validation. */
+/**
+ * Both lines' characters and per-glyph margins, before any threshold or validation. The finder runs
+ * with the normal ink threshold first; only if that gives no two lines on a pitch grid does it run
+ * once more with the `faint` one (find.ts: glyphs under a glare spot). The second pass changes only
+ * which blobs are found; what is read is judged by the same rules.
+ */
 export function readMrzLines(g: Gray, model: GlyphModel = shippedGlyphModel()): LinesReading {
-  const found = findMrz(g);
+  const first = readMrzLinesWith(g, model, "normal");
+  return first.kind === "lines" ? first : readMrzLinesWith(g, model, "faint");
+}
+
+function readMrzLinesWith(g: Gray, model: GlyphModel, ink: InkThreshold): LinesReading {
+  const found = findMrz(g, ink);
   if (!found.found) return { kind: "no-mrz", reason: found.reason };
   const cells = found.lines.map(lineCells);
   const [c1, c2] = cells;
