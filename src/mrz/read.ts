@@ -29,6 +29,10 @@ export interface MrzDeps {
 
 /** Frames that must read the same valid line 2. */
 export const AGREE = 2;
+/** Line 2's positions 1–28: every field of the access key (and the nationality and sex between them). */
+export const KEY_END = TD3.expiryCheck + 1;
+/** Agreeing frames that must have seen the whole line (every check) when a left part is among them. */
+export const PART_NEEDS_WHOLE = 1;
 
 /** Manual-entry field ids of the passport's access key (the `passport` kind's AccessKeySchema). */
 export const MRZ_ENTRY_FIELDS = { documentNumber: "documentNumber", birthDate: "birthDate", expiry: "expiry" } as const;
@@ -36,7 +40,7 @@ export const MRZ_ENTRY_FIELDS = { documentNumber: "documentNumber", birthDate: "
 export type MrzUnsureReason =
   | { kind: "timeout" | "frames-ended"; frames: number }
   | { kind: "no-mrz"; detail: "no-text" | "no-mrz" | "one-line" }
-  | { kind: "unreadable"; detail: "glyph-count" | "low-margin" }
+  | { kind: "unreadable"; detail: "glyph-count" | "low-margin" | "hidden-end" }
   | { kind: "check-failed"; checks: MrzCheck[] }
   | { kind: "disagree" }
   | { kind: "bad-image" }
@@ -97,12 +101,40 @@ class PooledMargins {
   }
 }
 
+/**
+ * Cross-frame rule for frames that saw only a left part of the lines (frame.ts `left-part`: the right
+ * end hidden, so the composite check digit unseen). Every valid frame and every left-part frame votes
+ * with line 2's first KEY_END positions (every key field, the nationality and the sex); a prefix
+ * agreed by AGREE frames and leading every rival prefix by 2 (FieldVotes) is sure only if at least
+ * one of them is a left part (otherwise the whole-line rule above decides) and at least
+ * PART_NEEDS_WHOLE of them saw the whole line with every check.
+ */
+class KeyParts {
+  readonly #votes = new FieldVotes<string>((s) => s);
+  readonly #by = new Map<string, { whole: number; part: number }>();
+
+  add(line2: string, seen: "whole" | "part"): void {
+    const p = line2.slice(0, KEY_END);
+    this.#votes.add(p);
+    const e = this.#by.get(p) ?? { whole: 0, part: 0 };
+    e[seen]++;
+    this.#by.set(p, e);
+  }
+
+  agreed(): string | null {
+    const p = this.#votes.agreed(AGREE);
+    const e = p === null ? undefined : this.#by.get(p);
+    return p !== null && e && e.part >= 1 && e.whole >= PART_NEEDS_WHOLE ? p : null;
+  }
+}
+
 export async function readMrz(deps: MrzDeps, signal: AbortSignal, budgetMs: number, onFrame?: (frames: number) => void): Promise<MrzResult> {
   const budget = new AbortController();
   const timer = setTimeout(() => budget.abort(), Math.max(0, budgetMs));
   const stop = AbortSignal.any([signal, budget.signal]);
   const votes = new FieldVotes<string>((s) => s);
   const pooled = new PooledMargins();
+  const keyParts = new KeyParts();
   const seen = new Map<string, MrzUnsureReason>();
   const note = (r: MrzUnsureReason) => seen.set(JSON.stringify(r), r);
   let frames = 0;
@@ -125,7 +157,12 @@ export async function readMrz(deps: MrzDeps, signal: AbortSignal, budgetMs: numb
       switch (r.kind) {
         case "valid":
           votes.add(r.line2);
+          keyParts.add(r.line2, "whole");
           pooled.add(r.line2, r.margins);
+          break;
+        case "left-part":
+          keyParts.add(r.line2, "part");
+          r.margins.fill(0);
           break;
         case "invalid":
           note({ kind: "check-failed", checks: r.failed });
@@ -141,7 +178,7 @@ export async function readMrz(deps: MrzDeps, signal: AbortSignal, budgetMs: numb
           note({ kind: "bad-image" });
           continue;
       }
-      const agreed = votes.agreed(AGREE) ?? pooled.agreed();
+      const agreed = votes.agreed(AGREE) ?? pooled.agreed() ?? keyParts.agreed();
       if (agreed !== null) {
         const key = keyOfLine2(agreed);
         if (key) return { kind: "sure", key, prefill: prefillOf(agreed), frames };
