@@ -27,7 +27,8 @@ import { framesCamera, type Frame } from "../src/camera/camera";
 import { FieldVotes } from "../src/cardfront/votes";
 import { decodeFrame } from "../src/image/decode";
 import { judgeLines, MIN_MARGIN, readMrzLines, type LinesReading } from "../src/mrz/frame";
-import { AGREE, KEY_END, readMrz } from "../src/mrz/read";
+import { AGREE, KEY_END, MAX_TORN, readMrz, vouchesFor } from "../src/mrz/read";
+import { validateTd3 } from "../src/mrz/validate";
 import { clopperPearsonUpper } from "./bench-ocr";
 import { arg, generateMrzPages, parseDifficultyList, parsePageFamilies, readMrzManifest, type MrzManifestEntry } from "./mrzpage/gen-mrzpages";
 import { isHeldout } from "./mrzpage/render";
@@ -66,6 +67,7 @@ async function main(argv: string[]): Promise<void> {
   ].filter((g) => g.fams.length > 0);
   for (const g of groups) {
     for (const d of difficulties) {
+      let tornFrames = 0, tornVouchTruth = 0, tornVouchOther = 0;
       let n = 0, sure = 0, wrong = 0, looked = 0, validFrames = 0, wrongFrames = 0, held = 0, wrongHeld = 0, partFrames = 0, wrongPartFrames = 0;
       // --truncate: every whole-line reading judged once more as if only its first KEY_END glyphs were seen
       const trunc = [MIN_MARGIN, ...margins].map((m) => ({ m, whole: 0, wholeWrong: 0, part: 0, partWrongKey: 0 }));
@@ -109,7 +111,25 @@ async function main(argv: string[]): Promise<void> {
             } else if (r.kind === "left-part") {
               partFrames++;
               if (r.line2.slice(0, KEY_END) !== truth[1].slice(0, KEY_END)) wrongPartFrames++;
-            } else if (r.kind === "unreadable" && r.reason === "low-margin" && r.held) {
+            }
+            if (r.kind === "unreadable" && r.reason === "low-margin" && r.torn) {
+              // the vouching rule (read.ts vouchesFor): for the truth, and for any OTHER line it could
+              // vouch for that passes every check (best or runner-up at each glyph without margin)
+              tornFrames++;
+              if (vouchesFor(r.torn, truth[1])) tornVouchTruth++;
+              const t = r.torn;
+              const low = [...t.margins.keys()].filter((i) => (t.margins[i] ?? 0) < MIN_MARGIN);
+              if (low.length <= MAX_TORN) {
+                for (let mask = 0; mask < 1 << low.length; mask++) {
+                  let l = t.line2;
+                  low.forEach((i, b) => {
+                    if (mask & (1 << b)) l = l.slice(0, i) + (t.runnersUp[i] ?? "?") + l.slice(i + 1);
+                  });
+                  if (l !== truth[1] && validateTd3(truth[0], l).valid && vouchesFor(t, l)) tornVouchOther++;
+                }
+              }
+            }
+            if (r.kind === "unreadable" && r.reason === "low-margin" && r.held) {
               held++;
               if (r.held.line2 !== truth[1]) wrongHeld++;
             }
@@ -119,7 +139,7 @@ async function main(argv: string[]): Promise<void> {
                 lines: [lines.lines[0].slice(0, KEY_END), lines.lines[1].slice(0, KEY_END)],
                 margins: [lines.margins[0].slice(0, KEY_END), lines.margins[1].slice(0, KEY_END)],
                 visible: KEY_END,
-                lineStart: { char: "P", margin: 1 },
+                lineStart: { char: "P", margin: 1, runnerUp: "" },
               };
               for (const t of trunc) {
                 const w = judgeLines(lines, t.m), p = judgeLines(cut, t.m);
@@ -163,6 +183,7 @@ async function main(argv: string[]): Promise<void> {
           `valid frames ${validFrames}/${looked} = ${pct(validFrames, looked)} %, wrong valid frames ${wrongFrames} · CPU/frame median ${median(perFrame).toFixed(0)} ms, mean ${mean(perFrame).toFixed(0)} ms`,
       );
       console.log(`  low-margin frames whose lines pass every check (pooled by the session): ${held}, with a wrong line 2: ${wrongHeld}`);
+      console.log(`  frames read without margin at some glyphs (low-margin): ${tornFrames}; vouching for the true line 2: ${tornVouchTruth}; other lines passing every check they could vouch for: ${tornVouchOther}`);
       console.log(`  left-part frames (right end hidden, key fields checked; counted with another frame): ${partFrames}, with a wrong key part: ${wrongPartFrames}`);
       if (truncate) {
         for (const t of trunc) {

@@ -46,7 +46,16 @@ export type FrameReading =
    * `held` carries line 2 and a copy of its 44 margins for the session's cross-frame rule
    * (read.ts: frames reading the same line may pool their margins; the caller wipes the copy).
    */
-  | { kind: "unreadable"; reason: "low-margin"; held?: { line2: string; margins: Float32Array } }
+  | {
+      kind: "unreadable";
+      reason: "low-margin";
+      held?: { line2: string; margins: Float32Array };
+      /**
+       * Whole line 2 as read (valid or not), each glyph's runner-up class and a copy of the margins:
+       * read.ts lets such a frame vouch for another frame's valid line (`Vouched`); the caller wipes it.
+       */
+      torn?: { line2: string; runnersUp: string; margins: Float32Array };
+    }
   | { kind: "bad-image" };
 
 export type LinesReading =
@@ -56,7 +65,7 @@ export type LinesReading =
    * `lineStart` (partial lines only): line 1's first glyph read among ALL classes, not only the `P`
    * its field allows (the left anchor, `judgeLines`).
    */
-  | { kind: "lines"; lines: [string, string]; margins: [Float32Array, Float32Array]; visible: number; lineStart?: GlyphRead }
+  | { kind: "lines"; lines: [string, string]; margins: [Float32Array, Float32Array]; visible: number; lineStart?: GlyphRead; runnersUp?: string }
   | { kind: "no-mrz"; reason: "no-text" | "no-mrz" | "one-line" }
   | { kind: "unreadable"; reason: "glyph-count" };
 
@@ -96,6 +105,7 @@ function readCells(g: Gray, model: GlyphModel, c1: LineCells, c2: LineCells): Li
   const lines: string[] = [];
   const margins: Float32Array[] = [];
   let lineStart: GlyphRead | undefined;
+  let runnersUp = "";
   [c1, c2].forEach((c, li) => {
     let text = "";
     const m = new Float32Array(visible);
@@ -106,6 +116,7 @@ function readCells(g: Gray, model: GlyphModel, c1: LineCells, c2: LineCells): Li
       const r = bestAllowed(logits, allowedAt(li === 0 ? 0 : 1, k));
       if (li === 0 && k === 0 && visible < LINE_CELLS) lineStart = bestAllowed(logits, GLYPH_CLASSES);
       text += r.char;
+      if (li === 1) runnersUp += r.runnerUp || "?";
       m[k] = r.margin;
     }
     lines.push(text);
@@ -118,6 +129,7 @@ function readCells(g: Gray, model: GlyphModel, c1: LineCells, c2: LineCells): Li
     lines: [lines[0] ?? "", lines[1] ?? ""],
     margins: [margins[0] ?? new Float32Array(0), margins[1] ?? new Float32Array(0)],
     visible,
+    runnersUp,
     ...(lineStart ? { lineStart } : {}),
   };
 }
@@ -128,7 +140,10 @@ export function judgeLines(r: LinesReading, minMargin = MIN_MARGIN): FrameReadin
   if (r.visible < LINE_CELLS) return judgeLeftPart(r, minMargin);
   const v = validateTd3(r.lines[0], r.lines[1]);
   if (r.margins[1].some((m) => m < minMargin)) {
-    return v.valid ? { kind: "unreadable", reason: "low-margin", held: { line2: v.line2, margins: Float32Array.from(r.margins[1]) } } : { kind: "unreadable", reason: "low-margin" };
+    const torn = r.runnersUp?.length === LINE_CELLS ? { torn: { line2: r.lines[1], runnersUp: r.runnersUp, margins: Float32Array.from(r.margins[1]) } } : {};
+    return v.valid
+      ? { kind: "unreadable", reason: "low-margin", held: { line2: v.line2, margins: Float32Array.from(r.margins[1]) }, ...torn }
+      : { kind: "unreadable", reason: "low-margin", ...torn };
   }
   return v.valid ? { kind: "valid", line1: v.line1, line2: v.line2, margins: Float32Array.from(r.margins[1]) } : { kind: "invalid", failed: v.failed };
 }
