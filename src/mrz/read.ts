@@ -8,9 +8,13 @@
  *     | { kind: "unsure", prefill, reasons }     → manual entry (three fields), pre-filled only
  *                                                   with a line 2 that was valid and never contradicted
  *
- * Never a guess: a frame whose lines fail any check counts for nothing; two frames that read two
- * different valid lines make the session wait for two more agreeing frames (FieldVotes, shared
- * with the card-face reader). Camera failures become reasons, never exceptions; every wait
+ * Never a guess: a frame whose lines fail any check gives no line of its own; two frames that read
+ * two different valid lines make the session wait for two more agreeing frames (FieldVotes, shared
+ * with the card-face reader). Besides two valid frames, a valid line may also be agreed by margins
+ * pooled over frames reading it identically (PooledMargins), by a frame that hesitated only where
+ * the valid frame's check digits settle it (Vouched), and a key prefix by a frame that saw only the
+ * lines' left part together with a whole-line frame (KeyParts); no rule changes a reading.
+ * Camera failures become reasons, never exceptions; every wait
  * is bounded by `budgetMs` and `signal`. Frames are wiped as soon as they are read.
  */
 import { CameraFailure, wipeFrame, type CameraPort } from "../camera/camera";
