@@ -26,8 +26,9 @@ import path from "node:path";
 import { framesCamera, type Frame } from "../src/camera/camera";
 import { FieldVotes } from "../src/cardfront/votes";
 import { decodeFrame } from "../src/image/decode";
-import { judgeLines, readMrzLines } from "../src/mrz/frame";
-import { AGREE, readMrz } from "../src/mrz/read";
+import { judgeLines, MIN_MARGIN, readMrzLines, type LinesReading } from "../src/mrz/frame";
+import { AGREE, KEY_END, MAX_TORN, readMrz, vouchesFor } from "../src/mrz/read";
+import { validateTd3 } from "../src/mrz/validate";
 import { clopperPearsonUpper } from "./bench-ocr";
 import { arg, generateMrzPages, parseDifficultyList, parsePageFamilies, readMrzManifest, type MrzManifestEntry } from "./mrzpage/gen-mrzpages";
 import { isHeldout } from "./mrzpage/render";
@@ -44,6 +45,7 @@ async function main(argv: string[]): Promise<void> {
   const frames = Number(arg(argv, "frames", "3"));
   const dir = arg(argv, "dir", "test-output/mrzpages");
   const margins = arg(argv, "margins", "").split(",").filter((x) => x !== "").map(Number);
+  const truncate = argv.includes("--truncate");
   if (!families || !difficulties || !(sessions > 0) || !(frames > 0) || margins.some((m) => !(m >= 0 && m <= 1))) {
     console.error("usage: bench:mrz [--family tuning|heldouts|heldout|heldout-ocrb|all|NAME,…] [--difficulty easy|moderate|hard|all] [--sessions N] [--frames K] [--dir DIR] [--margins M,…]");
     process.exit(2);
@@ -65,7 +67,10 @@ async function main(argv: string[]): Promise<void> {
   ].filter((g) => g.fams.length > 0);
   for (const g of groups) {
     for (const d of difficulties) {
-      let n = 0, sure = 0, wrong = 0, looked = 0, validFrames = 0, wrongFrames = 0, held = 0, wrongHeld = 0;
+      let tornFrames = 0, tornVouchTruth = 0, tornVouchOther = 0;
+      let n = 0, sure = 0, wrong = 0, looked = 0, validFrames = 0, wrongFrames = 0, held = 0, wrongHeld = 0, partFrames = 0, wrongPartFrames = 0;
+      // --truncate: every whole-line reading judged once more as if only its first KEY_END glyphs were seen
+      const trunc = [MIN_MARGIN, ...margins].map((m) => ({ m, whole: 0, wholeWrong: 0, part: 0, partWrongKey: 0 }));
       const perFrame: number[] = [];
       const reasons = new Map<string, number>();
       const replay = margins.map((m) => ({ m, sure: 0, wrong: 0, wrongFrames: 0 }));
@@ -89,14 +94,64 @@ async function main(argv: string[]): Promise<void> {
             const r = lines ? judgeLines(lines) : { kind: "bad-image" as const };
             perFrame.push(cpuMs(process.cpuUsage(c0)));
             looked++;
-            const why = r.kind === "valid" ? "valid" : r.kind === "invalid" ? `check-failed(${r.failed.join("+")})` : "reason" in r ? `${r.kind}/${r.reason}` : r.kind;
+            const why =
+              r.kind === "valid" || r.kind === "left-part"
+                ? r.kind
+                : r.kind === "invalid"
+                  ? `check-failed(${r.failed.join("+")})`
+                  : r.kind === "unreadable" && r.reason === "hidden-end"
+                    ? `unreadable/hidden-end(${r.failed.join("+")})`
+                    : "reason" in r
+                      ? `${r.kind}/${r.reason}`
+                      : r.kind;
             reasons.set(why, (reasons.get(why) ?? 0) + 1);
             if (r.kind === "valid") {
               validFrames++;
               if (r.line2 !== truth[1]) wrongFrames++;
-            } else if (r.kind === "unreadable" && r.reason === "low-margin" && r.held) {
+            } else if (r.kind === "left-part") {
+              partFrames++;
+              if (r.line2.slice(0, KEY_END) !== truth[1].slice(0, KEY_END)) wrongPartFrames++;
+            }
+            if (r.kind === "unreadable" && r.reason === "low-margin" && r.torn) {
+              // the vouching rule (read.ts vouchesFor): for the truth, and for any OTHER line it could
+              // vouch for that passes every check (best or runner-up at each glyph without margin)
+              tornFrames++;
+              if (vouchesFor(r.torn, truth[1])) tornVouchTruth++;
+              const t = r.torn;
+              const low = [...t.margins.keys()].filter((i) => (t.margins[i] ?? 0) < MIN_MARGIN);
+              if (low.length <= MAX_TORN) {
+                for (let mask = 0; mask < 1 << low.length; mask++) {
+                  let l = t.line2;
+                  low.forEach((i, b) => {
+                    if (mask & (1 << b)) l = l.slice(0, i) + (t.runnersUp[i] ?? "?") + l.slice(i + 1);
+                  });
+                  if (l !== truth[1] && validateTd3(truth[0], l).valid && vouchesFor(t, l)) tornVouchOther++;
+                }
+              }
+            }
+            if (r.kind === "unreadable" && r.reason === "low-margin" && r.held) {
               held++;
               if (r.held.line2 !== truth[1]) wrongHeld++;
+            }
+            if (truncate && lines?.kind === "lines" && lines.visible === 44) {
+              const cut: LinesReading = {
+                ...lines,
+                lines: [lines.lines[0].slice(0, KEY_END), lines.lines[1].slice(0, KEY_END)],
+                margins: [lines.margins[0].slice(0, KEY_END), lines.margins[1].slice(0, KEY_END)],
+                visible: KEY_END,
+                lineStart: { char: "P", margin: 1, runnerUp: "" },
+              };
+              for (const t of trunc) {
+                const w = judgeLines(lines, t.m), p = judgeLines(cut, t.m);
+                if (w.kind === "valid") {
+                  t.whole++;
+                  if (w.line2 !== truth[1]) t.wholeWrong++;
+                }
+                if (p.kind === "left-part") {
+                  t.part++;
+                  if (p.line2 !== truth[1].slice(0, KEY_END)) t.partWrongKey++;
+                }
+              }
             }
             replay.forEach((x, i) => {
               if (!lines) return;
@@ -128,6 +183,15 @@ async function main(argv: string[]): Promise<void> {
           `valid frames ${validFrames}/${looked} = ${pct(validFrames, looked)} %, wrong valid frames ${wrongFrames} · CPU/frame median ${median(perFrame).toFixed(0)} ms, mean ${mean(perFrame).toFixed(0)} ms`,
       );
       console.log(`  low-margin frames whose lines pass every check (pooled by the session): ${held}, with a wrong line 2: ${wrongHeld}`);
+      console.log(`  frames read without margin at some glyphs (low-margin): ${tornFrames}; vouching for the true line 2: ${tornVouchTruth}; other lines passing every check they could vouch for: ${tornVouchOther}`);
+      console.log(`  left-part frames (right end hidden, key fields checked; counted with another frame): ${partFrames}, with a wrong key part: ${wrongPartFrames}`);
+      if (truncate) {
+        for (const t of trunc) {
+          console.log(
+            `  truncate, margin ${t.m}: whole lines valid ${t.whole} (wrong line 2 ${t.wholeWrong}); the same readings cut to ${KEY_END} glyphs pass ${t.part} (wrong key part ${t.partWrongKey})`,
+          );
+        }
+      }
       console.log(`  frames: ${[...reasons.entries()].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(", ")}`);
       for (const x of replay) console.log(`  margin ${x.m}: answered ${x.sure}/${n} = ${pct(x.sure, n)} %, wrong keys ${x.wrong}, wrong valid frames ${x.wrongFrames}`);
     }

@@ -153,6 +153,8 @@ export interface GlyphRead {
   readonly char: string;
   /** probability of the best allowed class minus the runner-up's, among the allowed classes (0–1) */
   readonly margin: number;
+  /** the runner-up among the allowed classes ("" when only one class is allowed) */
+  readonly runnerUp: string;
 }
 
 /**
@@ -162,15 +164,21 @@ export interface GlyphRead {
 export function bestAllowed(logits: Float32Array, allowed: string): GlyphRead {
   let max = -Infinity;
   for (const ch of allowed) max = Math.max(max, logits[GLYPH_CLASSES.indexOf(ch)] ?? -Infinity);
-  let z = 0, p1 = -1, p2 = 0, best = "?";
+  let z = 0, p1 = -1, p2 = -1, best = "?", second = "";
   for (const ch of allowed) z += Math.exp((logits[GLYPH_CLASSES.indexOf(ch)] ?? -Infinity) - max);
   for (const ch of allowed) {
     const p = Math.exp((logits[GLYPH_CLASSES.indexOf(ch)] ?? -Infinity) - max) / z;
     if (p > p1) {
-      p2 = Math.max(p2, p1);
+      if (p1 > p2) {
+        p2 = p1;
+        second = best;
+      }
       p1 = p;
       best = ch;
-    } else if (p > p2) p2 = p;
+    } else if (p > p2) {
+      p2 = p;
+      second = ch;
+    }
   }
-  return { char: best, margin: p1 - Math.max(0, p2) };
+  return { char: best, margin: p1 - Math.max(0, p2), runnerUp: second };
 }

@@ -3,7 +3,9 @@
  * rows of 44 evenly spaced glyphs with no word gaps (fillers `<` are printed glyphs too), which no
  * other text on a data page looks like. Steps, all on the grey frame:
  *
- * 1. adaptive threshold (darker than the local mean of a window about two glyphs wide);
+ * 1. adaptive threshold (darker than the local mean of a window about two glyphs wide; `faint`: a
+ *    second, more sensitive pass the frame reader runs only when the first found no readable MRZ,
+ *    for glyphs washed out by a glare spot or low light);
  * 2. 8-connected blobs of glyph size;
  * 3. blobs chained left to right (similar height, overlapping rows, gap ≤ GAP_K glyph heights);
  * 4. collinear chains merged across small breaks (a glare spot, a thumb edge);
@@ -50,8 +52,18 @@ export interface GlyphBox {
 
 export type FindResult = { found: true; lines: [MrzLineGeometry, MrzLineGeometry]; angleDeg: number } | { found: false; reason: "no-text" | "no-mrz" | "one-line" };
 
+/**
+ * How much darker than its neighbourhood mean a pixel must be to count as ink: `v < mean·f − c`.
+ * `normal` (14 % and 3 grey levels darker) keeps guilloche and hatching out; `faint` (5 % and 2
+ * levels) also keeps the glyphs of a glare spot on the laminate, where ink and paper are both lifted
+ * towards white (tuning frames, hard: `no-mrz`/`one-line` 13 → 1 of 300).
+ */
+export const INK_THRESHOLDS = { normal: { f: 0.86, c: 3 }, faint: { f: 0.95, c: 2 } } as const;
+export type InkThreshold = keyof typeof INK_THRESHOLDS;
+
 /** Pixels darker than their neighbourhood mean by a margin (integral image, window 2r+1). */
-export function darkMask(g: Gray, r: number): Uint8Array {
+export function darkMask(g: Gray, r: number, ink: InkThreshold = "normal"): Uint8Array {
+  const { f, c } = INK_THRESHOLDS[ink];
   const { width: w, height: h, data } = g;
   const W = w + 1;
   const integral = new Float64Array(W * (h + 1));
@@ -70,7 +82,7 @@ export function darkMask(g: Gray, r: number): Uint8Array {
       const sum = (integral[yb * W + xb] ?? 0) - (integral[ya * W + xb] ?? 0) - (integral[yb * W + xa] ?? 0) + (integral[ya * W + xa] ?? 0);
       const mean = sum / ((yb - ya) * (xb - xa));
       const v = data[y * w + x] ?? 0;
-      if (v < mean * 0.86 - 3) mask[y * w + x] = 1;
+      if (v < mean * f - c) mask[y * w + x] = 1;
     }
   }
   integral.fill(0);
@@ -220,9 +232,9 @@ function mergeCollinear(cs: Blob[][]): Blob[][] {
   return out;
 }
 
-/** Find the MRZ's two lines on a grey frame. */
-export function findMrz(g: Gray): FindResult {
-  const mask = darkMask(g, 12);
+/** Find the MRZ's two lines on a grey frame (`ink`: which threshold, above). */
+export function findMrz(g: Gray, ink: InkThreshold = "normal"): FindResult {
+  const mask = darkMask(g, 12, ink);
   const blobs = blobsOf(mask, g.width, g.height);
   const glyphs = blobs.filter(isGlyph);
   if (glyphs.length < MIN_BLOBS) return { found: false, reason: "no-text" };

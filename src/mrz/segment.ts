@@ -35,15 +35,49 @@ export interface LineCells {
   readonly uy: number;
   /** positions that held a one-glyph blob */
   readonly covered: number;
+  /** positions 0 … visible − 1 lie on the finder's extent (44, or fewer for `lineCellsLeftPart`) */
+  readonly visible: number;
 }
 
+/** The 44 positions of a line whose extent (the finder's first and last glyph) is the whole line. */
 export function lineCells(line: MrzLineGeometry): LineCells | null {
+  return gridOf(line, LINE_CELLS);
+}
+
+/**
+ * Fewest leading positions a line may show when its right end is hidden: the access key's fields end
+ * at TD3 position 28 (index 27, the expiry's check digit); what follows (optional data, its check
+ * digit, the composite check digit) is not part of the key.
+ */
+export const MIN_VISIBLE = 28;
+
+/**
+ * For a line that `lineCells` refused: the grid of a line whose extent holds only its first `n`
+ * positions (its right end hidden by a thumb or a glare spot), for the largest n in 43…MIN_VISIBLE
+ * whose grid explains the blobs AND puts the extent's last glyph exactly n − 1 fitted pitches from
+ * its first (within EXTENT_TOL pitches: the extent decides n, not a guess). The centres are the
+ * grid's 44 positions, those from `visible` on extrapolated; whether the extent starts at position 1
+ * (rather than a hidden left end) this cannot know: the caller's checks decide that (frame.ts).
+ */
+export function lineCellsLeftPart(line: MrzLineGeometry): LineCells | null {
+  for (let n = LINE_CELLS - 1; n >= MIN_VISIBLE; n--) {
+    const c = gridOf(line, n);
+    if (c) return c;
+  }
+  return null;
+}
+
+/** Largest distance, in pitches, of the extent's last glyph from the grid position n − 1 (partial lines). */
+const EXTENT_TOL = 0.25;
+
+function gridOf(line: MrzLineGeometry, cells: number): LineCells | null {
   const [sx, sy] = line.start;
   const dx = line.end[0] - sx, dy = line.end[1] - sy;
   const len = Math.hypot(dx, dy);
   if (!(len > 0)) return null;
   const ux = dx / len, uy = dy / len;
-  const p0 = len / (LINE_CELLS - 1);
+  const p0 = len / (cells - 1);
+  const minCovered = Math.ceil((MIN_COVERED * cells) / LINE_CELLS);
   // blob centres in line coordinates (u along, v across)
   const pts = line.glyphs
     .filter((b) => b.x1 - b.x0 + 1 <= 1.05 * p0 + 2)
@@ -59,7 +93,7 @@ export function lineCells(line: MrzLineGeometry): LineCells | null {
       const k = Math.round((p.u - phase) / pitch);
       if (Math.abs((p.u - phase) / pitch - k) <= tol) kept.push({ ...p, k });
     }
-    if (kept.length < MIN_COVERED) return null;
+    if (kept.length < minCovered) return null;
     const n = kept.length;
     let sk = 0, su = 0, skk = 0, sku = 0;
     for (const q of kept) {
@@ -73,9 +107,11 @@ export function lineCells(line: MrzLineGeometry): LineCells | null {
     pitch = (n * sku - sk * su) / den;
     phase = (su - pitch * sk) / n;
   }
-  if (kept.some((q) => q.k < 0 || q.k >= LINE_CELLS)) return null;
+  if (kept.some((q) => q.k < 0 || q.k >= cells)) return null;
   const covered = new Set(kept.map((q) => q.k)).size;
-  if (covered < MIN_COVERED || Math.abs(pitch - p0) > 0.03 * p0) return null;
+  if (covered < minCovered || Math.abs(pitch - p0) > 0.03 * p0) return null;
+  // a partial line: the extent's first and last glyphs are grid positions 0 and cells − 1
+  if (cells < LINE_CELLS && (Math.abs(phase / pitch) > EXTENT_TOL || Math.abs((len - phase) / pitch - (cells - 1)) > EXTENT_TOL)) return null;
   let ss = 0;
   for (const q of kept) ss += ((q.u - phase - q.k * pitch) / pitch) ** 2;
   if (Math.sqrt(ss / kept.length) > MAX_RMS) return null;
@@ -96,5 +132,5 @@ export function lineCells(line: MrzLineGeometry): LineCells | null {
     const u = phase + k * pitch, v = c0 + c1 * u;
     centres.push([sx + u * ux - v * uy, sy + u * uy + v * ux]);
   }
-  return { centres, pitch, ux, uy, covered };
+  return { centres, pitch, ux, uy, covered, visible: cells };
 }

@@ -16,7 +16,7 @@
  * The key comes from line 2 only; `reasons` name the failed checks (no text of the MRZ).
  */
 import { parse, type ParseResult } from "mrz";
-import { TD3 } from "./check";
+import { checkDigit, compositeOf, TD3 } from "./check";
 
 export type MrzCheck =
   | "length"
@@ -72,6 +72,34 @@ export function validateTd3(line1: string, line2: string): Validation {
   if (!/^[A-Z0-9][A-Z0-9]*<*$/.test(doc)) failed.push("document-number");
   if (failed.length > 0) return { valid: false, failed: [...new Set(failed)] };
   return { valid: true, line1, line2 };
+}
+
+/** Fewest leading positions `validateTd3Left` judges: the key's fields end at position 28 (index 27). */
+export const MIN_LEFT_PART = 28;
+
+/**
+ * The first n positions of both lines (MIN_LEFT_PART ≤ n < 44: the right end hidden by a thumb or
+ * glare), judged by every check whose glyphs are all visible, with the same rules as `validateTd3`:
+ * document code, issuing state and name letters on line 1; on line 2 the document number and its
+ * check digit (and its fillers only trailing), nationality, birth date and expiry with their check
+ * digits, sex, and the optional data's check digit when n = 43. The checks that cover a hidden glyph
+ * cannot be made: the composite check digit (position 44) never, the optional data's (43) unless
+ * n = 43. Done by completing the lines, hidden positions as fillers and the hidden check digits as
+ * computed from what they cover, so those two checks hold vacuously and every other one runs
+ * unchanged in `validateTd3`. Valid → the two visible parts (never the completed lines: the hidden
+ * glyphs are unknown). What this gives up is judged in src/mrz/README.md (the composite check digit
+ * is a second check over the key fields; it catches some double misreads the field check digits
+ * cannot).
+ */
+export function validateTd3Left(line1: string, line2: string): Validation {
+  const n = line2.length;
+  if (line1.length !== n || n < MIN_LEFT_PART || n >= TD3.lineLength) return { valid: false, failed: ["length"] };
+  let l2 = line2.padEnd(TD3.optionalCheck, "<");
+  if (n <= TD3.optionalCheck) l2 += String(checkDigit(l2.slice(TD3.optional[0], TD3.optional[1])) ?? "<");
+  else l2 = line2;
+  const composite = compositeOf(l2);
+  const v = validateTd3(line1.padEnd(TD3.lineLength, "<"), l2 + String(composite ?? "<"));
+  return v.valid ? { valid: true, line1, line2 } : v;
 }
 
 /** OCR text → one candidate line: whitespace removed (the engine may put spaces between glyphs). */

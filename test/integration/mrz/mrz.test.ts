@@ -143,7 +143,9 @@ describe("MRZ OCR (glyph classifier, generated data pages)", () => {
     for (const b of s.bytes) if ((await readMrzFrame(frameOf(b))).kind === "valid") good.push(b);
     expect(good.length).toBeGreaterThanOrEqual(2);
     const two = good.slice(0, 2);
-    // line-2 position 5 (document number) read with these margins in frame 1 and frame 2
+    // line-2 position 11 (nationality) read with these margins in frame 1 and frame 2: no check digit
+    // covers it, so only pooling can make it sure (the vouching rule, read.ts vouchesFor, never covers
+    // the nationality; it is tested in vouch.test.ts)
     const margins = (m1: number, m2: number): FrameOptions => {
       let frame = 0;
       return {
@@ -151,7 +153,7 @@ describe("MRZ OCR (glyph classifier, generated data pages)", () => {
           if (r.kind !== "lines") return r;
           frame++;
           const m = Float32Array.from(r.margins[1]);
-          m[5] = frame === 1 ? m1 : m2;
+          m[11] = frame === 1 ? m1 : m2;
           return { ...r, margins: [r.margins[0], m] };
         },
       };
@@ -175,6 +177,46 @@ describe("MRZ OCR (glyph classifier, generated data pages)", () => {
     // one low-margin frame alone: never sure
     const one = await readMrz({ camera: framesCamera([frameOf(two[0] as Uint8Array)]), frame: margins(0.2, 0.2) }, never, 60_000);
     expect(one.kind).toBe("unsure");
+  });
+
+  it("a frame that hesitated at one glyph vouches for a valid frame's line only where the check digit settles it", async () => {
+    const s = all.find((x) => x.set === "classic-moderate") as Session;
+    const good: Uint8Array[] = [];
+    for (const b of s.bytes) if ((await readMrzFrame(frameOf(b))).kind === "valid") good.push(b);
+    const two = good.slice(0, 2);
+    const i = s.lines[1].slice(0, 9).search(/[0-9]/);
+    expect(i).toBeGreaterThanOrEqual(0);
+    const d = Number(s.lines[1][i]);
+    // the frames `which` picks read the document number's digit at i without margin (0.1), torn with
+    // `second`; the others with margin 0.6 there (so pooling, mean 0.35, cannot decide: read.ts PooledMargins)
+    const torn = (second: string, which: (f: number) => boolean = (f) => f === 2): FrameOptions => {
+      let frame = 0;
+      return {
+        alter(r: LinesReading): LinesReading {
+          if (r.kind !== "lines" || r.runnersUp === undefined) return r;
+          const m = Float32Array.from(r.margins[1]);
+          if (!which(++frame)) {
+            m[i] = 0.6;
+            return { ...r, margins: [r.margins[0], m] };
+          }
+          m[i] = 0.1;
+          return { ...r, margins: [r.margins[0], m], runnersUp: r.runnersUp.slice(0, i) + second + r.runnersUp.slice(i + 1) };
+        },
+      };
+    };
+    // d against d+3: different in the check sum → the valid frame's check digit settles it → sure
+    const ok = await readMrz({ camera: framesCamera(two.map(frameOf)), frame: torn(String((d + 3) % 10)) }, never, 60_000);
+    expect(ok.kind).toBe("sure");
+    if (ok.kind === "sure") {
+      expect(keyText(ok.key)).toBe(truthKey(s.lines[1]));
+      ok.key.wipe();
+    }
+    // d against the letter of value d + 10 (A for 0, B for 1…): the check digits cannot tell them apart → not sure
+    const blind = await readMrz({ camera: framesCamera(two.map(frameOf)), frame: torn(String.fromCharCode(65 + d)) }, never, 60_000);
+    expect(blind.kind).toBe("unsure");
+    // the torn frame alone, however often: never sure (no frame read the glyph with margin)
+    const alone = await readMrz({ camera: framesCamera([...two, ...two].map(frameOf)), frame: torn(String((d + 3) % 10), () => true) }, never, 60_000);
+    expect(alone.kind).toBe("unsure");
   });
 
   it("an empty tray is 'not sure' within the budget, never a hang", async () => {
