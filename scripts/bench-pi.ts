@@ -8,11 +8,11 @@
  *   npm run bench:pi [-- --sessions 5] [--pi4-factor F] [--pi5-factor F] [--cold] [--rss-every N]
  *
  * Engines are opened as the daemon opens them before READY (bin/wasm-flags.ts, createHumanEngine
- * with its warm-up, OCR workers, face/warm.ts); `--cold` skips the face-step warm-up and the WASM
+ * with its warm-up, the OCR thread, face/warm.ts); `--cold` skips the face-step warm-up and the WASM
  * flags, for the before/after of the warm start.
  *
  * Per state and session it records wall time and CPU time (user + system of the whole process,
- * which includes the OCR worker threads). Modelled wait on a Pi = CPU ms × factor + the latency
+ * which includes the OCR thread). Modelled wait on a Pi = CPU ms × factor + the latency
  * model's own time (chip only; camera frames are taken as ready when the engine wants the next one).
  * CPU time is used rather than wall time because this machine is shared (load average printed):
  * other processes stretch the wall time here, far less the CPU time.

@@ -119,7 +119,7 @@ export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
   const lazyDecoder = lazily<Jp2Decoder>(createJp2Decoder);
   // Warm start (issue 16): what a session needs is opened before READY, so the first customer after
   // boot waits no longer than the tenth. The real face engine warmed its models in its factory
-  // (face/human.ts `warmUp`); the OCR workers and the JPEG 2000 decoder are opened here, and the face
+  // (face/human.ts `warmUp`); the OCR thread and the JPEG 2000 decoder are opened here, and the face
   // step runs on a sample. WASM is compiled optimised up front (bin/wasm-flags.ts).
   const warm = await warmStart(
     [

@@ -4,7 +4,7 @@
  *
  * `--no-liftoff`: compile WASM with the optimising compiler (TurboFan) up front instead of the
  * baseline compiler (Liftoff) followed by "tier-up" of hot functions later. The face engine (tfjs
- * WASM), the OCR workers (tesseract.js) and the JPEG 2000 decoder are all WASM; with tier-up, the
+ * WASM), the OCR thread (Tesseract) and the JPEG 2000 decoder are all WASM; with tier-up, the
  * first sessions after a start ran on baseline code while the optimised code was still being made,
  * and warming them up before READY did not carry over (measured here: first face step 3× the CPU of
  * the later ones, even after 16 warm-up analyses). With up-front compilation, the compile cost moves

@@ -37,7 +37,7 @@ export const BUDGET_TABLE = {
   staffCall: { ms: 300_000, min: 30_000, max: 3_600_000 },
   /** Staff overlay (PIN pad, status) without a staff action. Expiry: closed. */
   staff: { ms: 60_000, min: 10_000, max: 600_000 },
-  /** Daemon start, before READY: each warm-start step (OCR workers + a warm-up card, the face
+  /** Daemon start, before READY: each warm-start step (the OCR thread + a warm-up card, the face
    *  models + a warm-up portrait; src/lifecycle.ts `warmStart`) is awaited at most this long, for a
    *  Pi 4 loading the Japanese OCR model from a slow SD card. Owned by no session state. Expiry: the
    *  step goes on in the background and the daemon reports ready without it (logged "timeout"). */
