@@ -47,6 +47,11 @@ export const TD3 = {
   compositeCheck: 43,
 } as const;
 
+/** Line 2's positions 1–28: every field of the BAC/PACE access key (document number, birth date and
+ *  expiry with their check digits, and the nationality and sex between them). What a left part of the
+ *  lines must show (segment.ts, validate.ts) and what the session agrees on for one (read.ts). */
+export const KEY_END = TD3.expiryCheck + 1;
+
 /** The composite check digit of a TD3 line 2 (over positions 1–10, 14–20, 22–43). */
 export function compositeOf(line2: string): number | null {
   return checkDigit(line2.slice(0, 10) + line2.slice(13, 20) + line2.slice(21, 43));

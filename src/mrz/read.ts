@@ -20,7 +20,7 @@
 import { CameraFailure, wipeFrame, type CameraPort } from "../camera/camera";
 import { FieldVotes } from "../cardfront/votes";
 import type { EntryPrefill } from "../protocol";
-import { charValue, TD3 } from "./check";
+import { charValue, KEY_END, TD3 } from "./check";
 import { MIN_MARGIN, readMrzFrame, type FrameOptions } from "./frame";
 import { MrzKey } from "../card/icao/mrz-key";
 import type { MrzCheck } from "./validate";
@@ -33,8 +33,7 @@ export interface MrzDeps {
 
 /** Frames that must read the same valid line 2. */
 export const AGREE = 2;
-/** Line 2's positions 1–28: every field of the access key (and the nationality and sex between them). */
-export const KEY_END = TD3.expiryCheck + 1;
+export { KEY_END };
 /** Agreeing frames that must have seen the whole line (every check) when a left part is among them. */
 export const PART_NEEDS_WHOLE = 1;
 

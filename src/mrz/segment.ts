@@ -17,6 +17,7 @@
  *
  * The cross-axis position follows a straight line fitted to the same blobs. Pure.
  */
+import { KEY_END } from "./check";
 import type { MrzLineGeometry } from "./find";
 
 export const LINE_CELLS = 44;
@@ -49,7 +50,7 @@ export function lineCells(line: MrzLineGeometry): LineCells | null {
  * at TD3 position 28 (index 27, the expiry's check digit); what follows (optional data, its check
  * digit, the composite check digit) is not part of the key.
  */
-export const MIN_VISIBLE = 28;
+export const MIN_VISIBLE = KEY_END;
 
 /**
  * For a line that `lineCells` refused: the grid of a line whose extent holds only its first `n`

@@ -16,7 +16,7 @@
  * The key comes from line 2 only; `reasons` name the failed checks (no text of the MRZ).
  */
 import { parse, type ParseResult } from "mrz";
-import { checkDigit, compositeOf, TD3 } from "./check";
+import { checkDigit, compositeOf, KEY_END, TD3 } from "./check";
 
 export type MrzCheck =
   | "length"
@@ -75,7 +75,7 @@ export function validateTd3(line1: string, line2: string): Validation {
 }
 
 /** Fewest leading positions `validateTd3Left` judges: the key's fields end at position 28 (index 27). */
-export const MIN_LEFT_PART = 28;
+export const MIN_LEFT_PART = KEY_END;
 
 /**
  * The first n positions of both lines (MIN_LEFT_PART ≤ n < 44: the right end hidden by a thumb or
